@@ -1,0 +1,89 @@
+//! Building and running the server. `App::build` binds the listener first, so the caller knows
+//! the address (tests bind port 0) before anything is served; `main` and the tests share it.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::http::{self, AppState, RateLimits};
+use crate::livechat::Livechat;
+use crate::store::Store;
+
+/// How often housekeeping runs (expired navigation history, idle rate-limit entries).
+const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(600);
+
+pub struct App {
+    listener: TcpListener,
+    address: SocketAddr,
+    livechat: Livechat,
+    limits: RateLimits,
+    router: axum::Router,
+}
+
+impl App {
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("binding {}", config.bind))?;
+        let address = listener.local_addr()?;
+        let store = Store::connect(&config).await?;
+        let livechat = Livechat::start(store, &config)
+            .await
+            .map_err(|err| anyhow::anyhow!("starting the livechat service: {err}"))?;
+        let limits = RateLimits::new(&config);
+        let state = AppState {
+            livechat: livechat.clone(),
+            max_body_bytes: config.max_body_bytes,
+        };
+        let router = http::router(state, &limits);
+        Ok(App {
+            listener,
+            address,
+            livechat,
+            limits,
+            router,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        self.livechat.store().backend_name()
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests and closes the store.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let housekeeping = tokio::spawn(housekeeping(self.livechat.clone(), self.limits.clone()));
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        housekeeping.abort();
+        self.livechat.store().close().await;
+        served.context("serving HTTP")
+    }
+}
+
+async fn housekeeping(livechat: Livechat, limits: RateLimits) {
+    let mut ticks = tokio::time::interval(HOUSEKEEPING_INTERVAL);
+    loop {
+        ticks.tick().await;
+        limits.forget_idle_clients();
+        match livechat.purge_expired().await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "purged expired navigation history"),
+            Err(err) => tracing::warn!(error = %err, "housekeeping failed"),
+        }
+    }
+}

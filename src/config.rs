@@ -1,0 +1,243 @@
+//! Typed configuration: built-in defaults, then an optional TOML file, then `LIVECHAT_*`
+//! environment variables, then command-line flags (each later source wins).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Parser;
+use serde::Deserialize;
+
+use crate::model::{CustomFieldDefinition, DepartmentSeed};
+
+/// How hard SQLite works to keep a committed write on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSync {
+    /// Survives a crash or `kill -9` of the server; the last commits may be lost on power loss.
+    Normal,
+    /// Also survives power loss (an fsync per commit), at a cost in write throughput.
+    Full,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// `sqlite://path` or `postgres://…`; when absent, SQLite at `<data_dir>/livechat.db`.
+    pub database_url: Option<String>,
+    /// Where the embedded SQLite database lives.
+    pub data_dir: PathBuf,
+    /// Largest request body accepted; larger bodies get 413.
+    pub max_body_bytes: usize,
+    /// Sustained requests per minute per client IP on the unauthenticated API (0 disables).
+    pub rate_limit_per_minute: u32,
+    /// Requests a client IP may make in a burst above the sustained rate.
+    pub rate_limit_burst: u32,
+    /// Offline messages (the "leave a message" form) per minute per client IP (0 disables).
+    pub offline_message_per_minute: u32,
+    /// Use `X-Real-IP` / `X-Forwarded-For` as the client address (only behind a trusted proxy).
+    pub trust_proxy_headers: bool,
+    pub sqlite_synchronous: SqliteSync,
+    /// Connections in the database pool (SQLite: readers; writes use one connection).
+    pub db_max_connections: u32,
+    /// Public base URL of this server, used in links handed to the widget (sound file…).
+    pub site_url: String,
+    /// Custom-field definitions created or updated at start (see README).
+    pub custom_fields: Vec<CustomFieldDefinition>,
+    /// Departments created or updated at start (see README).
+    pub departments: Vec<DepartmentSeed>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            database_url: None,
+            data_dir: PathBuf::from("./data"),
+            max_body_bytes: 256 * 1024,
+            rate_limit_per_minute: 1200,
+            rate_limit_burst: 200,
+            offline_message_per_minute: 6,
+            trust_proxy_headers: false,
+            sqlite_synchronous: SqliteSync::Normal,
+            db_max_connections: 8,
+            site_url: "http://localhost:3000".into(),
+            custom_fields: Vec::new(),
+            departments: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The database URL actually used: the configured one, or the embedded SQLite file.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("livechat.db").display()),
+        }
+    }
+
+    /// Loads the configuration for the server binary.
+    pub fn load(cli: &Cli) -> anyhow::Result<Config> {
+        let mut config = Config::default();
+        if let Some(path) = &cli.config {
+            config.apply_file(&FileConfig::read(path)?);
+        }
+        config.apply_cli(cli);
+        Ok(config)
+    }
+
+    fn apply_file(&mut self, file: &FileConfig) {
+        macro_rules! take {
+            ($($field:ident),*) => { $( if let Some(v) = file.$field.clone() { self.$field = v; } )* };
+        }
+        take!(
+            bind,
+            data_dir,
+            max_body_bytes,
+            rate_limit_per_minute,
+            rate_limit_burst,
+            offline_message_per_minute,
+            trust_proxy_headers,
+            sqlite_synchronous,
+            db_max_connections,
+            site_url,
+            custom_fields,
+            departments
+        );
+        if file.database_url.is_some() {
+            self.database_url = file.database_url.clone();
+        }
+    }
+
+    fn apply_cli(&mut self, cli: &Cli) {
+        macro_rules! take {
+            ($($field:ident),*) => { $( if let Some(v) = cli.$field.clone() { self.$field = v; } )* };
+        }
+        take!(
+            bind,
+            data_dir,
+            max_body_bytes,
+            rate_limit_per_minute,
+            rate_limit_burst,
+            offline_message_per_minute,
+            trust_proxy_headers,
+            sqlite_synchronous,
+            db_max_connections,
+            site_url
+        );
+        if cli.database_url.is_some() {
+            self.database_url = cli.database_url.clone();
+        }
+    }
+}
+
+/// The optional TOML file; every key is optional and named like the flag (with `_`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<SocketAddr>,
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    max_body_bytes: Option<usize>,
+    rate_limit_per_minute: Option<u32>,
+    rate_limit_burst: Option<u32>,
+    offline_message_per_minute: Option<u32>,
+    trust_proxy_headers: Option<bool>,
+    sqlite_synchronous: Option<SqliteSync>,
+    db_max_connections: Option<u32>,
+    site_url: Option<String>,
+    custom_fields: Option<Vec<CustomFieldDefinition>>,
+    departments: Option<Vec<DepartmentSeed>>,
+}
+
+impl FileConfig {
+    fn read(path: &Path) -> anyhow::Result<FileConfig> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("parsing config file {}", path.display()))
+    }
+}
+
+/// A livechat server compatible with Rocket.Chat's Livechat API.
+///
+/// Every flag can also be set with the environment variable shown, or as a key of the same
+/// name (with `_` instead of `-`) in the TOML file given by --config.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// TOML configuration file.
+    #[arg(long, env = "LIVECHAT_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Address to listen on [default: 127.0.0.1:3000].
+    #[arg(long, env = "LIVECHAT_BIND")]
+    pub bind: Option<SocketAddr>,
+
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB [default: SQLite in the data dir].
+    #[arg(long, env = "LIVECHAT_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Directory for the embedded SQLite database [default: ./data].
+    #[arg(long, env = "LIVECHAT_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Largest accepted request body in bytes; larger ones get 413 [default: 262144].
+    #[arg(long, env = "LIVECHAT_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+
+    /// Sustained requests per minute per client IP on the visitor API; 0 disables [default: 1200].
+    #[arg(long, env = "LIVECHAT_RATE_LIMIT_PER_MINUTE")]
+    pub rate_limit_per_minute: Option<u32>,
+
+    /// Extra requests a client IP may burst above the sustained rate [default: 200].
+    #[arg(long, env = "LIVECHAT_RATE_LIMIT_BURST")]
+    pub rate_limit_burst: Option<u32>,
+
+    /// Offline messages per minute per client IP; 0 disables [default: 6].
+    #[arg(long, env = "LIVECHAT_OFFLINE_MESSAGE_PER_MINUTE")]
+    pub offline_message_per_minute: Option<u32>,
+
+    /// Take the client IP from X-Real-IP / X-Forwarded-For (only behind a trusted proxy) [default: false].
+    #[arg(long, env = "LIVECHAT_TRUST_PROXY_HEADERS")]
+    pub trust_proxy_headers: Option<bool>,
+
+    /// SQLite durability: normal survives kill -9, full also survives power loss [default: normal].
+    #[arg(long, env = "LIVECHAT_SQLITE_SYNCHRONOUS", value_enum)]
+    pub sqlite_synchronous: Option<SqliteSync>,
+
+    /// Database pool size (SQLite: read connections) [default: 8].
+    #[arg(long, env = "LIVECHAT_DB_MAX_CONNECTIONS")]
+    pub db_max_connections: Option<u32>,
+
+    /// Public base URL of this server, used in links given to the widget [default: http://localhost:3000].
+    #[arg(long, env = "LIVECHAT_SITE_URL")]
+    pub site_url: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_file_which_overrides_defaults() {
+        let file: FileConfig = toml::from_str(
+            "bind = \"0.0.0.0:4000\"\nrate_limit_per_minute = 5\nsite_url = \"https://chat.example\"",
+        )
+        .unwrap();
+        let cli = Cli::parse_from(["livechat", "--rate-limit-per-minute", "7"]);
+        let mut config = Config::default();
+        config.apply_file(&file);
+        config.apply_cli(&cli);
+        assert_eq!(config.bind.port(), 4000);
+        assert_eq!(config.rate_limit_per_minute, 7);
+        assert_eq!(config.site_url, "https://chat.example");
+        assert_eq!(config.max_body_bytes, 256 * 1024);
+    }
+
+    #[test]
+    fn unknown_file_keys_are_rejected() {
+        assert!(toml::from_str::<FileConfig>("bnd = \"x\"").is_err());
+    }
+}

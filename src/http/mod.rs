@@ -1,0 +1,136 @@
+//! The REST API: one file per resource, each owning its routes. Handlers only translate between
+//! HTTP and the `livechat` services.
+
+mod extract;
+mod message;
+mod navigation;
+mod offline;
+mod rate_limit;
+mod room;
+mod session;
+mod visitor;
+mod widget;
+
+use std::time::Duration;
+
+use axum::http::{header, Method};
+use axum::response::{IntoResponse, Response};
+use axum::{middleware, Json, Router};
+use serde_json::Value;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+pub use rate_limit::IpRateLimit;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::livechat::Livechat;
+
+/// What handlers share; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub livechat: Livechat,
+    pub max_body_bytes: usize,
+}
+
+/// The rate limiters, kept so the app can trim their memory periodically.
+#[derive(Clone)]
+pub struct RateLimits {
+    pub visitor_api: IpRateLimit,
+    pub offline_messages: IpRateLimit,
+}
+
+impl RateLimits {
+    pub fn new(config: &Config) -> Self {
+        RateLimits {
+            visitor_api: IpRateLimit::new(
+                config.rate_limit_per_minute,
+                config.rate_limit_burst,
+                config.trust_proxy_headers,
+            ),
+            offline_messages: IpRateLimit::new(
+                config.offline_message_per_minute,
+                1,
+                config.trust_proxy_headers,
+            ),
+        }
+    }
+
+    pub fn forget_idle_clients(&self) {
+        self.visitor_api.forget_idle_clients();
+        self.offline_messages.forget_idle_clients();
+    }
+}
+
+pub fn router(state: AppState, limits: &RateLimits) -> Router {
+    let offline = offline::router().route_layer(middleware::from_fn_with_state(
+        limits.offline_messages.clone(),
+        rate_limit::enforce,
+    ));
+    let livechat = Router::new()
+        .merge(visitor::router())
+        .merge(room::router())
+        .merge(message::router())
+        .merge(navigation::router())
+        .merge(widget::router())
+        .merge(session::router())
+        .merge(offline)
+        .route_layer(middleware::from_fn_with_state(
+            limits.visitor_api.clone(),
+            rate_limit::enforce,
+        ));
+
+    Router::new()
+        .nest("/api/v1/livechat", livechat)
+        .route("/api/info", axum::routing::get(info))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .with_state(state)
+        .layer(cors())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// The visitor API is public and carries no cookies, so any origin may call it (the widget
+/// may be served from another host than this server).
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::HEAD,
+            Method::PATCH,
+        ])
+        .allow_headers([
+            header::ORIGIN,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::AUTHORIZATION,
+            header::HeaderName::from_static("x-requested-with"),
+            header::HeaderName::from_static("x-user-id"),
+            header::HeaderName::from_static("x-auth-token"),
+            header::HeaderName::from_static("x-visitor-token"),
+        ])
+        .max_age(Duration::from_secs(3600))
+}
+
+/// `GET /api/info`: the version clients check before talking to a Rocket.Chat server.
+async fn info() -> Json<Value> {
+    success(
+        serde_json::json!({ "version": "6.5.0", "info": { "version": env!("CARGO_PKG_VERSION") } }),
+    )
+}
+
+async fn not_found() -> Response {
+    ApiError::NotFound.into_response()
+}
+
+/// Rocket.Chat's success envelope: the object plus `"success": true`.
+pub fn success(mut body: Value) -> Json<Value> {
+    if let Value::Object(fields) = &mut body {
+        fields.insert("success".into(), Value::Bool(true));
+    }
+    Json(body)
+}

@@ -1,0 +1,23 @@
+//! A livechat server compatible with Rocket.Chat's Livechat API (see `DESIGN.md` in shared/).
+
+/// Building the app from its configuration and serving it.
+pub mod app;
+/// Typed configuration from defaults, file, environment and flags.
+pub mod config;
+/// The API error type and its mapping to Rocket.Chat's error bodies.
+pub mod error;
+/// The REST routes: one module per resource.
+pub mod http;
+/// Random document ids in Meteor's format.
+pub mod ids;
+/// The livechat domain services used by every transport.
+pub mod livechat;
+/// The stored documents, with Rocket.Chat's field names.
+pub mod model;
+/// Persistence on SQLite or PostgreSQL.
+pub mod store;
+/// Millisecond timestamps and their wire formats.
+pub mod time;
+
+pub use app::App;
+pub use config::Config;

@@ -1,0 +1,129 @@
+//! The livechat domain: what visitors (and later agents) can do, independent of transport.
+//! HTTP handlers (and, later, DDP methods) call these services; the services own validation,
+//! transactions and the rules of Rocket.Chat's Livechat.
+
+mod custom_fields;
+mod messages;
+mod navigation;
+mod offline;
+mod rooms;
+mod sessions;
+pub mod settings;
+mod validate;
+mod visitors;
+mod widget;
+
+use std::sync::{Arc, RwLock};
+
+use crate::config::Config;
+use crate::error::ApiResult;
+use crate::model::{Department, Message, UserRef, Visitor};
+use crate::store::Store;
+use crate::time::Timestamp;
+
+pub use custom_fields::CustomFieldInput;
+pub use messages::{History, HistoryParams};
+pub use navigation::PageInfo;
+pub use offline::{OfflineMessage, OFFLINE_MESSAGE_SENT};
+pub use rooms::{RoomSource, SurveyItem};
+pub use sessions::LocationData;
+pub use settings::Settings;
+pub use validate::limits;
+pub use visitors::{ClientInfo, VisitorInput};
+
+/// The livechat services; cheap to clone (shared state behind an `Arc`).
+#[derive(Clone)]
+pub struct Livechat {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    settings: RwLock<Arc<Settings>>,
+    site_url: String,
+}
+
+impl Livechat {
+    /// Applies the configuration's departments and custom fields, then loads the settings.
+    pub async fn start(store: Store, config: &Config) -> ApiResult<Livechat> {
+        let mut tx = store.begin().await?;
+        let now = Timestamp::now();
+        for seed in &config.departments {
+            let department = Department {
+                id: seed.id.clone(),
+                name: seed.name.clone(),
+                enabled: seed.enabled,
+                description: seed.description.clone(),
+                show_on_registration: seed.show_on_registration,
+                show_on_offline_form: seed.show_on_offline_form,
+                email: seed.email.clone(),
+                num_agents: 0,
+                updated_at: now,
+            };
+            tx.exec().save_department(&department).await?;
+        }
+        for field in &config.custom_fields {
+            tx.exec().save_custom_field(field).await?;
+        }
+        tx.commit().await?;
+
+        let stored = store.read().await?.exec().settings().await?;
+        Ok(Livechat {
+            inner: Arc::new(Inner {
+                store,
+                settings: RwLock::new(Arc::new(Settings::from_stored(stored))),
+                site_url: config.site_url.trim_end_matches('/').to_string(),
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The current settings snapshot.
+    pub fn settings(&self) -> Arc<Settings> {
+        match self.inner.settings.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn site_url(&self) -> &str {
+        &self.inner.site_url
+    }
+
+    /// Deletes navigation history that no room claimed within its retention time.
+    pub async fn purge_expired(&self) -> ApiResult<u64> {
+        let mut tx = self.store().begin().await?;
+        let purged = tx
+            .exec()
+            .purge_expired_messages(Timestamp::now().millis())
+            .await?;
+        tx.commit().await?;
+        Ok(purged)
+    }
+}
+
+/// The visitor as the author of a message.
+fn author(visitor: &Visitor) -> UserRef {
+    UserRef {
+        id: visitor.id.clone(),
+        username: visitor.username.clone(),
+        name: visitor.name.clone(),
+    }
+}
+
+/// The visitor as a closer or editor (`{_id, username}`).
+fn actor(visitor: &Visitor) -> UserRef {
+    UserRef {
+        id: visitor.id.clone(),
+        username: visitor.username.clone(),
+        name: None,
+    }
+}
+
+/// Whether `message` is the one a room shows as its last message.
+fn is_last_message(last: &Option<Box<Message>>, id: &str) -> bool {
+    last.as_ref().is_some_and(|m| m.id == id)
+}

@@ -1,0 +1,386 @@
+//! A visitor's conversations: opening, closing, switching department, rating
+//! (reference §2.6–2.9, §4.2, §4.6, §4.7).
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::sessions::{mark_chat_closed, mark_chat_opened};
+use super::validate::{self, limits};
+use super::{actor, author, Livechat};
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::model::{
+    ClosedBy, CustomData, Inquiry, InquiryStatus, Message, Room, RoomMetrics, RoomVisitor, Visitor,
+};
+use crate::store::{Exec, Inserted};
+use crate::time::Timestamp;
+
+/// The comment of a room the visitor closed (Rocket.Chat's `Closed_by_visitor`, in English).
+pub const CLOSED_BY_VISITOR: &str = "Closed by visitor";
+
+const SURVEY_ITEMS: [&str; 4] = [
+    "satisfaction",
+    "agentKnowledge",
+    "agentResposiveness",
+    "agentFriendliness",
+];
+const SURVEY_VALUES: [&str; 5] = ["1", "2", "3", "4", "5"];
+
+#[derive(Debug, Deserialize)]
+pub struct SurveyItem {
+    pub name: String,
+    pub value: String,
+}
+
+/// How the room was asked for: from the official widget or through the API.
+#[derive(Clone, Copy, Debug)]
+pub enum RoomSource {
+    Widget,
+    Api,
+}
+
+impl Livechat {
+    /// `GET livechat/room`: the visitor's open room, or a new one (`true` when created).
+    pub async fn open_room(
+        &self,
+        token: &str,
+        rid: Option<&str>,
+        source: RoomSource,
+    ) -> ApiResult<(Room, bool)> {
+        validate::required("token", Some(token), limits::TOKEN)?;
+        let visitor = {
+            let mut conn = self.store().read().await?;
+            conn.exec()
+                .visitor_by_token(token)
+                .await?
+                .ok_or(ApiError::Code("invalid-token"))?
+        };
+        if let Some(rid) = rid.filter(|r| !r.is_empty()) {
+            let mut conn = self.store().read().await?;
+            return match conn.exec().room_by_id(rid).await? {
+                Some(room) if room.v.token == token && room.is_open() => Ok((room, false)),
+                _ => Err(ApiError::Code("invalid-room")),
+            };
+        }
+        // Two tries: a concurrent request may create the room between our read and our insert,
+        // and that room may even be closed before we read it back.
+        for _ in 0..2 {
+            if let Some(room) = self
+                .store()
+                .read()
+                .await?
+                .exec()
+                .open_room_of_token(token)
+                .await?
+            {
+                return Ok((room, false));
+            }
+            if !self.settings().bool("Livechat_enabled") {
+                return Err(ApiError::meteor_code("error-omnichannel-is-disabled"));
+            }
+            if let Some(room) = self.create_room(&visitor, source).await? {
+                return Ok((room, true));
+            }
+        }
+        Err(ApiError::Unavailable)
+    }
+
+    /// Creates the room, its `livechat-started` message and its queued inquiry in one
+    /// transaction; `None` if the visitor has an open room already (the unique index said so).
+    async fn create_room(&self, visitor: &Visitor, source: RoomSource) -> ApiResult<Option<Room>> {
+        let mut tx = self.store().begin().await?;
+        let department = match &visitor.department {
+            Some(id) => tx
+                .exec()
+                .department_by_id_or_name(id)
+                .await?
+                .filter(|d| d.enabled)
+                .map(|d| d.id),
+            None => None,
+        };
+        let now = Timestamp::now();
+        let source = match source {
+            RoomSource::Widget => json!({ "type": "widget" }),
+            RoomSource::Api => json!({ "type": "api" }),
+        };
+        let room = Room {
+            id: ids::random_id(),
+            t: "l".into(),
+            fname: visitor.display_name().to_string(),
+            msgs: 0,
+            users_count: 1,
+            lm: now,
+            ts: now,
+            updated_at: now,
+            cl: false,
+            open: Some(true),
+            waiting_response: Some(true),
+            v: RoomVisitor {
+                id: visitor.id.clone(),
+                username: visitor.username.clone(),
+                token: visitor.token.clone(),
+                status: visitor.status.clone(),
+                last_message_ts: None,
+                phone: visitor.phone_number().map(str::to_string),
+            },
+            served_by: None,
+            response_by: None,
+            department_id: department.clone(),
+            source: source.clone(),
+            queued_at: Some(now),
+            last_message: None,
+            livechat_data: None,
+            tags: None,
+            survey_feedback: None,
+            closed_at: None,
+            closer: None,
+            closed_by: None,
+            closing_message: None,
+            metrics: RoomMetrics::default(),
+            priority_weight: 0,
+            estimated_waiting_time_queue: 0,
+        };
+        if tx.exec().insert_room(&room).await? == Inserted::Duplicate {
+            return Ok(None);
+        }
+        let started = Message::system(
+            "livechat-started",
+            &room.id,
+            String::new(),
+            author(visitor),
+            now,
+        );
+        tx.exec().insert_message(&started).await?;
+        let inquiry = Inquiry {
+            id: ids::random_id(),
+            rid: room.id.clone(),
+            name: room.fname.clone(),
+            ts: now,
+            message: String::new(),
+            status: InquiryStatus::Queued,
+            v: room.v.clone(),
+            t: "l".into(),
+            department,
+            source,
+            queued_at: now,
+            taken_at: None,
+            default_agent: None,
+            last_message: None,
+            updated_at: now,
+            priority_weight: 0,
+            estimated_waiting_time_queue: 0,
+        };
+        tx.exec().save_inquiry(&inquiry).await?;
+        claim_navigation_history(&mut tx.exec(), &visitor.token, &room.id).await?;
+
+        let mut visitor = visitor.clone();
+        visitor.last_chat = Some(crate::model::LastChat {
+            id: room.id.clone(),
+            ts: now,
+        });
+        tx.exec().save_visitor(&visitor).await?;
+        if let Some(mut session) = tx.exec().session_by_token(&visitor.token).await? {
+            mark_chat_opened(&mut session, now);
+            tx.exec().save_session(&session).await?;
+        }
+        tx.commit().await?;
+        tracing::info!(rid = %room.id, visitor = %visitor.username, "room opened");
+        Ok(Some(room))
+    }
+
+    /// `POST livechat/room.close` by the visitor; returns the closing comment.
+    pub async fn close_room_by_visitor(&self, rid: &str, token: &str) -> ApiResult<&'static str> {
+        validate::required("rid", Some(rid), limits::ID)?;
+        validate::required("token", Some(token), limits::TOKEN)?;
+        let mut tx = self.store().begin().await?;
+        let visitor = tx
+            .exec()
+            .visitor_by_token(token)
+            .await?
+            .ok_or(ApiError::Code("invalid-token"))?;
+        let mut room = visitor_room_for_update(&mut tx.exec(), rid, token).await?;
+        if !room.is_open() {
+            return Err(ApiError::Code("room-closed"));
+        }
+        let now = Timestamp::now();
+        let mut closing = Message::system(
+            "livechat-close",
+            rid,
+            CLOSED_BY_VISITOR.into(),
+            author(&visitor),
+            now,
+        );
+        closing.transcript_requested = Some(false);
+        tx.exec().insert_message(&closing).await?;
+        let prompt = Message::system(
+            "command",
+            rid,
+            "promptTranscript".into(),
+            actor(&visitor),
+            now,
+        );
+        tx.exec().insert_message(&prompt).await?;
+
+        room.open = None;
+        room.closed_at = Some(now);
+        room.closer = Some("visitor".into());
+        room.closed_by = Some(ClosedBy {
+            id: visitor.id.clone(),
+            username: visitor.username.clone(),
+        });
+        room.metrics.chat_duration = Some(now.seconds_since(room.ts));
+        room.metrics.service_time_duration =
+            room.served_by.as_ref().map(|s| now.seconds_since(s.ts));
+        room.v.status = "offline".into();
+        room.closing_message = Some(Box::new(closing));
+        room.updated_at = now;
+        tx.exec().save_room(&room).await?;
+        tx.exec().delete_inquiry_of_room(rid).await?;
+        if let Some(mut session) = tx.exec().session_by_token(token).await? {
+            mark_chat_closed(&mut session, now);
+            tx.exec().save_session(&session).await?;
+        }
+        tx.commit().await?;
+        tracing::info!(rid, "room closed by visitor");
+        Ok(CLOSED_BY_VISITOR)
+    }
+
+    /// `POST livechat/room.transfer`: the visitor moves its open chat to another department,
+    /// where it waits in the queue again. Returns the room's summary.
+    pub async fn transfer_room_by_visitor(
+        &self,
+        rid: &str,
+        token: &str,
+        department: &str,
+    ) -> ApiResult<Value> {
+        validate::required("rid", Some(rid), limits::ID)?;
+        validate::required("token", Some(token), limits::TOKEN)?;
+        validate::required("department", Some(department), limits::DEPARTMENT)?;
+        let mut tx = self.store().begin().await?;
+        let visitor = tx
+            .exec()
+            .visitor_by_token(token)
+            .await?
+            .ok_or(ApiError::Code("invalid-token"))?;
+        let mut room = visitor_room_for_update(&mut tx.exec(), rid, token).await?;
+        if !room.is_open() {
+            return Err(ApiError::Failed);
+        }
+        let target = tx
+            .exec()
+            .department_by_id_or_name(department)
+            .await?
+            .filter(|d| d.enabled)
+            .ok_or_else(|| {
+                ApiError::meteor(
+                    "error-invalid-department",
+                    "The provided department is invalid",
+                )
+            })?;
+        if room.department_id.as_deref() == Some(target.id.as_str()) {
+            return Err(ApiError::Code("error-forwarding-chat-same-department"));
+        }
+        let mut inquiry = tx
+            .exec()
+            .inquiry_by_room(rid)
+            .await?
+            .ok_or(ApiError::Code("error-transferring-inquiry"))?;
+
+        let now = Timestamp::now();
+        let mut history = Message::system(
+            "livechat_transfer_history",
+            rid,
+            String::new(),
+            actor(&visitor),
+            now,
+        );
+        history.transfer_data = Some(json!({
+            "transferredBy": {
+                "_id": visitor.id,
+                "username": visitor.username,
+                "name": visitor.name,
+                "type": "visitor",
+            },
+            "ts": now,
+            "scope": "department",
+            "previousDepartment": room.department_id,
+            "nextDepartment": { "_id": target.id, "name": target.name },
+        }));
+        tx.exec().insert_message(&history).await?;
+
+        room.department_id = Some(target.id.clone());
+        room.served_by = None;
+        room.queued_at = Some(now);
+        room.updated_at = now;
+        tx.exec().save_room(&room).await?;
+        inquiry.department = Some(target.id.clone());
+        inquiry.status = InquiryStatus::Queued;
+        inquiry.queued_at = now;
+        inquiry.updated_at = now;
+        tx.exec().save_inquiry(&inquiry).await?;
+        tx.commit().await?;
+        tracing::info!(rid, department = %target.id, "room transferred by visitor");
+        Ok(room.summary())
+    }
+
+    /// `POST livechat/room.survey`: the visitor rates the conversation (usually once closed).
+    /// Returns the accepted answers.
+    pub async fn save_survey(
+        &self,
+        rid: &str,
+        token: &str,
+        items: &[SurveyItem],
+    ) -> ApiResult<CustomData> {
+        validate::required("rid", Some(rid), limits::ID)?;
+        validate::required("token", Some(token), limits::TOKEN)?;
+        if items.is_empty() {
+            return Err(ApiError::invalid("'data' must NOT have fewer than 1 items"));
+        }
+        let mut feedback = CustomData::new();
+        for item in items {
+            validate::within("data.value", &item.value, limits::SURVEY_FEEDBACK)?;
+            let is_rating = SURVEY_ITEMS.contains(&item.name.as_str())
+                && SURVEY_VALUES.contains(&item.value.as_str());
+            if is_rating || item.name == "additionalFeedback" {
+                feedback.insert(item.name.clone(), Value::String(item.value.clone()));
+            }
+        }
+        let mut tx = self.store().begin().await?;
+        tx.exec()
+            .visitor_by_token(token)
+            .await?
+            .ok_or(ApiError::Code("invalid-token"))?;
+        let mut room = visitor_room_for_update(&mut tx.exec(), rid, token).await?;
+        if feedback.is_empty() {
+            return Err(ApiError::Code("invalid-data"));
+        }
+        room.survey_feedback = Some(feedback.clone());
+        room.updated_at = Timestamp::now();
+        tx.exec().save_room(&room).await?;
+        tx.commit().await?;
+        Ok(feedback)
+    }
+}
+
+/// The room `rid` if it belongs to the visitor `token` (open or closed), locked for update.
+/// Another visitor's room is reported exactly like a missing one.
+pub(super) async fn visitor_room_for_update(
+    exec: &mut Exec<'_>,
+    rid: &str,
+    token: &str,
+) -> ApiResult<Room> {
+    match exec.room_for_update(rid).await? {
+        Some(room) if room.v.token == token => Ok(room),
+        _ => Err(ApiError::Code("invalid-room")),
+    }
+}
+
+/// Moves the navigation history recorded before the room existed into the room.
+async fn claim_navigation_history(exec: &mut Exec<'_>, token: &str, rid: &str) -> ApiResult<()> {
+    for mut message in exec.orphan_navigation(token).await? {
+        message.rid = Some(rid.to_string());
+        message.expire_at = None;
+        exec.save_message(&message).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! Realtime-visitor sessions (seed 000): for each visitor token on the site, its page count,
+//! location, device, presence and chat state. The tracker creates a session with
+//! `session.addLocationData` or `session.updateVisitCount`; the other calls need one.
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::validate::{self, limits};
+use super::{Livechat, VisitorInput};
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::model::{chat_status, VisitorSession};
+use crate::store::Exec;
+use crate::time::Timestamp;
+
+const SESSION_STATUSES: [&str; 3] = ["online", "away", "offline"];
+const MAX_DESCRIPTION_KEYS: usize = 32;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationData {
+    pub token: Option<String>,
+    pub location: Option<Map<String, Value>>,
+    pub device_info: Option<Map<String, Value>>,
+}
+
+fn session_not_found() -> ApiError {
+    ApiError::meteor(
+        "error-session-not-found",
+        "No visitor session exists for this token",
+    )
+}
+
+impl Livechat {
+    /// `POST livechat/session.updateVisitCount/:token`: one more page viewed; the new count.
+    pub async fn count_page_view(&self, token: &str) -> ApiResult<i64> {
+        validate::required("token", Some(token), limits::TOKEN)?;
+        let mut tx = self.store().begin().await?;
+        let now = Timestamp::now();
+        let mut session = match tx.exec().session_by_token(token).await? {
+            Some(session) => session,
+            None => new_session(&mut tx.exec(), token, now).await?,
+        };
+        session.count += 1;
+        session.updated_at = now;
+        tx.exec().save_session(&session).await?;
+        tx.commit().await?;
+        Ok(session.count)
+    }
+
+    /// `GET livechat/session.visitorInfo/:token`.
+    pub async fn visitor_session(&self, token: &str) -> ApiResult<VisitorSession> {
+        validate::required("token", Some(token), limits::TOKEN)?;
+        let mut conn = self.store().read().await?;
+        conn.exec()
+            .session_by_token(token)
+            .await?
+            .ok_or_else(session_not_found)
+    }
+
+    /// `POST livechat/session.addLocationData`: where the visitor is and what it browses with.
+    pub async fn add_location_data(&self, input: LocationData) -> ApiResult<()> {
+        let token = validate::required("token", input.token.as_deref(), limits::TOKEN)?;
+        let device_info = input
+            .device_info
+            .ok_or_else(|| ApiError::invalid("must have required property 'deviceInfo'"))?;
+        check_description("deviceInfo", &device_info, &["os", "browserName"], &[])?;
+        let location = input.location.map(complete_location).transpose()?;
+        let mut tx = self.store().begin().await?;
+        let now = Timestamp::now();
+        let mut session = match tx.exec().session_by_token(token).await? {
+            Some(session) => session,
+            None => {
+                let mut session = new_session(&mut tx.exec(), token, now).await?;
+                session.count = 1;
+                session
+            }
+        };
+        if location.is_some() {
+            session.location = location;
+        }
+        session.device_info = Some(Value::Object(device_info));
+        session.updated_at = now;
+        tx.exec().save_session(&session).await?;
+        tx.commit().await
+    }
+
+    /// `POST livechat/session.updateVisitorSessionOnRegister`: who the visitor said it is.
+    pub async fn update_session_on_register(&self, visitor: VisitorInput) -> ApiResult<()> {
+        let token = validate::required("visitor.token", visitor.token.as_deref(), limits::TOKEN)?;
+        validate::optional("visitor.name", visitor.name.as_deref(), limits::NAME)?;
+        validate::optional("visitor.email", visitor.email.as_deref(), limits::EMAIL)?;
+        validate::optional("visitor.phone", visitor.phone.as_deref(), limits::PHONE)?;
+        validate::optional(
+            "visitor.department",
+            visitor.department.as_deref(),
+            limits::DEPARTMENT,
+        )?;
+        validate::optional(
+            "visitor.username",
+            visitor.username.as_deref(),
+            limits::NAME,
+        )?;
+        super::custom_fields::validate_inputs(
+            visitor.custom_fields.as_deref().unwrap_or_default(),
+        )?;
+        let mut tx = self.store().begin().await?;
+        let mut session = tx
+            .exec()
+            .session_by_token(token)
+            .await?
+            .ok_or_else(session_not_found)?;
+        let mut info = json!({
+            "name": visitor.name,
+            "email": visitor.email,
+            "phone": visitor.phone,
+            "department": visitor.department,
+            "username": visitor.username,
+            "customFields": visitor.custom_fields,
+        });
+        if let Value::Object(fields) = &mut info {
+            fields.retain(|_, v| !v.is_null());
+        }
+        session.visitor_info = Some(info);
+        session.updated_at = Timestamp::now();
+        tx.exec().save_session(&session).await?;
+        tx.commit().await
+    }
+
+    /// `POST livechat/session.updateSessionStatus`: the visitor is online, away or offline.
+    pub async fn update_session_status(&self, token: &str, status: &str) -> ApiResult<()> {
+        validate::required("token", Some(token), limits::TOKEN)?;
+        if !SESSION_STATUSES.contains(&status) {
+            return Err(ApiError::invalid(format!(
+                "'status' must be one of {}",
+                SESSION_STATUSES.join(", ")
+            )));
+        }
+        let mut tx = self.store().begin().await?;
+        let mut session = tx
+            .exec()
+            .session_by_token(token)
+            .await?
+            .ok_or_else(session_not_found)?;
+        set_presence(&mut session, status, Timestamp::now());
+        tx.exec().save_session(&session).await?;
+        tx.commit().await
+    }
+}
+
+/// A new session for `token`, reflecting the visitor and room that may already exist.
+async fn new_session(
+    exec: &mut Exec<'_>,
+    token: &str,
+    now: Timestamp,
+) -> ApiResult<VisitorSession> {
+    let mut session = VisitorSession {
+        id: ids::random_id(),
+        token: token.to_string(),
+        location: None,
+        device_info: None,
+        created_at: now,
+        count: 0,
+        updated_at: now,
+        chat_status: chat_status::NOT_STARTED.into(),
+        status: "online".into(),
+        visitor_info: None,
+        chat_start: false,
+        chat_start_time: None,
+        sentiment_score: 0,
+        offline_time: None,
+    };
+    if let Some(visitor) = exec.visitor_by_token(token).await? {
+        session.visitor_info = Some(json!({ "name": visitor.name, "email": visitor.email() }));
+    }
+    if let Some(room) = exec.open_room_of_token(token).await? {
+        mark_chat_opened(&mut session, room.ts);
+    } else if exec.rooms_of_token(token).await?.last().is_some() {
+        session.chat_status = chat_status::CLOSED.into();
+    }
+    Ok(session)
+}
+
+pub(super) fn set_presence(session: &mut VisitorSession, status: &str, now: Timestamp) {
+    session.status = status.to_string();
+    session.offline_time = (status == "offline").then_some(now);
+    session.updated_at = now;
+}
+
+pub(super) fn mark_chat_opened(session: &mut VisitorSession, when: Timestamp) {
+    session.chat_start = true;
+    session.chat_start_time = Some(when);
+    session.chat_status = chat_status::OPEN.into();
+    session.updated_at = when;
+}
+
+pub(super) fn mark_chat_closed(session: &mut VisitorSession, when: Timestamp) {
+    session.chat_start = false;
+    session.chat_status = chat_status::CLOSED.into();
+    session.updated_at = when;
+}
+
+/// Checks a flat description object: a bounded number of scalar values, short strings, and the
+/// named keys present as strings.
+fn check_description(
+    field: &str,
+    object: &Map<String, Value>,
+    required: &[&str],
+    numeric: &[&str],
+) -> ApiResult<()> {
+    if object.len() > MAX_DESCRIPTION_KEYS {
+        return Err(ApiError::invalid(format!(
+            "'{field}' must NOT have more than {MAX_DESCRIPTION_KEYS} properties"
+        )));
+    }
+    for key in required {
+        match object.get(*key) {
+            Some(Value::String(_)) => {}
+            Some(_) => return Err(ApiError::invalid(format!("'{field}.{key}' must be string"))),
+            None => {
+                return Err(ApiError::invalid(format!(
+                    "must have required property '{field}.{key}'"
+                )))
+            }
+        }
+    }
+    for (key, value) in object {
+        validate::within(&format!("{field} key"), key, limits::LOCATION_TEXT)?;
+        match value {
+            Value::String(text) => {
+                validate::within(&format!("{field}.{key}"), text, limits::LOCATION_TEXT)?;
+                if numeric.contains(&key.as_str()) {
+                    return Err(ApiError::invalid(format!("'{field}.{key}' must be number")));
+                }
+            }
+            Value::Number(_) | Value::Bool(_) | Value::Null => {}
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "'{field}.{key}' must be a string or a number"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Validates a location and adds `completLocation` (sic, as the seed spells it) when missing:
+/// "Country, Region, City" from the parts that are present.
+fn complete_location(mut location: Map<String, Value>) -> ApiResult<Value> {
+    check_description("location", &location, &[], &["latitude", "longitude"])?;
+    for (key, range) in [("latitude", 90.0), ("longitude", 180.0)] {
+        if let Some(value) = location.get(key) {
+            match value.as_f64() {
+                Some(v) if (-range..=range).contains(&v) => {}
+                _ => {
+                    return Err(ApiError::invalid(format!(
+                        "'location.{key}' must be a number between -{range} and {range}"
+                    )))
+                }
+            }
+        }
+    }
+    if !location.contains_key("completLocation") {
+        let parts: Vec<&str> = ["countryName", "region", "city"]
+            .iter()
+            .filter_map(|key| location.get(*key).and_then(Value::as_str))
+            .filter(|part| !part.is_empty())
+            .collect();
+        if !parts.is_empty() {
+            location.insert("completLocation".into(), Value::String(parts.join(", ")));
+        }
+    }
+    Ok(Value::Object(location))
+}

@@ -1,0 +1,100 @@
+//! Rocket.Chat's `Livechat_*` (and a few core) settings that change behaviour: their defaults
+//! (reference §5.10), overlaid with the values stored in the `settings` table.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+
+/// Every setting the server knows, with its default. Unknown ids are not settings.
+pub fn defaults() -> Vec<(&'static str, Value)> {
+    vec![
+        ("Livechat_enabled", json!(true)),
+        ("Livechat_Routing_Method", json!("Auto_Selection")),
+        // Rocket.Chat defaults this to false and refuses chats while no agent is online; this
+        // server queues them instead, so a fresh install works before agents exist.
+        ("Livechat_accept_chats_with_no_agents", json!(true)),
+        ("Livechat_show_agent_info", json!(true)),
+        ("Livechat_show_agent_email", json!(true)),
+        ("Livechat_registration_form", json!(true)),
+        ("Livechat_name_field_registration_form", json!(true)),
+        ("Livechat_email_field_registration_form", json!(true)),
+        ("Livechat_allow_switching_departments", json!(true)),
+        ("Livechat_display_offline_form", json!(true)),
+        ("Livechat_offline_email", json!("")),
+        ("Livechat_offline_title", json!("Leave a message")),
+        ("Livechat_offline_title_color", json!("#666666")),
+        ("Livechat_offline_message", json!("")),
+        ("Livechat_offline_success_message", json!("")),
+        ("Livechat_offline_form_unavailable", json!("")),
+        ("Livechat_title", json!("Rocket.Chat")),
+        ("Livechat_title_color", json!("#C1272D")),
+        ("Livechat_widget_position", json!("right")),
+        ("Livechat_history_monitor_type", json!("url")),
+        ("Livechat_Visitor_navigation_as_a_message", json!(false)),
+        (
+            "Livechat_Allow_collect_and_store_HTTP_header_informations",
+            json!(false),
+        ),
+        ("Livechat_enable_message_character_limit", json!(false)),
+        ("Livechat_message_character_limit", json!(0)),
+        ("Livechat_fileupload_enabled", json!(false)),
+        ("Livechat_enable_transcript", json!(false)),
+        ("Livechat_transcript_message", json!("")),
+        ("Livechat_conversation_finished_message", json!("")),
+        ("Livechat_conversation_finished_text", json!("")),
+        ("Livechat_registration_form_message", json!("")),
+        (
+            "Livechat_force_accept_data_processing_consent",
+            json!(false),
+        ),
+        ("Livechat_data_processing_consent_text", json!("")),
+        ("Livechat_clear_local_storage_when_chat_ended", json!(false)),
+        ("Livechat_videocall_enabled", json!(false)),
+        ("Language", json!("en")),
+        ("Message_AllowEditing", json!(true)),
+        ("Message_AllowDeleting", json!(true)),
+        ("Message_MaxAllowedSize", json!(5000)),
+    ]
+}
+
+/// A snapshot of every setting's effective value.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    values: HashMap<&'static str, Value>,
+}
+
+impl Settings {
+    /// The defaults overlaid with stored values; stored values of unknown ids are ignored.
+    pub fn from_stored(stored: Vec<(String, Value)>) -> Settings {
+        let mut values: HashMap<&'static str, Value> = defaults().into_iter().collect();
+        for (id, value) in stored {
+            if let Some((key, _)) = values.get_key_value(id.as_str()) {
+                let key = *key;
+                values.insert(key, value);
+            }
+        }
+        Settings { values }
+    }
+
+    pub fn get(&self, id: &str) -> &Value {
+        self.values.get(id).unwrap_or(&Value::Null)
+    }
+
+    pub fn bool(&self, id: &str) -> bool {
+        self.get(id).as_bool().unwrap_or(false)
+    }
+
+    pub fn str(&self, id: &str) -> &str {
+        self.get(id).as_str().unwrap_or("")
+    }
+
+    pub fn int(&self, id: &str) -> i64 {
+        self.get(id).as_i64().unwrap_or(0)
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from_stored(Vec::new())
+    }
+}

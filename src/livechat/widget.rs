@@ -1,0 +1,180 @@
+//! What the widget asks before and around a chat (reference §2.14–2.16): its bootstrap
+//! configuration and the agent serving (or about to serve) the visitor.
+
+use serde_json::{json, Map, Value};
+
+use super::validate::{self, limits};
+use super::Livechat;
+use crate::error::{ApiError, ApiResult};
+
+impl Livechat {
+    /// `GET livechat/config`: settings, texts, departments and triggers for the widget, plus the
+    /// returning visitor's `guest`, `room` and `agent` when `token` is known.
+    pub async fn widget_config(
+        &self,
+        token: Option<&str>,
+        _department: Option<&str>,
+    ) -> ApiResult<Value> {
+        let token = validate::optional("token", token, limits::TOKEN)?;
+        let settings = self.settings();
+        if !settings.bool("Livechat_enabled") {
+            return Ok(json!({ "enabled": false }));
+        }
+        let mut conn = self.store().read().await?;
+        let mut exec = conn.exec();
+        let departments: Vec<Value> = exec
+            .enabled_departments()
+            .await?
+            .into_iter()
+            .map(|d| {
+                json!({
+                    "_id": d.id,
+                    "name": d.name,
+                    "showOnRegistration": d.show_on_registration,
+                    "showOnOfflineForm": d.show_on_offline_form,
+                })
+            })
+            .collect();
+        let triggers: Vec<Value> = exec
+            .enabled_triggers()
+            .await?
+            .into_iter()
+            .map(|t| json!({ "_id": t["_id"], "actions": t["actions"], "conditions": t["conditions"], "runOnce": t["runOnce"] }))
+            .collect();
+
+        let manual_routing = settings.str("Livechat_Routing_Method") == "Manual_Selection";
+        let limit_text_length = if settings.bool("Livechat_enable_message_character_limit") {
+            match settings.int("Livechat_message_character_limit") {
+                0 => settings.get("Message_MaxAllowedSize").clone(),
+                limit => json!(limit),
+            }
+        } else {
+            json!(false)
+        };
+        let mut config = json!({
+            "enabled": true,
+            "settings": {
+                "registrationForm": settings.bool("Livechat_registration_form"),
+                "allowSwitchingDepartments": settings.bool("Livechat_allow_switching_departments"),
+                "nameFieldRegistrationForm": settings.bool("Livechat_name_field_registration_form"),
+                "emailFieldRegistrationForm": settings.bool("Livechat_email_field_registration_form"),
+                "displayOfflineForm": settings.bool("Livechat_display_offline_form"),
+                "videoCall": settings.bool("Livechat_videocall_enabled"),
+                "fileUpload": settings.bool("Livechat_fileupload_enabled"),
+                "language": settings.str("Language"),
+                "transcript": settings.bool("Livechat_enable_transcript"),
+                "historyMonitorType": settings.str("Livechat_history_monitor_type"),
+                "forceAcceptDataProcessingConsent": settings.bool("Livechat_force_accept_data_processing_consent"),
+                "showConnecting": manual_routing,
+                "agentHiddenInfo": !settings.bool("Livechat_show_agent_info"),
+                "clearLocalStorageWhenChatEnded": settings.bool("Livechat_clear_local_storage_when_chat_ended"),
+                "limitTextLength": limit_text_length,
+            },
+            "theme": {
+                "title": settings.str("Livechat_title"),
+                "color": settings.str("Livechat_title_color"),
+                "offlineTitle": settings.str("Livechat_offline_title"),
+                "offlineColor": settings.str("Livechat_offline_title_color"),
+                "position": settings.str("Livechat_widget_position"),
+                "actionLinks": action_links(),
+            },
+            "messages": {
+                "offlineMessage": settings.str("Livechat_offline_message"),
+                "offlineSuccessMessage": settings.str("Livechat_offline_success_message"),
+                "offlineUnavailableMessage": settings.str("Livechat_offline_form_unavailable"),
+                "conversationFinishedMessage": settings.str("Livechat_conversation_finished_message"),
+                "conversationFinishedText": settings.str("Livechat_conversation_finished_text"),
+                "transcriptMessage": settings.str("Livechat_transcript_message"),
+                "registrationFormMessage": settings.str("Livechat_registration_form_message"),
+                "dataProcessingConsentText": settings.str("Livechat_data_processing_consent_text"),
+            },
+            "survey": {
+                "items": ["satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness"],
+                "values": ["1", "2", "3", "4", "5"],
+            },
+            "triggers": triggers,
+            "departments": departments,
+            "resources": {
+                "sound": format!("{}/sounds/chime.mp3", self.site_url()),
+                "emojis": [],
+            },
+            "online": settings.bool("Livechat_accept_chats_with_no_agents"),
+        });
+
+        if let Some(token) = token {
+            if let Some(visitor) = exec.visitor_by_token(token).await? {
+                let mut extra = Map::new();
+                extra.insert(
+                    "guest".into(),
+                    json!({
+                        "_id": visitor.id,
+                        "name": visitor.name,
+                        "username": visitor.username,
+                        "token": visitor.token,
+                        "visitorEmails": visitor.visitor_emails,
+                        "department": visitor.department,
+                    }),
+                );
+                if let Some(room) = exec.open_room_of_token(token).await? {
+                    extra.insert(
+                        "room".into(),
+                        json!({
+                            "_id": room.id,
+                            "departmentId": room.department_id,
+                            "servedBy": room.served_by,
+                            "open": true,
+                        }),
+                    );
+                }
+                if let Value::Object(config) = &mut config {
+                    config.extend(extra);
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    /// `GET livechat/agent.info/:rid/:token`: the agent serving the visitor's room.
+    pub async fn serving_agent(&self, rid: &str, token: &str) -> ApiResult<Value> {
+        let mut conn = self.store().read().await?;
+        let mut exec = conn.exec();
+        exec.visitor_by_token(token)
+            .await?
+            .ok_or(ApiError::Code("invalid-token"))?;
+        match exec.room_by_id(rid).await? {
+            Some(room) if room.v.token == token => {}
+            _ => return Err(ApiError::Code("invalid-room")),
+        }
+        // Agents arrive with routing: until then no room is served by anyone to describe.
+        Err(ApiError::Code("invalid-agent"))
+    }
+
+    /// `GET livechat/agent.next/:token`: who would take the visitor's next chat. `None` when
+    /// the visitor already has an open room (Rocket.Chat then answers without an agent).
+    pub async fn next_agent(
+        &self,
+        token: &str,
+        _department: Option<&str>,
+    ) -> ApiResult<Option<Value>> {
+        validate::required("token", Some(token), limits::TOKEN)?;
+        let mut conn = self.store().read().await?;
+        if conn.exec().open_room_of_token(token).await?.is_some() {
+            return Ok(None);
+        }
+        Err(ApiError::Code("agent-not-found"))
+    }
+}
+
+/// The call action links the widget renders (Rocket.Chat 6 shape).
+fn action_links() -> Value {
+    json!({
+        "webrtc": [
+            { "actionLinksAlignment": "flex-start", "i18nLabel": "Join_call", "label": "Join call", "method_id": "joinLivechatWebRTCCall" },
+            { "i18nLabel": "End_call", "label": "End call", "method_id": "endLivechatWebRTCCall", "danger": true },
+        ],
+        "jitsi": [
+            { "icon": "icon-videocam", "i18nLabel": "Accept" },
+            { "icon": "icon-cancel", "i18nLabel": "Decline" },
+        ],
+    })
+}

@@ -1,0 +1,24 @@
+//! The documents the server stores and returns, with Rocket.Chat's field names (reference §5).
+//! Each is persisted as JSON beside the columns the queries filter on (see `store`).
+
+mod custom_field;
+mod department;
+mod inquiry;
+mod message;
+mod room;
+mod session;
+mod visitor;
+
+pub use custom_field::{CustomFieldDefinition, CustomFieldScope};
+pub use department::{Department, DepartmentSeed};
+pub use inquiry::{Inquiry, InquiryStatus};
+pub use message::{Message, UserRef};
+pub use room::{AgentMetrics, ClosedBy, Room, RoomMetrics, RoomVisitor, ServedBy, VisitorMetrics};
+pub use session::{chat_status, VisitorSession};
+pub use visitor::{EmailAddress, LastChat, PhoneNumber, Visitor};
+
+/// `livechatData`: custom-field values keyed by field id.
+pub type CustomData = serde_json::Map<String, serde_json::Value>;
+
+/// The built-in bot that authors system messages, as in Rocket.Chat.
+pub const ROCKET_CAT: &str = "rocket.cat";

@@ -1,0 +1,113 @@
+//! Small administrative collections: departments, custom fields, triggers, settings and the
+//! offline messages left when nobody was there to chat.
+
+use serde_json::Value;
+
+use super::{dispatch, parse_doc, parse_docs, to_doc, Exec};
+use crate::error::ApiResult;
+use crate::model::{CustomFieldDefinition, Department};
+use crate::time::Timestamp;
+
+impl Exec<'_> {
+    /// A department by `_id` or, failing that, by name (Rocket.Chat accepts both).
+    pub async fn department_by_id_or_name(&mut self, key: &str) -> ApiResult<Option<Department>> {
+        const SQL: &str = "SELECT doc FROM departments WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1";
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar(SQL).bind(key).fetch_optional(&mut **c).await?
+        });
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    pub async fn enabled_departments(&mut self) -> ApiResult<Vec<Department>> {
+        const SQL: &str = "SELECT doc FROM departments WHERE enabled ORDER BY name";
+        let docs: Vec<String> = dispatch!(self, c => {
+            sqlx::query_scalar(SQL).fetch_all(&mut **c).await?
+        });
+        parse_docs(docs)
+    }
+
+    pub async fn save_department(&mut self, department: &Department) -> ApiResult<()> {
+        let doc = to_doc(department)?;
+        const SQL: &str = "INSERT INTO departments (id, name, enabled, doc) VALUES ($1, $2, $3, $4) \
+                           ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled, doc = excluded.doc";
+        dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&department.id)
+                .bind(&department.name)
+                .bind(department.enabled)
+                .bind(&doc)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn custom_field(&mut self, id: &str) -> ApiResult<Option<CustomFieldDefinition>> {
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT doc FROM custom_fields WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    pub async fn custom_fields(&mut self) -> ApiResult<Vec<CustomFieldDefinition>> {
+        let docs: Vec<String> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT doc FROM custom_fields ORDER BY id").fetch_all(&mut **c).await?
+        });
+        parse_docs(docs)
+    }
+
+    pub async fn save_custom_field(&mut self, field: &CustomFieldDefinition) -> ApiResult<()> {
+        let doc = to_doc(field)?;
+        let scope = serde_json::to_value(field.scope)?;
+        const SQL: &str = "INSERT INTO custom_fields (id, scope, doc) VALUES ($1, $2, $3) \
+                           ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, doc = excluded.doc";
+        dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&field.id)
+                .bind(scope.as_str())
+                .bind(&doc)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Enabled triggers, as the widget receives them.
+    pub async fn enabled_triggers(&mut self) -> ApiResult<Vec<Value>> {
+        let docs: Vec<String> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT doc FROM triggers WHERE enabled ORDER BY id").fetch_all(&mut **c).await?
+        });
+        parse_docs(docs)
+    }
+
+    /// Every stored setting value (JSON), by id.
+    pub async fn settings(&mut self) -> ApiResult<Vec<(String, Value)>> {
+        let rows: Vec<(String, String)> = dispatch!(self, c => {
+            sqlx::query_as("SELECT id, value FROM settings").fetch_all(&mut **c).await?
+        });
+        rows.into_iter()
+            .map(|(id, value)| Ok((id, parse_doc(&value)?)))
+            .collect()
+    }
+
+    pub async fn insert_offline_message(
+        &mut self,
+        id: &str,
+        department: Option<&str>,
+        ts: Timestamp,
+        doc: &Value,
+    ) -> ApiResult<()> {
+        let doc = to_doc(doc)?;
+        const SQL: &str =
+            "INSERT INTO offline_messages (id, department, ts, doc) VALUES ($1, $2, $3, $4)";
+        dispatch!(self, c => {
+            sqlx::query(SQL).bind(id).bind(department).bind(ts.millis()).bind(&doc).execute(&mut **c).await?.rows_affected()
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,161 @@
+//! Messages, in the order they were stored (`seq`), which is the order clients show them.
+
+use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, Exec, Inserted};
+use crate::error::ApiResult;
+use crate::model::Message;
+
+/// A page of a room's visible history, newest first.
+pub struct HistoryQuery<'a> {
+    pub rid: &'a str,
+    /// Only messages strictly older than this (ms).
+    pub before: Option<i64>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl Exec<'_> {
+    /// Inserts a message; `Duplicate` when its id exists (a client resending its own `_id`).
+    pub async fn insert_message(&mut self, message: &Message) -> ApiResult<Inserted> {
+        let doc = to_doc(message)?;
+        const SQL: &str = "INSERT INTO messages (id, rid, token, t, hidden, ts, expire_at, doc) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        let token = message
+            .token
+            .as_deref()
+            .or_else(|| navigation_token(message));
+        inserted(dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&message.id)
+                .bind(&message.rid)
+                .bind(token)
+                .bind(&message.t)
+                .bind(message.is_hidden())
+                .bind(message.ts.millis())
+                .bind(message.expire_at.map(|t| t.millis()))
+                .bind(&doc)
+                .execute(&mut **c)
+                .await
+                .map(|done| done.rows_affected())
+        }))
+    }
+
+    pub async fn message_by_id(&mut self, id: &str) -> ApiResult<Option<Message>> {
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT doc FROM messages WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    pub async fn save_message(&mut self, message: &Message) -> ApiResult<()> {
+        let doc = to_doc(message)?;
+        const SQL: &str =
+            "UPDATE messages SET rid = $2, hidden = $3, expire_at = $4, doc = $5 WHERE id = $1";
+        dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&message.id)
+                .bind(&message.rid)
+                .bind(message.is_hidden())
+                .bind(message.expire_at.map(|t| t.millis()))
+                .bind(&doc)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn delete_message(&mut self, id: &str) -> ApiResult<()> {
+        dispatch!(self, c => {
+            sqlx::query("DELETE FROM messages WHERE id = $1").bind(id).execute(&mut **c).await?.rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Visible (not `_hidden`) messages of a room, newest first.
+    pub async fn room_history(&mut self, query: &HistoryQuery<'_>) -> ApiResult<Vec<Message>> {
+        const SQL: &str =
+            "SELECT doc FROM messages WHERE rid = $1 AND NOT hidden AND ($2 IS NULL OR ts < $2) \
+                           ORDER BY seq DESC LIMIT $3 OFFSET $4";
+        let docs: Vec<String> = dispatch!(self, c => {
+            sqlx::query_scalar(SQL)
+                .bind(query.rid)
+                .bind(query.before)
+                .bind(query.limit)
+                .bind(query.offset)
+                .fetch_all(&mut **c)
+                .await?
+        });
+        parse_docs(docs)
+    }
+
+    pub async fn count_room_history(&mut self, rid: &str, before: Option<i64>) -> ApiResult<i64> {
+        const SQL: &str = "SELECT COUNT(*) FROM messages WHERE rid = $1 AND NOT hidden AND ($2 IS NULL OR ts < $2)";
+        Ok(dispatch!(self, c => {
+            sqlx::query_scalar(SQL).bind(rid).bind(before).fetch_one(&mut **c).await?
+        }))
+    }
+
+    /// Visible messages with `after < ts < before`, oldest first, and how many there are:
+    /// what a returning reader has not seen yet and has not loaded.
+    pub async fn unread_between(
+        &mut self,
+        rid: &str,
+        after: i64,
+        before: i64,
+    ) -> ApiResult<(Option<Message>, i64)> {
+        const FIRST: &str = "SELECT doc FROM messages WHERE rid = $1 AND NOT hidden AND ts > $2 AND ts < $3 ORDER BY seq LIMIT 1";
+        const COUNT: &str =
+            "SELECT COUNT(*) FROM messages WHERE rid = $1 AND NOT hidden AND ts > $2 AND ts < $3";
+        let (first, count): (Option<String>, i64) = dispatch!(self, c => {
+            let first = sqlx::query_scalar(FIRST).bind(rid).bind(after).bind(before).fetch_optional(&mut **c).await?;
+            let count = sqlx::query_scalar(COUNT).bind(rid).bind(after).bind(before).fetch_one(&mut **c).await?;
+            (first, count)
+        });
+        Ok((first.map(|d| parse_doc(&d)).transpose()?, count))
+    }
+
+    /// Navigation history recorded for a token before it had a room.
+    pub async fn orphan_navigation(&mut self, token: &str) -> ApiResult<Vec<Message>> {
+        const SQL: &str = "SELECT doc FROM messages WHERE token = $1 AND rid IS NULL ORDER BY seq";
+        let docs: Vec<String> = dispatch!(self, c => {
+            sqlx::query_scalar(SQL).bind(token).fetch_all(&mut **c).await?
+        });
+        parse_docs(docs)
+    }
+
+    pub async fn delete_room_messages(&mut self, rid: &str) -> ApiResult<()> {
+        dispatch!(self, c => {
+            sqlx::query("DELETE FROM messages WHERE rid = $1").bind(rid).execute(&mut **c).await?.rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn delete_orphan_navigation(&mut self, token: &str) -> ApiResult<()> {
+        dispatch!(self, c => {
+            sqlx::query("DELETE FROM messages WHERE token = $1 AND rid IS NULL")
+                .bind(token)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Deletes messages whose `expireAt` has passed; returns how many.
+    pub async fn purge_expired_messages(&mut self, now: i64) -> ApiResult<u64> {
+        Ok(dispatch!(self, c => {
+            sqlx::query("DELETE FROM messages WHERE expire_at IS NOT NULL AND expire_at < $1")
+                .bind(now)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        }))
+    }
+}
+
+fn navigation_token(message: &Message) -> Option<&str> {
+    message.navigation.as_ref()?.get("token")?.as_str()
+}

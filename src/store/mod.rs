@@ -1,0 +1,187 @@
+//! Persistence on SQLite or PostgreSQL, chosen by the database URL's scheme.
+//!
+//! Both backends use the same schema shape (`migrations/<backend>`) and the same SQL text: each
+//! query is written once, in an `impl Exec` block of the collection's file, and the [`dispatch!`]
+//! macro compiles it for both connection types. What genuinely differs (connecting, pragmas, row
+//! locking) lives in `sqlite.rs` and `postgres.rs`.
+//!
+//! Services open a [`Tx`] for anything that writes, and read through [`Store::read`] otherwise.
+//! On SQLite all writes go through a single connection, so transactions never contend; reads use
+//! a separate pool of connections that see committed data (WAL mode).
+
+mod catalog;
+mod inquiries;
+mod messages;
+pub use messages::HistoryQuery;
+mod postgres;
+mod rooms;
+mod sessions;
+mod sqlite;
+mod visitors;
+
+use anyhow::Context;
+use serde::de::DeserializeOwned;
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+use crate::config::Config;
+use crate::error::ApiResult;
+
+/// Runs `$body` with `$conn` bound to the backend's connection: one text, compiled twice.
+macro_rules! dispatch {
+    ($exec:expr, $conn:ident => $body:expr) => {
+        match $exec {
+            $crate::store::Exec::Sqlite($conn) => $body,
+            $crate::store::Exec::Postgres($conn) => $body,
+        }
+    };
+}
+pub(crate) use dispatch;
+
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite {
+        writer: SqlitePool,
+        readers: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+impl Store {
+    /// Connects to the configured database and brings its schema up to date.
+    pub async fn connect(config: &Config) -> anyhow::Result<Store> {
+        let url = config.effective_database_url();
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres(postgres::connect(&url, config).await?)
+        } else if url.starts_with("sqlite:") {
+            let (writer, readers) = sqlite::connect(&url, config).await?;
+            Backend::Sqlite { writer, readers }
+        } else {
+            anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…");
+        };
+        let store = Store { backend };
+        store
+            .migrate()
+            .await
+            .context("migrating the database schema")?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> anyhow::Result<()> {
+        match &self.backend {
+            Backend::Sqlite { writer, .. } => {
+                sqlx::migrate!("migrations/sqlite").run(writer).await?
+            }
+            Backend::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match &self.backend {
+            Backend::Sqlite { .. } => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Starts a write transaction; dropped without `commit`, it rolls back.
+    pub async fn begin(&self) -> ApiResult<Tx> {
+        Ok(match &self.backend {
+            Backend::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
+            Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A connection for reads outside a transaction.
+    pub async fn read(&self) -> ApiResult<Conn> {
+        Ok(match &self.backend {
+            Backend::Sqlite { readers, .. } => Conn::Sqlite(readers.acquire().await?),
+            Backend::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite { writer, readers } => {
+                writer.close().await;
+                readers.close().await;
+            }
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn exec(&mut self) -> Exec<'_> {
+        match self {
+            Tx::Sqlite(tx) => Exec::Sqlite(tx),
+            Tx::Postgres(tx) => Exec::Postgres(tx),
+        }
+    }
+
+    pub async fn commit(self) -> ApiResult<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Conn {
+    pub fn exec(&mut self) -> Exec<'_> {
+        match self {
+            Conn::Sqlite(conn) => Exec::Sqlite(conn),
+            Conn::Postgres(conn) => Exec::Postgres(conn),
+        }
+    }
+}
+
+/// A connection, in or out of a transaction, on which the queries of this module run.
+pub enum Exec<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+/// The result of an insert that a unique constraint may refuse.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Inserted {
+    Yes,
+    /// A row with the same unique key exists; nothing was written.
+    Duplicate,
+}
+
+fn inserted(result: Result<impl Sized, sqlx::Error>) -> ApiResult<Inserted> {
+    match result {
+        Ok(_) => Ok(Inserted::Yes),
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => Ok(Inserted::Duplicate),
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn parse_doc<T: DeserializeOwned>(doc: &str) -> ApiResult<T> {
+    Ok(serde_json::from_str(doc)?)
+}
+
+fn parse_docs<T: DeserializeOwned>(docs: Vec<String>) -> ApiResult<Vec<T>> {
+    docs.iter().map(|doc| parse_doc(doc)).collect()
+}
+
+fn to_doc<T: serde::Serialize>(value: &T) -> ApiResult<String> {
+    Ok(serde_json::to_string(value)?)
+}

@@ -1,0 +1,109 @@
+//! Livechat rooms. The partial unique index `rooms_one_open_per_visitor` makes a second open
+//! room for a visitor impossible; `insert_room` reports it as `Duplicate`.
+
+use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, Exec, Inserted};
+use crate::error::ApiResult;
+use crate::model::Room;
+
+const SELECT_BY_ID: &str = "SELECT doc FROM rooms WHERE id = $1";
+
+impl Exec<'_> {
+    pub async fn room_by_id(&mut self, rid: &str) -> ApiResult<Option<Room>> {
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar(SELECT_BY_ID).bind(rid).fetch_optional(&mut **c).await?
+        });
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// Reads a room and, on PostgreSQL, locks its row until the transaction ends, so that
+    /// read-modify-write updates of the document never lose a concurrent change. (SQLite
+    /// serialises all writers already.)
+    pub async fn room_for_update(&mut self, rid: &str) -> ApiResult<Option<Room>> {
+        let doc: Option<String> = match self {
+            Exec::Sqlite(c) => {
+                sqlx::query_scalar(SELECT_BY_ID)
+                    .bind(rid)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+            Exec::Postgres(c) => {
+                sqlx::query_scalar("SELECT doc FROM rooms WHERE id = $1 FOR UPDATE")
+                    .bind(rid)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+        };
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    pub async fn open_room_of_token(&mut self, token: &str) -> ApiResult<Option<Room>> {
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT doc FROM rooms WHERE visitor_token = $1 AND open")
+                .bind(token)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// Every room of a visitor token, open or closed, oldest first.
+    pub async fn rooms_of_token(&mut self, token: &str) -> ApiResult<Vec<Room>> {
+        let docs: Vec<String> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT doc FROM rooms WHERE visitor_token = $1 ORDER BY ts")
+                .bind(token)
+                .fetch_all(&mut **c)
+                .await?
+        });
+        parse_docs(docs)
+    }
+
+    pub async fn insert_room(&mut self, room: &Room) -> ApiResult<Inserted> {
+        let doc = to_doc(room)?;
+        const SQL: &str = "INSERT INTO rooms (id, visitor_id, visitor_token, open, served_by, department_id, ts, closed_at, updated_at, doc) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        inserted(dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&room.id)
+                .bind(&room.v.id)
+                .bind(&room.v.token)
+                .bind(room.is_open())
+                .bind(room.served_by.as_ref().map(|s| &s.id))
+                .bind(&room.department_id)
+                .bind(room.ts.millis())
+                .bind(room.closed_at.map(|t| t.millis()))
+                .bind(room.updated_at.millis())
+                .bind(&doc)
+                .execute(&mut **c)
+                .await
+                .map(|done| done.rows_affected())
+        }))
+    }
+
+    pub async fn save_room(&mut self, room: &Room) -> ApiResult<()> {
+        let doc = to_doc(room)?;
+        const SQL: &str =
+            "UPDATE rooms SET open = $2, served_by = $3, department_id = $4, closed_at = $5, \
+                           updated_at = $6, doc = $7 WHERE id = $1";
+        dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&room.id)
+                .bind(room.is_open())
+                .bind(room.served_by.as_ref().map(|s| &s.id))
+                .bind(&room.department_id)
+                .bind(room.closed_at.map(|t| t.millis()))
+                .bind(room.updated_at.millis())
+                .bind(&doc)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn delete_room(&mut self, rid: &str) -> ApiResult<()> {
+        dispatch!(self, c => {
+            sqlx::query("DELETE FROM rooms WHERE id = $1").bind(rid).execute(&mut **c).await?.rows_affected()
+        });
+        Ok(())
+    }
+}

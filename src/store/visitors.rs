@@ -1,0 +1,92 @@
+//! Visitors and the named counters that number guests.
+
+use super::{dispatch, inserted, parse_doc, to_doc, Exec, Inserted};
+use crate::error::ApiResult;
+use crate::model::Visitor;
+
+impl Exec<'_> {
+    pub async fn visitor_by_token(&mut self, token: &str) -> ApiResult<Option<Visitor>> {
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT doc FROM visitors WHERE token = $1")
+                .bind(token)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    pub async fn visitor_by_id(&mut self, id: &str) -> ApiResult<Option<Visitor>> {
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT doc FROM visitors WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// Inserts a new visitor; `Duplicate` when its token, username or id is taken.
+    pub async fn insert_visitor(&mut self, visitor: &Visitor) -> ApiResult<Inserted> {
+        let doc = to_doc(visitor)?;
+        const SQL: &str = "INSERT INTO visitors (id, token, username, name, email, phone, department, ts, updated_at, doc) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        inserted(dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&visitor.id)
+                .bind(&visitor.token)
+                .bind(&visitor.username)
+                .bind(&visitor.name)
+                .bind(visitor.email())
+                .bind(visitor.phone_number())
+                .bind(&visitor.department)
+                .bind(visitor.ts.millis())
+                .bind(visitor.updated_at.millis())
+                .bind(&doc)
+                .execute(&mut **c)
+                .await
+                .map(|done| done.rows_affected())
+        }))
+    }
+
+    pub async fn save_visitor(&mut self, visitor: &Visitor) -> ApiResult<()> {
+        let doc = to_doc(visitor)?;
+        const SQL: &str =
+            "UPDATE visitors SET token = $2, username = $3, name = $4, email = $5, phone = $6, \
+                           department = $7, updated_at = $8, doc = $9 WHERE id = $1";
+        dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&visitor.id)
+                .bind(&visitor.token)
+                .bind(&visitor.username)
+                .bind(&visitor.name)
+                .bind(visitor.email())
+                .bind(visitor.phone_number())
+                .bind(&visitor.department)
+                .bind(visitor.updated_at.millis())
+                .bind(&doc)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn delete_visitor(&mut self, id: &str) -> ApiResult<bool> {
+        let result = dispatch!(self, c => {
+            sqlx::query("DELETE FROM visitors WHERE id = $1")
+                .bind(id)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(result > 0)
+    }
+
+    /// Atomically increments a named counter and returns its new value.
+    pub async fn next_counter(&mut self, name: &str) -> ApiResult<i64> {
+        const SQL: &str = "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value";
+        Ok(dispatch!(self, c => {
+            sqlx::query_scalar(SQL).bind(name).fetch_one(&mut **c).await?
+        }))
+    }
+}
