@@ -1,0 +1,15 @@
+//! Black-box tests of the HTTP API: the real app on port 0, real HTTP, a database per test.
+//! Every test runs on SQLite, and on PostgreSQL when `LIVECHAT_TEST_DATABASE_URL` is set.
+
+mod helpers;
+
+mod concurrency;
+mod durability;
+mod hostile;
+mod messages;
+mod offline;
+mod rooms;
+mod sessions;
+mod smoke;
+mod visitors;
+mod widget;
