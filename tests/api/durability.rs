@@ -1,1 +1,203 @@
-//! (filled in by the tests of this area)
+//! An acknowledged write survives `kill -9`: the real binary is killed in the middle of a load
+//! of message sends, restarted on the same database, and must still have every message it
+//! answered 200 for.
+
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::helpers::{new_token, TestDatabase};
+
+/// The server binary, started on port 0; its address is read from its start-up log line.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    async fn start(database_url: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_livechat"))
+            .args([
+                "--bind",
+                "127.0.0.1:0",
+                "--database-url",
+                database_url,
+                "--rate-limit-per-minute",
+                "0",
+            ])
+            .env("LIVECHAT_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start the server binary");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let address = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Some(line) = lines.next_line().await.unwrap() {
+                if let Some(address) = listening_address(&line) {
+                    return address;
+                }
+            }
+            panic!("the server exited before listening");
+        })
+        .await
+        .expect("the server starts within 30 s");
+        // Keep draining the log so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Server {
+            child,
+            base: format!("http://{address}/api/v1/livechat"),
+        }
+    }
+
+    async fn kill_hard(&mut self) {
+        self.child.start_kill().expect("SIGKILL the server");
+        self.child.wait().await.expect("reap the server");
+    }
+}
+
+/// The address in the "livechat server listening address=…" line, escape codes stripped.
+fn listening_address(line: &str) -> Option<String> {
+    let plain: String = strip_ansi(line);
+    if !plain.contains("listening") {
+        return None;
+    }
+    let rest = &plain[plain.find("address=")? + "address=".len()..];
+    Some(rest.split_whitespace().next()?.to_string())
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+async fn post(client: &reqwest::Client, url: String, body: Value) -> Result<Value, String> {
+    let response = client
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if response.status() != StatusCode::OK {
+        return Err(format!("status {}", response.status()));
+    }
+    response.json().await.map_err(|e| e.to_string())
+}
+
+#[tokio::test]
+async fn acknowledged_messages_survive_kill_9() {
+    let database = TestDatabase::create().await;
+    let client = reqwest::Client::new();
+    let mut server = Server::start(&database.url).await;
+
+    let token = new_token();
+    post(
+        &client,
+        format!("{}/visitor", server.base),
+        json!({ "visitor": { "token": token } }),
+    )
+    .await
+    .unwrap();
+    let room: Value = client
+        .get(format!("{}/room?token={token}", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rid = room["room"]["_id"].as_str().unwrap().to_string();
+
+    // Eight senders write as fast as they can; each records what the server acknowledged.
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let senders: Vec<_> = (0..8)
+        .map(|sender| {
+            let (client, base, token, rid) = (
+                client.clone(),
+                server.base.clone(),
+                token.clone(),
+                rid.clone(),
+            );
+            let acknowledged = acknowledged.clone();
+            tokio::spawn(async move {
+                for i in 0.. {
+                    let text = format!("sender {sender} message {i}");
+                    let body = json!({ "token": token, "rid": rid, "msg": text });
+                    match post(&client, format!("{base}/message"), body).await {
+                        Ok(_) => acknowledged.lock().unwrap().push(text),
+                        Err(_) => break, // the server is gone
+                    }
+                }
+            })
+        })
+        .collect();
+
+    // Kill mid-load, once a good number of writes has been acknowledged.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while acknowledged.lock().unwrap().len() < 200 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.kill_hard().await;
+    for sender in senders {
+        let _ = sender.await;
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() >= 200,
+        "the load reached only {} messages",
+        acknowledged.len()
+    );
+
+    let server = Server::start(&database.url).await;
+    let mut stored = std::collections::HashSet::new();
+    for offset in (0..).step_by(500) {
+        let page: Value = client
+            .get(format!(
+                "{}/messages.history/{rid}?token={token}&limit=500&offset={offset}",
+                server.base
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let messages = page["messages"].as_array().unwrap();
+        if messages.is_empty() {
+            break;
+        }
+        stored.extend(
+            messages
+                .iter()
+                .filter_map(|m| m["msg"].as_str().map(str::to_string)),
+        );
+    }
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|text| !stored.contains(*text))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged messages were lost, e.g. {:?}",
+        lost.len(),
+        lost.first()
+    );
+}
