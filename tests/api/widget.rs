@@ -1,1 +1,594 @@
-//! (filled in by the tests of this area)
+//! What the widget asks before and around a chat: `GET livechat/config`, `agent.info`,
+//! `agent.next` (reference §2.14–2.16) and `GET /api/info`.
+
+use livechat::model::DepartmentSeed;
+use livechat::Config;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+use crate::rooms::spawn_with_stored;
+
+fn department(id: &str, name: &str, enabled: bool, offline_form: bool) -> DepartmentSeed {
+    DepartmentSeed {
+        id: id.into(),
+        name: name.into(),
+        enabled,
+        description: String::new(),
+        show_on_registration: true,
+        show_on_offline_form: offline_form,
+        email: String::new(),
+    }
+}
+
+fn seed_departments(config: &mut Config) {
+    config
+        .departments
+        .push(department("dep-support", "Support", true, false));
+    config
+        .departments
+        .push(department("dep-sales", "Sales", true, true));
+    config
+        .departments
+        .push(department("dep-archive", "Archive", false, true));
+}
+
+/// `GET livechat/config`, asserting the success envelope; returns `config`.
+async fn config(app: &TestApp, query: &str) -> Value {
+    let (status, body) = app.get(&format!("config{query}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["success"], json!(true), "{body}");
+    body["config"].clone()
+}
+
+#[track_caller]
+fn assert_keys(object: &Value, keys: &[&str]) {
+    let object = object
+        .as_object()
+        .unwrap_or_else(|| panic!("{object} is not an object"));
+    let mut actual: Vec<&str> = object.keys().map(String::as_str).collect();
+    actual.sort_unstable();
+    let mut expected = keys.to_vec();
+    expected.sort_unstable();
+    assert_eq!(actual, expected, "{}", Value::Object(object.clone()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET livechat/config
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn config_without_token_has_the_documented_sections() {
+    let app = TestApp::spawn().await;
+
+    let config = config(&app, "").await;
+
+    assert_keys(
+        &config,
+        &[
+            "enabled",
+            "settings",
+            "theme",
+            "messages",
+            "survey",
+            "triggers",
+            "departments",
+            "resources",
+            "online",
+        ],
+    );
+    assert_eq!(config["enabled"], json!(true));
+    assert_eq!(
+        config["online"],
+        json!(true),
+        "chats are accepted without agents"
+    );
+}
+
+#[tokio::test]
+async fn config_settings_have_every_documented_key_with_defaults() {
+    let app = TestApp::spawn().await;
+
+    let settings = config(&app, "").await["settings"].clone();
+
+    assert_keys(
+        &settings,
+        &[
+            "registrationForm",
+            "allowSwitchingDepartments",
+            "nameFieldRegistrationForm",
+            "emailFieldRegistrationForm",
+            "displayOfflineForm",
+            "videoCall",
+            "fileUpload",
+            "language",
+            "transcript",
+            "historyMonitorType",
+            "forceAcceptDataProcessingConsent",
+            "showConnecting",
+            "agentHiddenInfo",
+            "clearLocalStorageWhenChatEnded",
+            "limitTextLength",
+        ],
+    );
+    for key in [
+        "registrationForm",
+        "allowSwitchingDepartments",
+        "nameFieldRegistrationForm",
+        "emailFieldRegistrationForm",
+        "displayOfflineForm",
+        "videoCall",
+        "fileUpload",
+        "transcript",
+        "forceAcceptDataProcessingConsent",
+        "showConnecting",
+        "agentHiddenInfo",
+        "clearLocalStorageWhenChatEnded",
+    ] {
+        assert!(
+            settings[key].is_boolean(),
+            "{key} should be a bool: {settings}"
+        );
+    }
+    assert_eq!(settings["historyMonitorType"], json!("url"));
+    assert_eq!(settings["language"], json!("en"));
+    assert_eq!(
+        settings["agentHiddenInfo"],
+        json!(false),
+        "agent info shown by default"
+    );
+    assert_eq!(
+        settings["limitTextLength"],
+        json!(false),
+        "no limit by default"
+    );
+    assert_eq!(
+        settings["showConnecting"],
+        json!(false),
+        "not manual selection"
+    );
+}
+
+#[tokio::test]
+async fn config_theme_has_the_default_colours_and_action_links() {
+    let app = TestApp::spawn().await;
+
+    let theme = config(&app, "").await["theme"].clone();
+
+    assert_keys(
+        &theme,
+        &[
+            "title",
+            "color",
+            "offlineTitle",
+            "offlineColor",
+            "position",
+            "actionLinks",
+        ],
+    );
+    assert_eq!(theme["title"], json!("Rocket.Chat"));
+    assert_eq!(theme["color"], json!("#C1272D"));
+    assert_eq!(theme["offlineTitle"], json!("Leave a message"));
+    assert_eq!(theme["offlineColor"], json!("#666666"));
+    assert_eq!(theme["position"], json!("right"));
+    let links = &theme["actionLinks"];
+    assert_eq!(
+        links["webrtc"][0]["method_id"],
+        json!("joinLivechatWebRTCCall"),
+        "{links}"
+    );
+    assert_eq!(links["webrtc"][1]["danger"], json!(true), "{links}");
+    assert_eq!(
+        links["jitsi"],
+        json!([
+            { "icon": "icon-videocam", "i18nLabel": "Accept" },
+            { "icon": "icon-cancel", "i18nLabel": "Decline" },
+        ])
+    );
+}
+
+#[tokio::test]
+async fn config_messages_have_every_documented_text() {
+    let app = TestApp::spawn().await;
+
+    let messages = config(&app, "").await["messages"].clone();
+
+    let keys = [
+        "offlineMessage",
+        "offlineSuccessMessage",
+        "offlineUnavailableMessage",
+        "conversationFinishedMessage",
+        "conversationFinishedText",
+        "transcriptMessage",
+        "registrationFormMessage",
+        "dataProcessingConsentText",
+    ];
+    assert_keys(&messages, &keys);
+    for key in keys {
+        assert!(messages[key].is_string(), "{key}: {messages}");
+    }
+}
+
+#[tokio::test]
+async fn config_survey_lists_the_items_and_values_with_the_wire_spelling() {
+    let app = TestApp::spawn().await;
+
+    let survey = config(&app, "").await["survey"].clone();
+
+    assert_eq!(
+        survey,
+        json!({
+            "items": ["satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness"],
+            "values": ["1", "2", "3", "4", "5"],
+        })
+    );
+}
+
+#[tokio::test]
+async fn config_has_no_triggers_or_departments_on_a_fresh_server() {
+    let app = TestApp::spawn().await;
+
+    let config = config(&app, "").await;
+
+    assert_eq!(config["triggers"], json!([]));
+    assert_eq!(config["departments"], json!([]));
+}
+
+#[tokio::test]
+async fn config_resources_point_at_the_site_url() {
+    let app = TestApp::spawn_with(|c| c.site_url = "https://chat.example.com/".into()).await;
+
+    let resources = config(&app, "").await["resources"].clone();
+
+    assert_eq!(
+        resources["sound"],
+        json!("https://chat.example.com/sounds/chime.mp3")
+    );
+    assert!(resources["emojis"].is_array(), "{resources}");
+}
+
+#[tokio::test]
+async fn config_lists_the_enabled_departments_only() {
+    let app = TestApp::spawn_with(seed_departments).await;
+
+    let departments = config(&app, "").await["departments"].clone();
+
+    let mut listed = departments.as_array().expect("departments").clone();
+    listed.sort_by_key(|d| d["_id"].as_str().unwrap_or_default().to_string());
+    assert_eq!(
+        listed,
+        vec![
+            json!({ "_id": "dep-sales", "name": "Sales",
+                    "showOnRegistration": true, "showOnOfflineForm": true }),
+            json!({ "_id": "dep-support", "name": "Support",
+                    "showOnRegistration": true, "showOnOfflineForm": false }),
+        ],
+        "the disabled Archive department is not offered"
+    );
+}
+
+#[tokio::test]
+async fn config_with_a_registered_token_includes_the_guest() {
+    let app = TestApp::spawn().await;
+    let token = new_token();
+    let visitor = app.register_visitor(&token).await;
+
+    let config = config(&app, &format!("?token={token}")).await;
+
+    let guest = &config["guest"];
+    assert_eq!(guest["_id"], visitor["_id"], "{config}");
+    assert_eq!(guest["username"], visitor["username"], "{guest}");
+    assert_eq!(guest["token"], json!(token), "{guest}");
+    assert_eq!(guest["name"], json!(format!("Visitor {token}")), "{guest}");
+    assert!(config.get("room").is_none(), "no room yet: {config}");
+    assert!(config.get("agent").is_none(), "{config}");
+}
+
+#[tokio::test]
+async fn config_with_an_open_room_includes_the_room() {
+    let app = TestApp::spawn().await;
+    let (token, rid) = app.visitor_with_room().await;
+
+    let config = config(&app, &format!("?token={token}")).await;
+
+    let room = &config["room"];
+    assert_eq!(room["_id"], json!(rid), "{config}");
+    assert_eq!(room["open"], json!(true), "{room}");
+    assert!(
+        room.get("servedBy").is_none_or(Value::is_null),
+        "no agent serves it: {room}"
+    );
+    assert!(config.get("agent").is_none(), "no serving agent: {config}");
+    assert_eq!(config["guest"]["token"], json!(token));
+}
+
+#[tokio::test]
+async fn config_room_shows_the_department_after_a_transfer() {
+    let app = TestApp::spawn_with(seed_departments).await;
+    let (token, rid) = app.visitor_with_room().await;
+    let (status, body) = app
+        .post(
+            "room.transfer",
+            json!({ "rid": rid, "token": token, "department": "dep-sales" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let config = config(&app, &format!("?token={token}")).await;
+
+    assert_eq!(
+        config["room"]["departmentId"],
+        json!("dep-sales"),
+        "{config}"
+    );
+}
+
+#[tokio::test]
+async fn config_with_an_unknown_token_has_no_guest() {
+    let app = TestApp::spawn().await;
+
+    let config = config(&app, &format!("?token={}", new_token())).await;
+
+    assert!(config.get("guest").is_none(), "{config}");
+    assert!(config.get("room").is_none(), "{config}");
+    assert_eq!(config["enabled"], json!(true));
+}
+
+#[tokio::test]
+async fn config_does_not_leak_another_visitors_room() {
+    let app = TestApp::spawn().await;
+    app.visitor_with_room().await;
+    let token = new_token();
+    app.register_visitor(&token).await;
+
+    let config = config(&app, &format!("?token={token}")).await;
+
+    assert!(config.get("room").is_none(), "{config}");
+}
+
+#[tokio::test]
+async fn config_after_close_has_the_guest_but_no_room() {
+    let app = TestApp::spawn().await;
+    let (token, rid) = app.visitor_with_room().await;
+    let (status, body) = app
+        .post("room.close", json!({ "rid": rid, "token": token }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let config = config(&app, &format!("?token={token}")).await;
+
+    assert_eq!(config["guest"]["token"], json!(token), "{config}");
+    assert!(
+        config.get("room").is_none(),
+        "the closed room is gone: {config}"
+    );
+}
+
+#[tokio::test]
+async fn config_while_livechat_is_disabled_is_only_enabled_false() {
+    let app = spawn_with_stored(&[("Livechat_enabled", json!(false))], &[], |_| {}).await;
+
+    let (status, body) = app.get("config").await;
+
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body,
+        json!({ "config": { "enabled": false }, "success": true })
+    );
+}
+
+#[tokio::test]
+async fn config_reflects_stored_settings() {
+    let app = spawn_with_stored(
+        &[
+            ("Livechat_title", json!("Acme Support")),
+            ("Livechat_title_color", json!("#00FF00")),
+            ("Livechat_widget_position", json!("left")),
+            ("Livechat_history_monitor_type", json!("title")),
+            ("Livechat_show_agent_info", json!(false)),
+            ("Livechat_enable_message_character_limit", json!(true)),
+            ("Livechat_message_character_limit", json!(280)),
+            ("Livechat_offline_message", json!("We are away")),
+            ("Livechat_Routing_Method", json!("Manual_Selection")),
+        ],
+        &[],
+        |_| {},
+    )
+    .await;
+
+    let config = config(&app, "").await;
+
+    assert_eq!(config["theme"]["title"], json!("Acme Support"));
+    assert_eq!(config["theme"]["color"], json!("#00FF00"));
+    assert_eq!(config["theme"]["position"], json!("left"));
+    assert_eq!(config["settings"]["historyMonitorType"], json!("title"));
+    assert_eq!(config["settings"]["agentHiddenInfo"], json!(true));
+    assert_eq!(config["settings"]["limitTextLength"], json!(280));
+    assert_eq!(config["settings"]["showConnecting"], json!(true));
+    assert_eq!(config["messages"]["offlineMessage"], json!("We are away"));
+}
+
+#[tokio::test]
+async fn config_character_limit_falls_back_to_the_maximum_message_size() {
+    let app = spawn_with_stored(
+        &[("Livechat_enable_message_character_limit", json!(true))],
+        &[],
+        |_| {},
+    )
+    .await;
+
+    let config = config(&app, "").await;
+
+    assert_eq!(config["settings"]["limitTextLength"], json!(5000));
+}
+
+#[tokio::test]
+async fn config_lists_the_enabled_triggers_only() {
+    let welcome = json!({
+        "_id": "trigger-welcome",
+        "name": "welcome",
+        "description": "greets visitors on the pricing page",
+        "enabled": true,
+        "runOnce": true,
+        "conditions": [{ "name": "page-url", "value": "pricing" }],
+        "actions": [{ "name": "send-message",
+                      "params": { "sender": "queue", "msg": "Need help choosing a plan?" } }],
+    });
+    let retired = json!({
+        "_id": "trigger-retired",
+        "name": "retired",
+        "enabled": false,
+        "runOnce": false,
+        "conditions": [{ "name": "time-on-site", "value": "10" }],
+        "actions": [{ "name": "send-message", "params": { "sender": "queue", "msg": "old" } }],
+    });
+    let app = spawn_with_stored(
+        &[],
+        &[
+            ("trigger-welcome", true, welcome.clone()),
+            ("trigger-retired", false, retired),
+        ],
+        |_| {},
+    )
+    .await;
+
+    let config = config(&app, "").await;
+
+    assert_eq!(
+        config["triggers"],
+        json!([{
+            "_id": "trigger-welcome",
+            "actions": welcome["actions"],
+            "conditions": welcome["conditions"],
+            "runOnce": true,
+        }])
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET livechat/agent.info/:rid/:token
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn agent_info_with_an_unknown_token_is_invalid_token() {
+    let app = TestApp::spawn().await;
+    let (_, rid) = app.visitor_with_room().await;
+
+    let response = app.get(&format!("agent.info/{rid}/{}", new_token())).await;
+
+    assert_error(&response, StatusCode::BAD_REQUEST, "invalid-token");
+}
+
+#[tokio::test]
+async fn agent_info_of_another_visitors_room_is_invalid_room() {
+    let app = TestApp::spawn().await;
+    let (_, rid) = app.visitor_with_room().await;
+    let token = new_token();
+    app.register_visitor(&token).await;
+
+    let response = app.get(&format!("agent.info/{rid}/{token}")).await;
+
+    assert_error(&response, StatusCode::BAD_REQUEST, "invalid-room");
+}
+
+#[tokio::test]
+async fn agent_info_of_an_unknown_room_is_invalid_room() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.visitor_with_room().await;
+
+    let response = app.get(&format!("agent.info/noSuchRoom/{token}")).await;
+
+    assert_error(&response, StatusCode::BAD_REQUEST, "invalid-room");
+}
+
+#[tokio::test]
+async fn agent_info_of_an_unserved_room_is_invalid_agent() {
+    let app = TestApp::spawn().await;
+    let (token, rid) = app.visitor_with_room().await;
+
+    let response = app.get(&format!("agent.info/{rid}/{token}")).await;
+
+    assert_error(&response, StatusCode::BAD_REQUEST, "invalid-agent");
+}
+
+#[tokio::test]
+async fn agent_info_of_the_own_closed_room_is_invalid_agent_not_invalid_room() {
+    let app = TestApp::spawn().await;
+    let (token, rid) = app.visitor_with_room().await;
+    app.post("room.close", json!({ "rid": rid, "token": token }))
+        .await;
+
+    let response = app.get(&format!("agent.info/{rid}/{token}")).await;
+
+    assert_error(&response, StatusCode::BAD_REQUEST, "invalid-agent");
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET livechat/agent.next/:token
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn agent_next_with_an_open_room_succeeds_without_agent() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.visitor_with_room().await;
+
+    let (status, body) = app.get(&format!("agent.next/{token}")).await;
+
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({ "success": true }), "no agent key");
+}
+
+#[tokio::test]
+async fn agent_next_without_a_room_is_agent_not_found() {
+    let app = TestApp::spawn().await;
+    let token = new_token();
+    app.register_visitor(&token).await;
+
+    let response = app.get(&format!("agent.next/{token}")).await;
+
+    assert_error(&response, StatusCode::BAD_REQUEST, "agent-not-found");
+}
+
+#[tokio::test]
+async fn agent_next_after_close_is_agent_not_found() {
+    let app = TestApp::spawn().await;
+    let (token, rid) = app.visitor_with_room().await;
+    app.post("room.close", json!({ "rid": rid, "token": token }))
+        .await;
+
+    let response = app.get(&format!("agent.next/{token}")).await;
+
+    assert_error(&response, StatusCode::BAD_REQUEST, "agent-not-found");
+}
+
+#[tokio::test]
+async fn agent_next_for_a_department_without_agents_is_agent_not_found() {
+    let app = TestApp::spawn_with(seed_departments).await;
+    let token = new_token();
+    app.register_visitor(&token).await;
+
+    let response = app
+        .get(&format!("agent.next/{token}?department=dep-sales"))
+        .await;
+
+    assert_error(&response, StatusCode::BAD_REQUEST, "agent-not-found");
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/info
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn api_info_reports_a_version() {
+    let app = TestApp::spawn().await;
+
+    let (status, body) = app.get("/api/info").await;
+
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["success"], json!(true), "{body}");
+    let version = body["version"].as_str().expect("version string");
+    assert!(
+        version.split('.').count() >= 2 && version.split('.').all(|p| p.parse::<u32>().is_ok()),
+        "{version:?} is not a dotted version"
+    );
+}
