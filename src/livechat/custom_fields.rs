@@ -88,7 +88,7 @@ impl Livechat {
         validate::required("token", Some(token), limits::TOKEN)?;
         validate_inputs(fields)?;
         let mut tx = self.store().begin().await?;
-        let Some(mut visitor) = tx.exec().visitor_by_token(token).await? else {
+        let Some(mut visitor) = tx.exec().visitor_for_update(token).await? else {
             return Err(ApiError::Code("invalid-token"));
         };
         let definitions = tx.exec().custom_fields().await?;

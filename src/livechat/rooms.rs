@@ -10,7 +10,7 @@ use super::{actor, author, Livechat};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::{
-    ClosedBy, CustomData, Inquiry, InquiryStatus, Message, Room, RoomMetrics, RoomVisitor, Visitor,
+    ClosedBy, CustomData, Inquiry, InquiryStatus, Message, Room, RoomMetrics, RoomVisitor,
 };
 use crate::store::{Exec, Inserted};
 use crate::time::Timestamp;
@@ -48,37 +48,37 @@ impl Livechat {
         source: RoomSource,
     ) -> ApiResult<(Room, bool)> {
         validate::required("token", Some(token), limits::TOKEN)?;
-        let visitor = {
-            let mut conn = self.store().read().await?;
-            conn.exec()
-                .visitor_by_token(token)
-                .await?
-                .ok_or(ApiError::Code("invalid-token"))?
-        };
+        // Each read takes a connection and gives it back before `create_room` needs one to
+        // write: holding both could exhaust a small pool under load.
+        let mut conn = self.store().read().await?;
+        conn.exec()
+            .visitor_by_token(token)
+            .await?
+            .ok_or(ApiError::Code("invalid-token"))?;
         if let Some(rid) = rid.filter(|r| !r.is_empty()) {
-            let mut conn = self.store().read().await?;
             return match conn.exec().room_by_id(rid).await? {
                 Some(room) if room.v.token == token && room.is_open() => Ok((room, false)),
                 _ => Err(ApiError::Code("invalid-room")),
             };
         }
+        drop(conn);
         // Two tries: a concurrent request may create the room between our read and our insert,
         // and that room may even be closed before we read it back.
         for _ in 0..2 {
-            if let Some(room) = self
+            let open_room = self
                 .store()
                 .read()
                 .await?
                 .exec()
                 .open_room_of_token(token)
-                .await?
-            {
+                .await?;
+            if let Some(room) = open_room {
                 return Ok((room, false));
             }
             if !self.settings().bool("Livechat_enabled") {
                 return Err(ApiError::meteor_code("error-omnichannel-is-disabled"));
             }
-            if let Some(room) = self.create_room(&visitor, source).await? {
+            if let Some(room) = self.create_room(token, source).await? {
                 return Ok((room, true));
             }
         }
@@ -87,8 +87,14 @@ impl Livechat {
 
     /// Creates the room, its `livechat-started` message and its queued inquiry in one
     /// transaction; `None` if the visitor has an open room already (the unique index said so).
-    async fn create_room(&self, visitor: &Visitor, source: RoomSource) -> ApiResult<Option<Room>> {
+    async fn create_room(&self, token: &str, source: RoomSource) -> ApiResult<Option<Room>> {
         let mut tx = self.store().begin().await?;
+        // Locking the visitor first keeps the lock order of every visitor write: visitor, room, session.
+        let mut visitor = tx
+            .exec()
+            .visitor_for_update(token)
+            .await?
+            .ok_or(ApiError::Code("invalid-token"))?;
         let department = match &visitor.department {
             Some(id) => tx
                 .exec()
@@ -147,7 +153,7 @@ impl Livechat {
             "livechat-started",
             &room.id,
             String::new(),
-            author(visitor),
+            author(&visitor),
             now,
         );
         tx.exec().insert_message(&started).await?;
@@ -173,13 +179,12 @@ impl Livechat {
         tx.exec().save_inquiry(&inquiry).await?;
         claim_navigation_history(&mut tx.exec(), &visitor.token, &room.id).await?;
 
-        let mut visitor = visitor.clone();
         visitor.last_chat = Some(crate::model::LastChat {
             id: room.id.clone(),
             ts: now,
         });
         tx.exec().save_visitor(&visitor).await?;
-        if let Some(mut session) = tx.exec().session_by_token(&visitor.token).await? {
+        if let Some(mut session) = tx.exec().session_for_update(&visitor.token).await? {
             mark_chat_opened(&mut session, now);
             tx.exec().save_session(&session).await?;
         }
@@ -236,7 +241,7 @@ impl Livechat {
         room.updated_at = now;
         tx.exec().save_room(&room).await?;
         tx.exec().delete_inquiry_of_room(rid).await?;
-        if let Some(mut session) = tx.exec().session_by_token(token).await? {
+        if let Some(mut session) = tx.exec().session_for_update(token).await? {
             mark_chat_closed(&mut session, now);
             tx.exec().save_session(&session).await?;
         }

@@ -37,7 +37,7 @@ impl Livechat {
         validate::required("token", Some(token), limits::TOKEN)?;
         let mut tx = self.store().begin().await?;
         let now = Timestamp::now();
-        let mut session = match tx.exec().session_by_token(token).await? {
+        let mut session = match tx.exec().session_for_update(token).await? {
             Some(session) => session,
             None => new_session(&mut tx.exec(), token, now).await?,
         };
@@ -68,7 +68,7 @@ impl Livechat {
         let location = input.location.map(complete_location).transpose()?;
         let mut tx = self.store().begin().await?;
         let now = Timestamp::now();
-        let mut session = match tx.exec().session_by_token(token).await? {
+        let mut session = match tx.exec().session_for_update(token).await? {
             Some(session) => session,
             None => {
                 let mut session = new_session(&mut tx.exec(), token, now).await?;
@@ -107,7 +107,7 @@ impl Livechat {
         let mut tx = self.store().begin().await?;
         let mut session = tx
             .exec()
-            .session_by_token(token)
+            .session_for_update(token)
             .await?
             .ok_or_else(session_not_found)?;
         let mut info = json!({
@@ -139,7 +139,7 @@ impl Livechat {
         let mut tx = self.store().begin().await?;
         let mut session = tx
             .exec()
-            .session_by_token(token)
+            .session_for_update(token)
             .await?
             .ok_or_else(session_not_found)?;
         set_presence(&mut session, status, Timestamp::now());

@@ -150,7 +150,7 @@ impl Livechat {
                 None => None,
             };
             let now = Timestamp::now();
-            let mut visitor = match tx.exec().visitor_by_token(&registration.token).await? {
+            let mut visitor = match tx.exec().visitor_for_update(&registration.token).await? {
                 Some(existing) => existing,
                 None => {
                     let username = match &registration.username {
@@ -236,14 +236,14 @@ impl Livechat {
         let mut tx = self.store().begin().await?;
         let mut visitor = tx
             .exec()
-            .visitor_by_token(token)
+            .visitor_for_update(token)
             .await?
             .ok_or_else(|| ApiError::meteor_code("invalid-token"))?;
         visitor.status = status.to_string();
         visitor.updated_at = Timestamp::now();
         tx.exec().save_visitor(&visitor).await?;
         refresh_open_rooms(&mut tx.exec(), &visitor).await?;
-        if let Some(mut session) = tx.exec().session_by_token(token).await? {
+        if let Some(mut session) = tx.exec().session_for_update(token).await? {
             super::sessions::set_presence(&mut session, status, visitor.updated_at);
             tx.exec().save_session(&session).await?;
         }
@@ -257,7 +257,7 @@ impl Livechat {
         let mut tx = self.store().begin().await?;
         let visitor = tx
             .exec()
-            .visitor_by_token(token)
+            .visitor_for_update(token)
             .await?
             .ok_or_else(|| ApiError::meteor_code("invalid-token"))?;
         let rooms = tx.exec().rooms_of_token(token).await?;
@@ -333,7 +333,7 @@ pub(super) async fn refresh_open_rooms(exec: &mut Exec<'_>, visitor: &Visitor) -
 
 /// The realtime-visitors view shows who a registered visitor is.
 async fn refresh_session_visitor_info(exec: &mut Exec<'_>, visitor: &Visitor) -> ApiResult<()> {
-    if let Some(mut session) = exec.session_by_token(&visitor.token).await? {
+    if let Some(mut session) = exec.session_for_update(&visitor.token).await? {
         session.visitor_info = Some(json!({
             "name": visitor.name,
             "email": visitor.email(),

@@ -12,9 +12,7 @@ impl Exec<'_> {
     /// A department by `_id` or, failing that, by name (Rocket.Chat accepts both).
     pub async fn department_by_id_or_name(&mut self, key: &str) -> ApiResult<Option<Department>> {
         const SQL: &str = "SELECT doc FROM departments WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1";
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar(SQL).bind(key).fetch_optional(&mut **c).await?
-        });
+        let doc = self.fetch_doc(SQL, key).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
@@ -44,12 +42,9 @@ impl Exec<'_> {
     }
 
     pub async fn custom_field(&mut self, id: &str) -> ApiResult<Option<CustomFieldDefinition>> {
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar("SELECT doc FROM custom_fields WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut **c)
-                .await?
-        });
+        let doc = self
+            .fetch_doc("SELECT doc FROM custom_fields WHERE id = $1", id)
+            .await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 

@@ -6,12 +6,9 @@ use crate::model::Inquiry;
 
 impl Exec<'_> {
     pub async fn inquiry_by_room(&mut self, rid: &str) -> ApiResult<Option<Inquiry>> {
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar("SELECT doc FROM inquiries WHERE rid = $1")
-                .bind(rid)
-                .fetch_optional(&mut **c)
-                .await?
-        });
+        let doc = self
+            .fetch_doc("SELECT doc FROM inquiries WHERE rid = $1", rid)
+            .await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 

@@ -40,12 +40,9 @@ impl Exec<'_> {
     }
 
     pub async fn message_by_id(&mut self, id: &str) -> ApiResult<Option<Message>> {
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar("SELECT doc FROM messages WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut **c)
-                .await?
-        });
+        let doc = self
+            .fetch_doc("SELECT doc FROM messages WHERE id = $1", id)
+            .await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 

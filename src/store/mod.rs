@@ -185,3 +185,26 @@ fn parse_docs<T: DeserializeOwned>(docs: Vec<String>) -> ApiResult<Vec<T>> {
 fn to_doc<T: serde::Serialize>(value: &T) -> ApiResult<String> {
     Ok(serde_json::to_string(value)?)
 }
+
+impl Exec<'_> {
+    /// The `doc` selected by a query with one text parameter.
+    async fn fetch_doc(&mut self, sql: &str, key: &str) -> ApiResult<Option<String>> {
+        Ok(dispatch!(self, c => {
+            sqlx::query_scalar(sql).bind(key).fetch_optional(&mut **c).await?
+        }))
+    }
+
+    /// Like [`Exec::fetch_doc`], and on PostgreSQL also locks the row until the transaction
+    /// ends, so a read-modify-write of the document cannot lose a concurrent change. (SQLite
+    /// runs one writer at a time, which gives the same guarantee.)
+    async fn fetch_doc_for_update(
+        &mut self,
+        sql: &'static str,
+        key: &str,
+    ) -> ApiResult<Option<String>> {
+        match self {
+            Exec::Sqlite(_) => self.fetch_doc(sql, key).await,
+            Exec::Postgres(_) => self.fetch_doc(&format!("{sql} FOR UPDATE"), key).await,
+        }
+    }
+}

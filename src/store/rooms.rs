@@ -9,40 +9,23 @@ const SELECT_BY_ID: &str = "SELECT doc FROM rooms WHERE id = $1";
 
 impl Exec<'_> {
     pub async fn room_by_id(&mut self, rid: &str) -> ApiResult<Option<Room>> {
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar(SELECT_BY_ID).bind(rid).fetch_optional(&mut **c).await?
-        });
+        let doc = self.fetch_doc(SELECT_BY_ID, rid).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
-    /// Reads a room and, on PostgreSQL, locks its row until the transaction ends, so that
-    /// read-modify-write updates of the document never lose a concurrent change. (SQLite
-    /// serialises all writers already.)
+    /// The room `rid`, locked for a read-modify-write in this transaction.
     pub async fn room_for_update(&mut self, rid: &str) -> ApiResult<Option<Room>> {
-        let doc: Option<String> = match self {
-            Exec::Sqlite(c) => {
-                sqlx::query_scalar(SELECT_BY_ID)
-                    .bind(rid)
-                    .fetch_optional(&mut **c)
-                    .await?
-            }
-            Exec::Postgres(c) => {
-                sqlx::query_scalar("SELECT doc FROM rooms WHERE id = $1 FOR UPDATE")
-                    .bind(rid)
-                    .fetch_optional(&mut **c)
-                    .await?
-            }
-        };
+        let doc = self.fetch_doc_for_update(SELECT_BY_ID, rid).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
     pub async fn open_room_of_token(&mut self, token: &str) -> ApiResult<Option<Room>> {
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar("SELECT doc FROM rooms WHERE visitor_token = $1 AND open")
-                .bind(token)
-                .fetch_optional(&mut **c)
-                .await?
-        });
+        let doc = self
+            .fetch_doc(
+                "SELECT doc FROM rooms WHERE visitor_token = $1 AND open",
+                token,
+            )
+            .await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 

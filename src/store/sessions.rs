@@ -4,14 +4,17 @@ use super::{dispatch, parse_doc, to_doc, Exec};
 use crate::error::ApiResult;
 use crate::model::VisitorSession;
 
+const BY_TOKEN: &str = "SELECT doc FROM visitor_sessions WHERE token = $1";
+
 impl Exec<'_> {
     pub async fn session_by_token(&mut self, token: &str) -> ApiResult<Option<VisitorSession>> {
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar("SELECT doc FROM visitor_sessions WHERE token = $1")
-                .bind(token)
-                .fetch_optional(&mut **c)
-                .await?
-        });
+        let doc = self.fetch_doc(BY_TOKEN, token).await?;
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// The session of `token`, locked for a read-modify-write in this transaction.
+    pub async fn session_for_update(&mut self, token: &str) -> ApiResult<Option<VisitorSession>> {
+        let doc = self.fetch_doc_for_update(BY_TOKEN, token).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 

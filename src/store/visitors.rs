@@ -4,24 +4,24 @@ use super::{dispatch, inserted, parse_doc, to_doc, Exec, Inserted};
 use crate::error::ApiResult;
 use crate::model::Visitor;
 
+const BY_TOKEN: &str = "SELECT doc FROM visitors WHERE token = $1";
+
 impl Exec<'_> {
     pub async fn visitor_by_token(&mut self, token: &str) -> ApiResult<Option<Visitor>> {
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar("SELECT doc FROM visitors WHERE token = $1")
-                .bind(token)
-                .fetch_optional(&mut **c)
-                .await?
-        });
+        let doc = self.fetch_doc(BY_TOKEN, token).await?;
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// The visitor of `token`, locked for a read-modify-write in this transaction.
+    pub async fn visitor_for_update(&mut self, token: &str) -> ApiResult<Option<Visitor>> {
+        let doc = self.fetch_doc_for_update(BY_TOKEN, token).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
     pub async fn visitor_by_id(&mut self, id: &str) -> ApiResult<Option<Visitor>> {
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar("SELECT doc FROM visitors WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut **c)
-                .await?
-        });
+        let doc = self
+            .fetch_doc("SELECT doc FROM visitors WHERE id = $1", id)
+            .await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
