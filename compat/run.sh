@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs the real Rocket.Chat client libraries against the built server binary.
+# Installs them into compat-clients/ (git-ignored). Usage: compat/run.sh [path/to/livechat]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+binary="${1:-$root/target/debug/livechat}"
+clients="$root/compat-clients"
+mkdir -p "$clients/node"
+
+echo "== installing the client libraries into $clients"
+if [ ! -d "$clients/node/node_modules/@rocket.chat/sdk" ]; then
+    (cd "$clients/node" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+        npm install --no-audit --no-fund @rocket.chat/sdk@1.0.0-alpha.42)
+fi
+if [ ! -x "$clients/venv/bin/python" ]; then
+    python3 -m venv "$clients/venv"
+fi
+"$clients/venv/bin/pip" install --quiet rocketchat-api==3.7.1
+
+workdir="$(mktemp -d)"
+cat > "$workdir/livechat.toml" <<'TOML'
+[[custom_fields]]
+id = "address"
+label = "Address"
+scope = "visitor"
+TOML
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$binary" --config "$workdir/livechat.toml" --bind "127.0.0.1:$port" --data-dir "$workdir/data" \
+    --rate-limit-per-minute 0 > "$workdir/server.log" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true; rm -rf "$workdir"' EXIT
+for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/api/info" >/dev/null && break
+    sleep 0.1
+done
+export SERVER_URL="http://127.0.0.1:$port"
+
+echo "== @rocket.chat/sdk (the widget's transport) against $SERVER_URL"
+NODE_PATH="$clients/node/node_modules" node --test "$root/compat/sdk-visitor-rest.test.js"
+
+echo "== rocketchat-api (PyPI) against $SERVER_URL"
+"$clients/venv/bin/python" "$root/compat/rocketchat_api_visitor.py"
