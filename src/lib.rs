@@ -10,6 +10,8 @@ pub mod error;
 pub mod http;
 /// Random document ids in Meteor's format.
 pub mod ids;
+/// Deserialization helpers for request input.
+pub mod input;
 /// The livechat domain services used by every transport.
 pub mod livechat;
 /// The stored documents, with Rocket.Chat's field names.

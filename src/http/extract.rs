@@ -29,6 +29,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::invalid("The request body must be a JSON object"));
+    }
+    if has_escaped_nul(bytes) {
+        return Err(ApiError::invalid(NUL_MESSAGE));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
@@ -45,6 +51,32 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+const NUL_MESSAGE: &str = "Text must not contain NUL characters";
+
+/// Whether a JSON text has a `\u0000` escape (a NUL inside a string). Raw NUL bytes are not
+/// valid JSON at all; the escape is, but no text field has a use for it and databases reject it.
+fn has_escaped_nul(bytes: &[u8]) -> bool {
+    let mut backslashes = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        if *byte == b'\\' {
+            backslashes += 1;
+            continue;
+        }
+        if *byte == b'u' && backslashes % 2 == 1 && bytes[i + 1..].starts_with(b"0000") {
+            return true;
+        }
+        backslashes = 0;
+    }
+    false
+}
+
+/// Whether a URI component carries a percent-encoded NUL.
+fn has_encoded_nul(text: &str) -> bool {
+    text.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+}
+
 /// Query-string parameters.
 pub struct QueryParams<T>(pub T);
 
@@ -53,6 +85,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         let query = parts.uri.query().unwrap_or("");
+        if has_encoded_nul(query) {
+            return Err(ApiError::invalid(NUL_MESSAGE));
+        }
         serde_urlencoded::from_str(query)
             .map(QueryParams)
             .map_err(|err| ApiError::invalid(format!("Invalid query string: {err}")))
@@ -66,6 +101,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathPar
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if has_encoded_nul(parts.uri.path()) {
+            return Err(ApiError::invalid(NUL_MESSAGE));
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(value)| PathParams(value))
@@ -89,4 +127,17 @@ pub fn parse_count(name: &str, value: Option<&str>) -> Result<Option<i64>, ApiEr
 /// A field the endpoint requires.
 pub fn require<T>(field: &str, value: Option<T>) -> Result<T, ApiError> {
     value.ok_or_else(|| ApiError::invalid(format!("must have required property '{field}'")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_escaped_nul_but_not_an_escaped_backslash() {
+        assert!(has_escaped_nul(br#"{"a":"x\u0000y"}"#));
+        assert!(!has_escaped_nul(br#"{"a":"x\\u0000y"}"#));
+        assert!(has_escaped_nul(br#"{"a":"x\\\u0000y"}"#));
+        assert!(!has_escaped_nul(br#"{"a":"\u0041"}"#));
+    }
 }

@@ -48,9 +48,10 @@ impl RateLimits {
                 config.rate_limit_burst,
                 config.trust_proxy_headers,
             ),
+            // "N per minute": N at once, then one every 60/N seconds.
             offline_messages: IpRateLimit::new(
                 config.offline_message_per_minute,
-                1,
+                config.offline_message_per_minute,
                 config.trust_proxy_headers,
             ),
         }

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::extract::{require, JsonBody};
 use super::{success, AppState};
 use crate::error::ApiResult;
+use crate::input::object;
 use crate::livechat::PageInfo;
 
 pub fn router() -> Router<AppState> {
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
 struct PageVisitedBody {
     token: Option<String>,
     rid: Option<String>,
+    #[serde(default, deserialize_with = "object")]
     page_info: Option<PageInfo>,
 }
 

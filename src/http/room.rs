@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::extract::{require, JsonBody, QueryParams};
 use super::{success, AppState};
 use crate::error::ApiResult;
+use crate::input::objects;
 use crate::livechat::{RoomSource, SurveyItem};
 
 pub fn router() -> Router<AppState> {
@@ -64,6 +65,7 @@ struct RoomBody {
     rid: Option<String>,
     token: Option<String>,
     department: Option<String>,
+    #[serde(default, deserialize_with = "objects")]
     data: Option<Vec<SurveyItem>>,
 }
 

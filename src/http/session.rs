@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::extract::{require, JsonBody, PathParams};
 use super::{success, AppState};
 use crate::error::ApiResult;
+use crate::input::object;
 use crate::livechat::{LocationData, VisitorInput};
 
 pub fn router() -> Router<AppState> {
@@ -52,6 +53,7 @@ async fn add_location_data(
 
 #[derive(Deserialize)]
 struct RegisterBody {
+    #[serde(default, deserialize_with = "object")]
     visitor: Option<VisitorInput>,
 }
 

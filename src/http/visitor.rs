@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::extract::{require, JsonBody, PathParams};
 use super::{success, AppState};
 use crate::error::ApiResult;
+use crate::input::{object, objects};
 use crate::livechat::{ClientInfo, CustomFieldInput, VisitorInput};
 
 pub fn router() -> Router<AppState> {
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize)]
 struct RegisterBody {
+    #[serde(default, deserialize_with = "object")]
     visitor: Option<VisitorInput>,
 }
 
@@ -108,6 +110,7 @@ async fn set_custom_field(
 #[serde(rename_all = "camelCase")]
 struct CustomFieldsBody {
     token: Option<String>,
+    #[serde(default, deserialize_with = "objects")]
     custom_fields: Option<Vec<CustomFieldInput>>,
 }
 

@@ -150,7 +150,7 @@ impl Livechat {
         check_text(&settings, msg)?;
         let mut tx = self.store().begin().await?;
         let (visitor, mut room, mut message) = own_message(&mut tx, id, token, rid).await?;
-        if !settings.bool("Message_AllowEditing") || message.u.id != visitor.id {
+        if !settings.bool("Message_AllowEditing") || !is_own_text(&message, &visitor) {
             return Err(ApiError::meteor(
                 "error-action-not-allowed",
                 "Message editing not allowed",
@@ -183,7 +183,7 @@ impl Livechat {
         let settings = self.settings();
         let mut tx = self.store().begin().await?;
         let (visitor, mut room, message) = own_message(&mut tx, id, token, rid).await?;
-        if !settings.bool("Message_AllowDeleting") || message.u.id != visitor.id {
+        if !settings.bool("Message_AllowDeleting") || !is_own_text(&message, &visitor) {
             return Err(ApiError::meteor(
                 "error-action-not-allowed",
                 "Message deleting not allowed",
@@ -247,6 +247,14 @@ impl Livechat {
             total,
         })
     }
+}
+
+/// Whether the visitor wrote this message itself: system messages (`livechat-started`,
+/// `livechat-close`…) name the visitor as author too, but are the server's record, not its text.
+fn is_own_text(message: &Message, visitor: &Visitor) -> bool {
+    message.t.is_none()
+        && message.u.id == visitor.id
+        && message.token.as_deref() == Some(visitor.token.as_str())
 }
 
 fn visitor_message(visitor: &Visitor, id: String, rid: &str, msg: &str, now: Timestamp) -> Message {

@@ -9,6 +9,7 @@ use super::validate::{self, limits};
 use super::Livechat;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
+use crate::input::object;
 use crate::model::{Message, UserRef, ROCKET_CAT};
 use crate::time::Timestamp;
 
@@ -19,6 +20,7 @@ const ORPHAN_NAVIGATION_RETENTION_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 pub struct PageInfo {
     pub change: Option<String>,
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "object")]
     pub location: Option<PageLocation>,
 }
 

@@ -8,6 +8,7 @@ use super::validate::{self, limits};
 use super::Livechat;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
+use crate::input::objects;
 use crate::model::{EmailAddress, PhoneNumber, Visitor};
 use crate::store::{Exec, Inserted};
 use crate::time::Timestamp;
@@ -22,6 +23,7 @@ pub struct VisitorInput {
     pub department: Option<String>,
     pub phone: Option<String>,
     pub username: Option<String>,
+    #[serde(default, deserialize_with = "objects")]
     pub custom_fields: Option<Vec<CustomFieldInput>>,
     /// The `_id` wanted for a new visitor (undocumented in the seeds, accepted by Rocket.Chat).
     pub id: Option<String>,

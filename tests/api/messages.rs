@@ -15,7 +15,11 @@ use crate::helpers::*;
 async fn room_doc(app: &TestApp, token: &str) -> Value {
     let (status, body) = app.get(&format!("room?token={token}")).await;
     assert_eq!(status, StatusCode::OK, "room: {body}");
-    assert_eq!(body["newRoom"], json!(false), "the room should exist already: {body}");
+    assert_eq!(
+        body["newRoom"],
+        json!(false),
+        "the room should exist already: {body}"
+    );
     body["room"].clone()
 }
 
@@ -128,7 +132,11 @@ async fn sending_returns_the_stored_message_with_its_author() {
     assert_eq!(message["token"], json!(token));
     assert_eq!(message["alias"], json!(format!("Visitor {token}")));
     assert_eq!(message["u"]["_id"], visitor["_id"], "{message}");
-    assert_ne!(message["u"]["_id"], json!(token), "u._id is the visitor's _id");
+    assert_ne!(
+        message["u"]["_id"],
+        json!(token),
+        "u._id is the visitor's _id"
+    );
     assert_eq!(message["u"]["username"], visitor["username"]);
     let username = message["u"]["username"].as_str().expect("username");
     assert!(
@@ -189,7 +197,10 @@ async fn resending_the_same_client_id_returns_the_stored_message_once() {
     tick().await;
     let second = send(&app, body.clone()).await;
     assert_eq!(second.0, StatusCode::OK, "{}", second.1);
-    assert_eq!(second.1["message"], first.1["message"], "the same stored message");
+    assert_eq!(
+        second.1["message"], first.1["message"],
+        "the same stored message"
+    );
 
     // A retry with other text still answers with what was stored first.
     let third = send(
@@ -201,7 +212,10 @@ async fn resending_the_same_client_id_returns_the_stored_message_once() {
     assert_eq!(third.1["message"]["msg"], json!("retry me"));
 
     let history = app.history(&token, &rid, "").await;
-    let copies = history.iter().filter(|m| m["_id"] == json!("retry-1")).count();
+    let copies = history
+        .iter()
+        .filter(|m| m["_id"] == json!("retry-1"))
+        .count();
     assert_eq!(copies, 1, "history holds the message once: {history:?}");
     let room = room_doc(&app, &token).await;
     assert_eq!(room["msgs"], json!(1), "counted once: {room}");
@@ -228,10 +242,17 @@ async fn a_client_id_used_by_another_visitor_is_rejected_and_changes_nothing() {
     let (status, body) = &response;
     assert_eq!(*status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["success"], json!(false));
-    assert_eq!(body["errorType"], json!("error-duplicate-message-id"), "{body}");
+    assert_eq!(
+        body["errorType"],
+        json!("error-duplicate-message-id"),
+        "{body}"
+    );
     let error = body["error"].as_str().unwrap_or_default();
     assert!(error.ends_with("[error-duplicate-message-id]"), "{error}");
-    assert!(!error.contains("alice"), "no leak of the other message: {error}");
+    assert!(
+        !error.contains("alice"),
+        "no leak of the other message: {error}"
+    );
 
     // Alice's message is untouched, Bob's room got nothing.
     let (status, fetched) = fetch(&app, "shared-id", &alice, &alice_rid).await;
@@ -268,7 +289,11 @@ async fn a_client_id_reused_in_another_room_of_the_same_visitor_is_rejected() {
     .await;
 
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["errorType"], json!("error-duplicate-message-id"), "{body}");
+    assert_eq!(
+        body["errorType"],
+        json!("error-duplicate-message-id"),
+        "{body}"
+    );
     assert_eq!(room_doc(&app, &token).await["msgs"], json!(0));
 }
 
@@ -304,7 +329,11 @@ async fn client_ids_with_unsafe_characters_are_invalid_params() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(room_doc(&app, &token).await["msgs"], json!(1), "only the valid one");
+    assert_eq!(
+        room_doc(&app, &token).await["msgs"],
+        json!(1),
+        "only the valid one"
+    );
 }
 
 #[tokio::test]
@@ -374,7 +403,10 @@ async fn empty_or_blank_messages_are_invalid_params() {
         let response = send(&app, json!({ "token": token, "rid": rid, "msg": msg })).await;
         assert_invalid_params(&response, "msg");
     }
-    assert_invalid_params(&send(&app, json!({ "token": token, "rid": rid })).await, "msg");
+    assert_invalid_params(
+        &send(&app, json!({ "token": token, "rid": rid })).await,
+        "msg",
+    );
     assert_invalid_params(
         &send(&app, json!({ "token": token, "rid": rid, "msg": null })).await,
         "msg",
@@ -386,8 +418,14 @@ async fn empty_or_blank_messages_are_invalid_params() {
 async fn missing_token_or_rid_is_invalid_params() {
     let app = TestApp::spawn().await;
     let (token, rid) = app.visitor_with_room().await;
-    assert_invalid_params(&send(&app, json!({ "rid": rid, "msg": "x" })).await, "token");
-    assert_invalid_params(&send(&app, json!({ "token": token, "msg": "x" })).await, "rid");
+    assert_invalid_params(
+        &send(&app, json!({ "rid": rid, "msg": "x" })).await,
+        "token",
+    );
+    assert_invalid_params(
+        &send(&app, json!({ "token": token, "msg": "x" })).await,
+        "rid",
+    );
     assert_invalid_params(
         &send(&app, json!({ "token": "", "rid": rid, "msg": "x" })).await,
         "token",
@@ -413,7 +451,11 @@ async fn messages_over_5000_characters_are_rejected() {
     let (status, body) = &response;
     assert_eq!(*status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["success"], json!(false));
-    assert_eq!(body["errorType"], json!("error-message-size-exceeded"), "{body}");
+    assert_eq!(
+        body["errorType"],
+        json!("error-message-size-exceeded"),
+        "{body}"
+    );
     assert!(
         body["error"]
             .as_str()
@@ -430,7 +472,10 @@ async fn messages_of_exactly_5000_characters_are_accepted_counting_characters_no
     let (token, rid) = app.visitor_with_room().await;
     let ascii = "x".repeat(5000);
     let accented = "é".repeat(5000); // 10 000 bytes, 5 000 characters
-    assert_eq!(app.send_message(&token, &rid, &ascii).await["msg"], json!(ascii));
+    assert_eq!(
+        app.send_message(&token, &rid, &ascii).await["msg"],
+        json!(ascii)
+    );
     assert_eq!(
         app.send_message(&token, &rid, &accented).await["msg"],
         json!(accented)
@@ -464,7 +509,11 @@ async fn the_room_counts_messages_and_tracks_the_last_one() {
     let app = TestApp::spawn().await;
     let (token, rid) = app.visitor_with_room().await;
     let room = room_doc(&app, &token).await;
-    assert_eq!(room["msgs"], json!(0), "the livechat-started message is not counted");
+    assert_eq!(
+        room["msgs"],
+        json!(0),
+        "the livechat-started message is not counted"
+    );
     assert!(room.get("lastMessage").is_none(), "{room}");
 
     let first = app.send_message(&token, &rid, "first").await;
@@ -540,8 +589,14 @@ async fn fetching_a_message_needs_the_owner_and_its_room() {
         StatusCode::BAD_REQUEST,
         "invalid-token",
     );
-    assert_invalid_params(&app.get(&format!("message/{id}?token={alice}")).await, "rid");
-    assert_invalid_params(&app.get(&format!("message/{id}?rid={alice_rid}")).await, "token");
+    assert_invalid_params(
+        &app.get(&format!("message/{id}?token={alice}")).await,
+        "rid",
+    );
+    assert_invalid_params(
+        &app.get(&format!("message/{id}?rid={alice_rid}")).await,
+        "token",
+    );
 }
 
 // ---- PUT livechat/message/:_id ----
@@ -570,14 +625,20 @@ async fn editing_returns_the_message_with_editor_and_edit_time() {
         .expect("editedAt is ISO-8601");
     assert!(edited_at >= ts_of(&sent), "{message}");
     assert_eq!(message["editedBy"]["_id"], visitor["_id"], "{message}");
-    assert_eq!(message["editedBy"]["username"], visitor["username"], "{message}");
+    assert_eq!(
+        message["editedBy"]["username"], visitor["username"],
+        "{message}"
+    );
 
     let history = app.history(&token, &rid, "").await;
     assert_eq!(history[0]["_id"], json!(id));
     assert_eq!(history[0]["msg"], json!("editing a livechat message.."));
     assert_eq!(history[0]["editedBy"], message["editedBy"]);
     let (_, fetched) = fetch(&app, id, &token, &rid).await;
-    assert_eq!(fetched["message"]["msg"], json!("editing a livechat message.."));
+    assert_eq!(
+        fetched["message"]["msg"],
+        json!("editing a livechat message..")
+    );
 }
 
 #[tokio::test]
@@ -585,7 +646,9 @@ async fn editing_another_visitors_message_is_rejected_and_keeps_the_text() {
     let app = TestApp::spawn().await;
     let (alice, alice_rid) = app.visitor_with_room().await;
     let (bob, bob_rid) = app.visitor_with_room().await;
-    let sent = app.send_message(&alice, &alice_rid, "alice wrote this").await;
+    let sent = app
+        .send_message(&alice, &alice_rid, "alice wrote this")
+        .await;
     let id = sent["_id"].as_str().unwrap();
 
     assert_error(
@@ -631,7 +694,9 @@ async fn editing_with_an_unknown_token_is_invalid_token() {
 async fn a_message_of_another_room_of_the_same_visitor_is_invalid_message() {
     let app = TestApp::spawn().await;
     let (token, first_rid) = app.visitor_with_room().await;
-    let old = app.send_message(&token, &first_rid, "in the first room").await;
+    let old = app
+        .send_message(&token, &first_rid, "in the first room")
+        .await;
     let id = old["_id"].as_str().unwrap();
     close_room(&app, &token, &first_rid).await;
     let second_rid = app.open_room(&token).await;
@@ -705,11 +770,23 @@ async fn editing_validates_the_new_text_and_the_fields() {
     assert_invalid_params(&edit(&app, id, &token, &rid, "  ").await, "msg");
     let too_long = edit(&app, id, &token, &rid, &"y".repeat(5001)).await;
     assert_eq!(too_long.0, StatusCode::BAD_REQUEST, "{}", too_long.1);
-    assert_eq!(too_long.1["errorType"], json!("error-message-size-exceeded"));
+    assert_eq!(
+        too_long.1["errorType"],
+        json!("error-message-size-exceeded")
+    );
     let path = format!("message/{id}");
-    assert_invalid_params(&app.put(&path, json!({ "token": token, "rid": rid })).await, "msg");
-    assert_invalid_params(&app.put(&path, json!({ "rid": rid, "msg": "x" })).await, "token");
-    assert_invalid_params(&app.put(&path, json!({ "token": token, "msg": "x" })).await, "rid");
+    assert_invalid_params(
+        &app.put(&path, json!({ "token": token, "rid": rid })).await,
+        "msg",
+    );
+    assert_invalid_params(
+        &app.put(&path, json!({ "rid": rid, "msg": "x" })).await,
+        "token",
+    );
+    assert_invalid_params(
+        &app.put(&path, json!({ "token": token, "msg": "x" })).await,
+        "rid",
+    );
 
     let (_, fetched) = fetch(&app, id, &token, &rid).await;
     assert_eq!(fetched["message"]["msg"], json!("keep me"));
@@ -777,7 +854,9 @@ async fn deleting_another_visitors_message_is_rejected_and_it_survives() {
     let app = TestApp::spawn().await;
     let (alice, alice_rid) = app.visitor_with_room().await;
     let (bob, bob_rid) = app.visitor_with_room().await;
-    let sent = app.send_message(&alice, &alice_rid, "alice's message").await;
+    let sent = app
+        .send_message(&alice, &alice_rid, "alice's message")
+        .await;
     let id = sent["_id"].as_str().unwrap();
 
     assert_error(
@@ -814,13 +893,23 @@ async fn deleting_without_token_or_rid_is_invalid_params() {
     let id = sent["_id"].as_str().unwrap();
     let path = format!("message/{id}");
 
-    assert_invalid_params(&app.delete(&path, Some(json!({ "rid": rid }))).await, "token");
-    assert_invalid_params(&app.delete(&path, Some(json!({ "token": token }))).await, "rid");
+    assert_invalid_params(
+        &app.delete(&path, Some(json!({ "rid": rid }))).await,
+        "token",
+    );
+    assert_invalid_params(
+        &app.delete(&path, Some(json!({ "token": token }))).await,
+        "rid",
+    );
     assert_invalid_params(&app.delete(&path, None).await, "token");
     assert_invalid_params(&app.delete(&path, Some(json!({}))).await, "token");
-    assert_invalid_params(&app.delete(&format!("{path}?rid={rid}"), None).await, "token");
     assert_invalid_params(
-        &app.delete(&path, Some(json!({ "token": "", "rid": rid }))).await,
+        &app.delete(&format!("{path}?rid={rid}"), None).await,
+        "token",
+    );
+    assert_invalid_params(
+        &app.delete(&path, Some(json!({ "token": "", "rid": rid })))
+            .await,
         "token",
     );
 
@@ -836,7 +925,10 @@ async fn deleting_mixes_body_and_query_parameters() {
     let id = sent["_id"].as_str().unwrap();
 
     let (status, body) = app
-        .delete(&format!("message/{id}?rid={rid}"), Some(json!({ "token": token })))
+        .delete(
+            &format!("message/{id}?rid={rid}"),
+            Some(json!({ "token": token })),
+        )
         .await;
 
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -900,7 +992,10 @@ async fn history_returns_20_messages_by_default() {
     assert_eq!(messages.len(), 20);
     let expected: Vec<String> = (6..=25).rev().map(|i| format!("m{i}")).collect();
     assert_eq!(texts(&messages), expected);
-    assert!(messages.iter().all(|m| m["t"].is_null()), "no system message in the page");
+    assert!(
+        messages.iter().all(|m| m["t"].is_null()),
+        "no system message in the page"
+    );
 }
 
 #[tokio::test]
@@ -973,7 +1068,9 @@ async fn history_end_returns_only_older_messages() {
     assert_eq!(messages[2]["t"], json!("livechat-started"));
     assert!(messages.iter().all(|m| ts_of(m) < ts_of(&sent[2])));
 
-    let limited = app.history(&token, &rid, &format!("end={end}&limit=1")).await;
+    let limited = app
+        .history(&token, &rid, &format!("end={end}&limit=1"))
+        .await;
     assert_eq!(texts(&limited), ["m2"]);
 
     let ancient = app
@@ -1012,8 +1109,16 @@ async fn history_ls_before_the_room_counts_the_started_message_too() {
 
     let body = history_body(&app, &token, &rid, &format!("ls={ls}&limit=3")).await;
 
-    assert_eq!(body["unreadNotLoaded"], json!(8), "m1..m7 and livechat-started: {body}");
-    assert_eq!(body["firstUnread"]["t"], json!("livechat-started"), "{body}");
+    assert_eq!(
+        body["unreadNotLoaded"],
+        json!(8),
+        "m1..m7 and livechat-started: {body}"
+    );
+    assert_eq!(
+        body["firstUnread"]["t"],
+        json!("livechat-started"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -1030,7 +1135,11 @@ async fn history_ls_newer_than_the_page_has_nothing_unread() {
     assert!(body.get("firstUnread").is_none(), "{body}");
 
     let everything = history_body(&app, &token, &rid, &format!("ls={ls}")).await;
-    assert_eq!(everything["unreadNotLoaded"], json!(0), "all loaded: {everything}");
+    assert_eq!(
+        everything["unreadNotLoaded"],
+        json!(0),
+        "all loaded: {everything}"
+    );
 }
 
 #[tokio::test]

@@ -23,7 +23,8 @@ fn department(id: &str, name: &str) -> DepartmentSeed {
 async fn unlimited_app() -> TestApp {
     TestApp::spawn_with(|c| {
         c.offline_message_per_minute = 0;
-        c.departments.push(department("SalesDept000000001", "Sales"));
+        c.departments
+            .push(department("SalesDept000000001", "Sales"));
     })
     .await
 }
@@ -67,7 +68,10 @@ async fn an_offline_message_is_accepted() {
 #[tokio::test]
 async fn an_offline_message_with_host_and_multiline_text_is_accepted() {
     let app = unlimited_app().await;
-    let mut body = form_with("message", json!("line one\nline two\n<script>alert(1)</script>"));
+    let mut body = form_with(
+        "message",
+        json!("line one\nline two\n<script>alert(1)</script>"),
+    );
     body["host"] = json!("https://customer.example/contact");
     assert_sent(&app.post("offline.message", body).await);
 }
@@ -89,7 +93,10 @@ async fn an_offline_message_to_a_department_by_name_is_accepted() {
 #[tokio::test]
 async fn an_empty_department_means_no_department() {
     let app = unlimited_app().await;
-    assert_sent(&app.post("offline.message", form_with("department", json!(""))).await);
+    assert_sent(
+        &app.post("offline.message", form_with("department", json!("")))
+            .await,
+    );
 }
 
 #[tokio::test]
@@ -97,11 +104,18 @@ async fn an_unknown_department_is_rejected() {
     let app = unlimited_app().await;
     for department in ["NoSuchDepartment", "sales-typo", "SalesDept000000002"] {
         let (status, body) = app
-            .post("offline.message", form_with("department", json!(department)))
+            .post(
+                "offline.message",
+                form_with("department", json!(department)),
+            )
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{department}: {body}");
         assert_eq!(body["success"], json!(false));
-        assert_eq!(body["errorType"], json!("error-invalid-department"), "{body}");
+        assert_eq!(
+            body["errorType"],
+            json!("error-invalid-department"),
+            "{body}"
+        );
         assert_eq!(
             body["error"],
             json!("The provided department is invalid [error-invalid-department]")
@@ -129,7 +143,10 @@ async fn invalid_email_addresses_are_rejected() {
             StatusCode::BAD_REQUEST,
             "Invalid email address [error-invalid-email-address]",
         );
-        assert_eq!(response.1["errorType"], json!("error-invalid-email-address"));
+        assert_eq!(
+            response.1["errorType"],
+            json!("error-invalid-email-address")
+        );
     }
 }
 
@@ -137,8 +154,11 @@ async fn invalid_email_addresses_are_rejected() {
 async fn email_addresses_are_accepted_with_surrounding_spaces_and_capitals() {
     let app = unlimited_app().await;
     assert_sent(
-        &app.post("offline.message", form_with("email", json!("  Visitor@Example.COM ")))
-            .await,
+        &app.post(
+            "offline.message",
+            form_with("email", json!("  Visitor@Example.COM ")),
+        )
+        .await,
     );
 }
 
@@ -146,9 +166,13 @@ async fn email_addresses_are_accepted_with_surrounding_spaces_and_capitals() {
 async fn missing_name_email_or_message_is_invalid_params() {
     let app = unlimited_app().await;
     for field in ["name", "email", "message"] {
-        assert_invalid_params(&app.post("offline.message", form_without(field)).await, field);
         assert_invalid_params(
-            &app.post("offline.message", form_with(field, json!(null))).await,
+            &app.post("offline.message", form_without(field)).await,
+            field,
+        );
+        assert_invalid_params(
+            &app.post("offline.message", form_with(field, json!(null)))
+                .await,
             field,
         );
     }
@@ -161,7 +185,8 @@ async fn blank_name_email_or_message_is_invalid_params() {
     for field in ["name", "email", "message"] {
         for blank in ["", "   ", "\n\t"] {
             assert_invalid_params(
-                &app.post("offline.message", form_with(field, json!(blank))).await,
+                &app.post("offline.message", form_with(field, json!(blank)))
+                    .await,
                 field,
             );
         }
@@ -232,7 +257,14 @@ async fn over_long_fields_are_invalid_params() {
 #[tokio::test]
 async fn malformed_offline_bodies_are_invalid_params() {
     let app = unlimited_app().await;
-    for raw in ["{", "{\"name\": \"a\",}", "name=a&email=b", "[]", "null", "42"] {
+    for raw in [
+        "{",
+        "{\"name\": \"a\",}",
+        "name=a&email=b",
+        "[]",
+        "null",
+        "42",
+    ] {
         let response = app
             .send_raw(reqwest::Method::POST, "offline.message", raw)
             .await;
@@ -266,7 +298,11 @@ async fn the_offline_limit_answers_429_after_the_allowance() {
     assert!((1..=60).contains(&retry_after), "retry-after {retry_after}");
     let body: Value = response.json().await.expect("a JSON body");
     assert_eq!(body["success"], json!(false), "{body}");
-    assert_eq!(body["errorType"], json!("error-too-many-requests"), "{body}");
+    assert_eq!(
+        body["errorType"],
+        json!("error-too-many-requests"),
+        "{body}"
+    );
     let error = body["error"].as_str().unwrap_or_default();
     assert!(
         error.starts_with("Error, too many requests. Please slow down.")
@@ -287,7 +323,10 @@ async fn the_offline_limit_leaves_other_endpoints_working() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let (token, rid) = app.visitor_with_room().await;
     app.send_message(&token, &rid, "still chatting").await;
-    assert_eq!(app.history(&token, &rid, "").await[0]["msg"], json!("still chatting"));
+    assert_eq!(
+        app.history(&token, &rid, "").await[0]["msg"],
+        json!("still chatting")
+    );
 
     // And the offline form is still limited.
     let (status, body) = app.post("offline.message", form()).await;
@@ -310,12 +349,18 @@ async fn the_offline_limit_is_per_client_ip_behind_a_trusted_proxy() {
             .send()
     };
 
-    assert_eq!(post_from("203.0.113.1").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        post_from("203.0.113.1").await.unwrap().status(),
+        StatusCode::OK
+    );
     assert_eq!(
         post_from("203.0.113.1").await.unwrap().status(),
         StatusCode::TOO_MANY_REQUESTS
     );
-    assert_eq!(post_from("203.0.113.2").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        post_from("203.0.113.2").await.unwrap().status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -330,7 +375,10 @@ async fn without_a_trusted_proxy_forwarded_headers_do_not_dodge_the_limit() {
             .send()
     };
 
-    assert_eq!(post_from("203.0.113.1").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        post_from("203.0.113.1").await.unwrap().status(),
+        StatusCode::OK
+    );
     assert_eq!(
         post_from("203.0.113.2").await.unwrap().status(),
         StatusCode::TOO_MANY_REQUESTS,

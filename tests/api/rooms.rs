@@ -99,9 +99,25 @@ fn assert_iso_date(value: &Value) {
     let text = value
         .as_str()
         .unwrap_or_else(|| panic!("{value} is not a string"));
+    // YYYY-MM-DDTHH:MM:SS.mmmZ
+    let bytes = text.as_bytes();
     assert!(
-        text.len() >= 20 && text.as_bytes()[10] == b'T' && text.ends_with('Z'),
-        "{text:?} is not an ISO-8601 UTC date"
+        text.len() == 24
+            && bytes[10] == b'T'
+            && bytes[19] == b'.'
+            && text.ends_with('Z')
+            && text[..4].parse::<u32>().is_ok(),
+        "{text:?} is not an ISO-8601 UTC date with milliseconds"
+    );
+}
+
+/// Meteor's id shape: 17 characters of its unambiguous alphabet.
+#[track_caller]
+fn assert_meteor_id(id: &str) {
+    const ALPHABET: &str = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz";
+    assert!(
+        id.len() == 17 && id.chars().all(|c| ALPHABET.contains(c)),
+        "{id:?} is not a Meteor id"
     );
 }
 
@@ -207,8 +223,7 @@ async fn get_room_creates_a_new_room_with_the_documented_fields() {
     assert_eq!(body["success"], json!(true), "{body}");
     assert_eq!(body["newRoom"], json!(true), "{body}");
     let room = &body["room"];
-    let rid = room["_id"].as_str().expect("room _id");
-    assert!(!rid.is_empty());
+    assert_meteor_id(room["_id"].as_str().expect("room _id"));
     assert_eq!(room["msgs"], json!(0), "{room}");
     assert_eq!(room["usersCount"], json!(1), "{room}");
     assert_eq!(room["fname"], json!(format!("Visitor {token}")), "{room}");
@@ -1399,4 +1414,167 @@ async fn navigation_as_a_message_is_visible_in_the_room() {
     assert_eq!(navigation[0]["msg"], json!("Docs - https://x.example/docs"));
     assert_eq!(navigation[0]["groupable"], json!(false));
     assert_eq!(navigation[0]["u"]["username"], json!("rocket.cat"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Races and hostile input
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn concurrent_closes_of_one_room_close_it_exactly_once() {
+    let app = TestApp::spawn().await;
+    let (token, rid) = app.visitor_with_room().await;
+
+    let responses = futures::future::join_all((0..10).map(|_| close(&app, &token, &rid))).await;
+
+    let closed = responses
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::OK)
+        .count();
+    assert_eq!(closed, 1, "{responses:?}");
+    for response in responses
+        .iter()
+        .filter(|(status, _)| *status != StatusCode::OK)
+    {
+        assert_error(response, StatusCode::BAD_REQUEST, "room-closed");
+    }
+    let history = full_history(&app, &token, &rid).await;
+    assert_eq!(of_type(&history, "livechat-close").len(), 1, "{history:?}");
+    assert_eq!(of_type(&history, "command").len(), 1, "{history:?}");
+}
+
+#[tokio::test]
+async fn close_and_get_room_race_leaves_one_open_room() {
+    let app = TestApp::spawn().await;
+    let (token, rid) = app.visitor_with_room().await;
+
+    let (closed, opened) = tokio::join!(close(&app, &token, &rid), async {
+        futures::future::join_all((0..5).map(|_| get_room(&app, &token))).await
+    });
+
+    assert_eq!(closed.0, StatusCode::OK, "{}", closed.1);
+    for (status, body) in &opened {
+        assert_eq!(*status, StatusCode::OK, "{body}");
+    }
+    // Whatever interleaving happened, the visitor now has exactly one open room, not `rid`.
+    let (_, now) = get_room(&app, &token).await;
+    let current = now["room"]["_id"].clone();
+    assert_ne!(current, json!(rid), "{now}");
+    let (_, again) = get_room(&app, &token).await;
+    assert_eq!(again["room"]["_id"], current);
+    assert_eq!(again["newRoom"], json!(false));
+}
+
+#[tokio::test]
+async fn room_endpoints_reject_wrong_types() {
+    let app = spawn_with_departments().await;
+    let (token, rid) = app.visitor_with_room().await;
+
+    assert_invalid_params(
+        &app.post("room.close", json!({ "rid": 42, "token": token }))
+            .await,
+        "rid",
+    );
+    assert_invalid_params(
+        &app.post("room.close", json!({ "rid": rid, "token": ["t"] }))
+            .await,
+        "token",
+    );
+    assert_invalid_params(
+        &app.post(
+            "room.transfer",
+            json!({ "rid": rid, "token": token, "department": { "_id": "dep-sales" } }),
+        )
+        .await,
+        "department",
+    );
+    assert_invalid_params(
+        &app.post(
+            "room.survey",
+            json!({ "rid": rid, "token": token, "data": { "satisfaction": "5" } }),
+        )
+        .await,
+        "data",
+    );
+    assert_invalid_params(
+        &page_visited(
+            &app,
+            json!({ "token": token, "rid": rid, "pageInfo": "https://x.example/" }),
+        )
+        .await,
+        "pageInfo",
+    );
+    // Nothing of the above touched the room.
+    let (_, body) = get_room(&app, &token).await;
+    assert_eq!(body["room"]["_id"], json!(rid));
+    assert_eq!(body["newRoom"], json!(false));
+}
+
+#[tokio::test]
+async fn close_with_malformed_json_is_invalid_params() {
+    let app = TestApp::spawn().await;
+    let (token, rid) = app.visitor_with_room().await;
+
+    let response = app
+        .send_raw(
+            reqwest::Method::POST,
+            "room.close",
+            format!(r#"{{"rid": "{rid}", "token": "{token}""#),
+        )
+        .await;
+
+    assert_invalid_params(&response, "JSON");
+    let (_, body) = get_room(&app, &token).await;
+    assert_eq!(body["room"]["_id"], json!(rid), "still open");
+}
+
+#[tokio::test]
+async fn get_room_with_an_oversized_token_is_invalid_params() {
+    let app = TestApp::spawn().await;
+    let token = "t".repeat(10_000);
+
+    let response = get_room(&app, &token).await;
+
+    assert_invalid_params(&response, "token");
+}
+
+#[tokio::test]
+async fn survey_with_oversized_feedback_is_invalid_params() {
+    let app = TestApp::spawn().await;
+    let (token, rid) = app.visitor_with_room().await;
+
+    let response = survey(
+        &app,
+        &token,
+        &rid,
+        json!([
+            { "name": "satisfaction", "value": "5" },
+            { "name": "additionalFeedback", "value": "x".repeat(100_000) },
+        ]),
+    )
+    .await;
+
+    assert_invalid_params(&response, "value");
+    let (_, body) = get_room(&app, &token).await;
+    assert!(
+        body["room"]
+            .get("surveyFeedback")
+            .is_none_or(Value::is_null),
+        "nothing half-written: {body}"
+    );
+}
+
+#[tokio::test]
+async fn page_visited_with_an_oversized_href_is_invalid_params() {
+    let app = TestApp::spawn().await;
+    let (token, rid) = app.visitor_with_room().await;
+    let href = format!("https://x.example/{}", "a".repeat(50_000));
+
+    let response = page_visited(
+        &app,
+        json!({ "token": token, "rid": rid, "pageInfo": page_info("url", "", &href) }),
+    )
+    .await;
+
+    assert_invalid_params(&response, "href");
 }

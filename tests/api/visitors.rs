@@ -1089,3 +1089,38 @@ async fn custom_fields_never_touch_another_visitor() {
         json!({ "address": "A street", "nickname": "A" })
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_custom_fields_of_different_keys_are_all_kept() {
+    // Rocket.Chat `$set`s `livechatData.<key>`, so writes of different keys never undo each other.
+    let app = app_with_custom_fields().await;
+    let token = new_token();
+    app.register_visitor(&token).await;
+    let writes = [
+        ("address", "Main street"),
+        ("nickname", "nick"),
+        ("zip", "12345"),
+    ];
+    let tasks: Vec<_> = (0..5)
+        .flat_map(|_| writes.iter())
+        .map(|(key, value)| {
+            let client = app.client.clone();
+            let url = app.url("custom.field");
+            let body = json!({ "token": token, "key": key, "value": value, "overwrite": true });
+            tokio::spawn(async move {
+                let response = client.post(url).json(&body).send().await.expect("sent");
+                let status = response.status();
+                let body: Value = response.json().await.expect("JSON answer");
+                (status, body)
+            })
+        })
+        .collect();
+    for task in futures::future::join_all(tasks).await {
+        let (status, body) = task.expect("task completed");
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    assert_eq!(
+        get_visitor(&app, &token).await["livechatData"],
+        json!({ "address": "Main street", "nickname": "nick", "zip": "12345" })
+    );
+}
