@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::http::{self, AppState, RateLimits};
 use crate::livechat::Livechat;
@@ -34,9 +35,17 @@ impl App {
         let livechat = Livechat::start(store, &config)
             .await
             .map_err(|err| anyhow::anyhow!("starting the livechat service: {err}"))?;
+        let accounts = Accounts::new(livechat.store().clone(), config.login_token_days);
+        if let (Some(username), Some(password)) = (&config.admin_username, &config.admin_password) {
+            accounts
+                .ensure_admin(username, password)
+                .await
+                .map_err(|err| anyhow::anyhow!("creating the first administrator: {err}"))?;
+        }
         let limits = RateLimits::new(&config);
         let state = AppState {
             livechat: livechat.clone(),
+            accounts,
             max_body_bytes: config.max_body_bytes,
         };
         let router = http::router(state, &limits);

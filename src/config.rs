@@ -47,6 +47,13 @@ pub struct Config {
     pub custom_fields: Vec<CustomFieldDefinition>,
     /// Departments created or updated at start (see README).
     pub departments: Vec<DepartmentSeed>,
+    /// The first administrator, created at start when no account has this username.
+    pub admin_username: Option<String>,
+    pub admin_password: Option<String>,
+    /// Days a login token stays valid.
+    pub login_token_days: u32,
+    /// Login attempts per minute per client IP (0 disables).
+    pub login_per_minute: u32,
 }
 
 impl Default for Config {
@@ -65,6 +72,10 @@ impl Default for Config {
             site_url: "http://localhost:3000".into(),
             custom_fields: Vec::new(),
             departments: Vec::new(),
+            admin_username: None,
+            admin_password: None,
+            login_token_days: 90,
+            login_per_minute: 10,
         }
     }
 }
@@ -104,8 +115,16 @@ impl Config {
             db_max_connections,
             site_url,
             custom_fields,
-            departments
+            departments,
+            login_token_days,
+            login_per_minute
         );
+        if file.admin_username.is_some() {
+            self.admin_username = file.admin_username.clone();
+        }
+        if file.admin_password.is_some() {
+            self.admin_password = file.admin_password.clone();
+        }
         if file.database_url.is_some() {
             self.database_url = file.database_url.clone();
         }
@@ -125,8 +144,16 @@ impl Config {
             trust_proxy_headers,
             sqlite_synchronous,
             db_max_connections,
-            site_url
+            site_url,
+            login_token_days,
+            login_per_minute
         );
+        if cli.admin_username.is_some() {
+            self.admin_username = cli.admin_username.clone();
+        }
+        if cli.admin_password.is_some() {
+            self.admin_password = cli.admin_password.clone();
+        }
         if cli.database_url.is_some() {
             self.database_url = cli.database_url.clone();
         }
@@ -150,6 +177,10 @@ struct FileConfig {
     site_url: Option<String>,
     custom_fields: Option<Vec<CustomFieldDefinition>>,
     departments: Option<Vec<DepartmentSeed>>,
+    admin_username: Option<String>,
+    admin_password: Option<String>,
+    login_token_days: Option<u32>,
+    login_per_minute: Option<u32>,
 }
 
 impl FileConfig {
@@ -214,6 +245,22 @@ pub struct Cli {
     /// Public base URL of this server, used in links given to the widget [default: http://localhost:3000].
     #[arg(long, env = "LIVECHAT_SITE_URL")]
     pub site_url: Option<String>,
+
+    /// Username of the first administrator, created at start if no account has it.
+    #[arg(long, env = "LIVECHAT_ADMIN_USERNAME")]
+    pub admin_username: Option<String>,
+
+    /// Password of that first administrator (prefer the environment variable to the flag).
+    #[arg(long, env = "LIVECHAT_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// Days a login token stays valid [default: 90].
+    #[arg(long, env = "LIVECHAT_LOGIN_TOKEN_DAYS")]
+    pub login_token_days: Option<u32>,
+
+    /// Login attempts per minute per client IP; 0 disables [default: 10].
+    #[arg(long, env = "LIVECHAT_LOGIN_PER_MINUTE")]
+    pub login_per_minute: Option<u32>,
 }
 
 #[cfg(test)]

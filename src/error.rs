@@ -39,6 +39,18 @@ pub enum ApiError {
     #[error("Resource not found")]
     NotFound,
 
+    /// No valid `X-User-Id` / `X-Auth-Token` on a route that needs them.
+    #[error("You must be logged in to do this.")]
+    NotLoggedIn,
+
+    /// Wrong credentials at login (the same answer whether or not the user exists).
+    #[error("Unauthorized")]
+    LoginFailed,
+
+    /// Logged in, but the roles lack a permission the route requires.
+    #[error("User does not have the permissions required for this action [error-unauthorized]")]
+    Forbidden,
+
     #[error("The service is overloaded, try again shortly")]
     Unavailable,
 
@@ -76,6 +88,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotLoggedIn | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
@@ -89,6 +103,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => Some("error-payload-too-large"),
             ApiError::TooManyRequests { .. } => Some("error-too-many-requests"),
             ApiError::NotFound => Some("error-not-found"),
+            ApiError::NotLoggedIn | ApiError::LoginFailed => Some("Unauthorized"),
+            ApiError::Forbidden => Some("error-unauthorized"),
             ApiError::Unavailable => Some("error-unavailable"),
             ApiError::Internal(_) => Some("error-internal"),
             ApiError::Failed => None,
@@ -98,6 +114,11 @@ impl ApiError {
     fn body(&self) -> Value {
         match self {
             ApiError::Failed => json!({ "success": false }),
+            // Rocket.Chat's authentication failures use the `status`/`message` envelope.
+            ApiError::NotLoggedIn => json!({ "status": "error", "message": self.to_string() }),
+            ApiError::LoginFailed => {
+                json!({ "status": "error", "error": "Unauthorized", "message": "Unauthorized" })
+            }
             ApiError::Internal(_) => {
                 json!({ "success": false, "error": "Internal error occured", "errorType": "error-internal" })
             }

@@ -1,5 +1,7 @@
 //! A livechat server compatible with Rocket.Chat's Livechat API (see `DESIGN.md` in shared/).
 
+/// Accounts of agents and managers: logins, passwords, roles.
+pub mod accounts;
 /// Building the app from its configuration and serving it.
 pub mod app;
 /// Typed configuration from defaults, file, environment and flags.

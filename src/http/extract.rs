@@ -141,3 +141,26 @@ mod tests {
         assert!(!has_escaped_nul(br#"{"a":"\u0041"}"#));
     }
 }
+
+/// Rocket.Chat's `offset` / `count` query parameters (reference §1.6).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Pagination {
+    pub offset: Option<String>,
+    pub count: Option<String>,
+}
+
+impl Pagination {
+    pub const DEFAULT_COUNT: i64 = 50;
+    pub const MAX_COUNT: i64 = 100;
+
+    /// `(offset, count)`: count defaults to 50 and is clamped to 100 (0 means the maximum).
+    pub fn resolve(&self) -> Result<(i64, i64), ApiError> {
+        let offset = parse_count("offset", self.offset.as_deref())?.unwrap_or(0);
+        let count = match parse_count("count", self.count.as_deref())? {
+            None => Self::DEFAULT_COUNT,
+            Some(0) => Self::MAX_COUNT,
+            Some(n) => n.min(Self::MAX_COUNT),
+        };
+        Ok((offset, count))
+    }
+}

@@ -1,6 +1,8 @@
 //! The REST API: one file per resource, each owning its routes. Handlers only translate between
 //! HTTP and the `livechat` services.
 
+mod account;
+mod auth;
 mod extract;
 mod message;
 mod navigation;
@@ -8,6 +10,7 @@ mod offline;
 mod rate_limit;
 mod room;
 mod session;
+mod users;
 mod visitor;
 mod widget;
 
@@ -22,6 +25,7 @@ use tower_http::trace::TraceLayer;
 
 pub use rate_limit::IpRateLimit;
 
+use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::livechat::Livechat;
@@ -30,6 +34,7 @@ use crate::livechat::Livechat;
 #[derive(Clone)]
 pub struct AppState {
     pub livechat: Livechat,
+    pub accounts: Accounts,
     pub max_body_bytes: usize,
 }
 
@@ -38,6 +43,7 @@ pub struct AppState {
 pub struct RateLimits {
     pub visitor_api: IpRateLimit,
     pub offline_messages: IpRateLimit,
+    pub logins: IpRateLimit,
 }
 
 impl RateLimits {
@@ -54,12 +60,18 @@ impl RateLimits {
                 config.offline_message_per_minute,
                 config.trust_proxy_headers,
             ),
+            logins: IpRateLimit::new(
+                config.login_per_minute,
+                config.login_per_minute,
+                config.trust_proxy_headers,
+            ),
         }
     }
 
     pub fn forget_idle_clients(&self) {
         self.visitor_api.forget_idle_clients();
         self.offline_messages.forget_idle_clients();
+        self.logins.forget_idle_clients();
     }
 }
 
@@ -81,8 +93,18 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
             rate_limit::enforce,
         ));
 
+    let login = account::router_login().route_layer(middleware::from_fn_with_state(
+        limits.logins.clone(),
+        rate_limit::enforce,
+    ));
+    let api = Router::new()
+        .merge(login)
+        .merge(account::router())
+        .merge(users::router());
+
     Router::new()
         .nest("/api/v1/livechat", livechat)
+        .nest("/api/v1", api)
         .route("/api/info", axum::routing::get(info))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)

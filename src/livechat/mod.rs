@@ -28,7 +28,7 @@ pub use offline::{OfflineMessage, OFFLINE_MESSAGE_SENT};
 pub use rooms::{RoomSource, SurveyItem};
 pub use sessions::LocationData;
 pub use settings::Settings;
-pub use validate::limits;
+pub use validate::{is_email, limits};
 pub use visitors::{ClientInfo, VisitorInput};
 
 /// The livechat services; cheap to clone (shared state behind an `Arc`).

@@ -7,6 +7,7 @@ mod inquiry;
 mod message;
 mod room;
 mod session;
+mod user;
 mod visitor;
 
 pub use custom_field::{CustomFieldDefinition, CustomFieldScope};
@@ -15,6 +16,7 @@ pub use inquiry::{Inquiry, InquiryStatus};
 pub use message::{Message, UserRef};
 pub use room::{AgentMetrics, ClosedBy, Room, RoomMetrics, RoomVisitor, ServedBy, VisitorMetrics};
 pub use session::{chat_status, VisitorSession};
+pub use user::{AgentSettings, User, UserEmail};
 pub use visitor::{EmailAddress, LastChat, PhoneNumber, Visitor};
 
 /// `livechatData`: custom-field values keyed by field id.

@@ -17,6 +17,7 @@ mod postgres;
 mod rooms;
 mod sessions;
 mod sqlite;
+mod users;
 mod visitors;
 
 use anyhow::Context;

@@ -1,0 +1,396 @@
+//! Accounts of the people who answer chats: administrators, livechat managers and agents.
+//! Logging in (password or resume token), authenticating requests, and administering users.
+
+pub mod permissions;
+pub mod secrets;
+
+use serde::Deserialize;
+
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::model::{User, UserEmail};
+use crate::store::{Inserted, Store};
+use crate::time::Timestamp;
+use permissions::{ADMIN, ROLES, USER};
+use secrets::{hash_login_token, hash_password, new_login_token, verify_password, Password};
+
+const MAX_USERNAME: usize = 64;
+const MAX_NAME: usize = 256;
+const MAX_PASSWORD: usize = 1024;
+const PRESENCE: [&str; 4] = ["online", "away", "busy", "offline"];
+
+/// A successful login: who, the token to send as `X-Auth-Token`, and when it stops working.
+pub struct LoginSession {
+    pub user: User,
+    pub token: String,
+    pub expires: Timestamp,
+}
+
+/// `users.create` input (Rocket.Chat's names).
+#[derive(Debug, Default, Deserialize)]
+pub struct NewUser {
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub password: Option<String>,
+    pub roles: Option<Vec<String>>,
+    pub active: Option<bool>,
+    pub verified: Option<bool>,
+}
+
+/// `users.update` changes: every field optional.
+#[derive(Debug, Default, Deserialize)]
+pub struct UserChanges {
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub password: Option<String>,
+    pub roles: Option<Vec<String>>,
+    pub active: Option<bool>,
+}
+
+#[derive(Clone)]
+pub struct Accounts {
+    store: Store,
+    token_lifetime_ms: i64,
+}
+
+impl Accounts {
+    pub fn new(store: Store, token_lifetime_days: u32) -> Self {
+        Accounts {
+            store,
+            token_lifetime_ms: i64::from(token_lifetime_days.max(1)) * 24 * 60 * 60 * 1000,
+        }
+    }
+
+    /// Creates the first administrator if no account has that username yet.
+    pub async fn ensure_admin(&self, username: &str, password: &str) -> ApiResult<()> {
+        let exists = self
+            .store
+            .read()
+            .await?
+            .exec()
+            .user_by_login_name(username)
+            .await?
+            .is_some();
+        if exists {
+            return Ok(());
+        }
+        let admin = NewUser {
+            username: Some(username.to_string()),
+            name: Some("Administrator".into()),
+            password: Some(password.to_string()),
+            roles: Some(vec![ADMIN.into(), USER.into()]),
+            ..NewUser::default()
+        };
+        self.create_user(admin).await?;
+        tracing::info!(username, "created the first administrator");
+        Ok(())
+    }
+
+    /// `POST /api/v1/login` with a username or e-mail and a password. Unknown users and wrong
+    /// passwords get the same answer, so logins don't reveal which accounts exist.
+    pub async fn login_with_password(
+        &self,
+        login: &str,
+        password: Password,
+    ) -> ApiResult<LoginSession> {
+        let mut conn = self.store.read().await?;
+        let user = conn
+            .exec()
+            .user_by_login_name(login)
+            .await?
+            .filter(|u| u.active)
+            .ok_or(ApiError::LoginFailed)?;
+        let hash = conn
+            .exec()
+            .password_hash(&user.id)
+            .await?
+            .ok_or(ApiError::LoginFailed)?;
+        drop(conn);
+        // argon2 is deliberately slow: keep it off the async workers.
+        let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .map_err(|err| ApiError::Internal(err.into()))?;
+        if !verified {
+            return Err(ApiError::LoginFailed);
+        }
+        self.start_session(user).await
+    }
+
+    /// `POST /api/v1/login` with `{resume: token}`: checks a token and returns it again.
+    pub async fn resume(&self, token: &str) -> ApiResult<LoginSession> {
+        let hash = hash_login_token(token);
+        let mut conn = self.store.read().await?;
+        let user = conn
+            .exec()
+            .user_by_login_token(&hash, None, Timestamp::now())
+            .await?
+            .ok_or(ApiError::LoginFailed)?;
+        let expires = conn
+            .exec()
+            .login_token_expiry(&hash)
+            .await?
+            .ok_or(ApiError::LoginFailed)?;
+        Ok(LoginSession {
+            user,
+            token: token.to_string(),
+            expires,
+        })
+    }
+
+    async fn start_session(&self, mut user: User) -> ApiResult<LoginSession> {
+        let token = new_login_token();
+        let now = Timestamp::now();
+        let expires = now.plus_millis(self.token_lifetime_ms);
+        let mut tx = self.store.begin().await?;
+        tx.exec()
+            .insert_login_token(&hash_login_token(&token), &user.id, now, expires)
+            .await?;
+        user.last_login = Some(now);
+        user.updated_at = now;
+        tx.exec().save_user(&user).await?;
+        tx.commit().await?;
+        Ok(LoginSession {
+            user,
+            token,
+            expires,
+        })
+    }
+
+    /// The user a request's `X-User-Id` / `X-Auth-Token` pair belongs to, if valid.
+    pub async fn authenticate(&self, user_id: &str, token: &str) -> ApiResult<Option<User>> {
+        let mut conn = self.store.read().await?;
+        conn.exec()
+            .user_by_login_token(&hash_login_token(token), Some(user_id), Timestamp::now())
+            .await
+    }
+
+    /// `POST /api/v1/logout`: revokes the token used.
+    pub async fn logout(&self, token: &str) -> ApiResult<()> {
+        let mut tx = self.store.begin().await?;
+        tx.exec()
+            .delete_login_token(&hash_login_token(token))
+            .await?;
+        tx.commit().await
+    }
+
+    pub async fn user(&self, id: &str) -> ApiResult<User> {
+        self.store
+            .read()
+            .await?
+            .exec()
+            .user_by_id(id)
+            .await?
+            .ok_or_else(invalid_user)
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> ApiResult<User> {
+        self.store
+            .read()
+            .await?
+            .exec()
+            .user_by_login_name(username)
+            .await?
+            .ok_or_else(invalid_user)
+    }
+
+    pub async fn users_page(&self, offset: i64, count: i64) -> ApiResult<(Vec<User>, i64)> {
+        self.store
+            .read()
+            .await?
+            .exec()
+            .users_page(offset, count)
+            .await
+    }
+
+    /// `users.create`.
+    pub async fn create_user(&self, input: NewUser) -> ApiResult<User> {
+        let username = check_username(input.username.as_deref())?;
+        let password = required_text("password", input.password.as_deref(), MAX_PASSWORD)?;
+        let name = input
+            .name
+            .as_deref()
+            .map(|n| bounded("name", n, MAX_NAME))
+            .transpose()?
+            .unwrap_or(username);
+        let email = input.email.as_deref().map(check_email).transpose()?;
+        let mut roles = check_roles(input.roles)?.unwrap_or_else(|| vec![USER.into()]);
+        if !roles.iter().any(|r| r == USER) {
+            roles.push(USER.into());
+        }
+        let password = Password::Plain(password.to_string());
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|err| ApiError::Internal(err.into()))??;
+        let now = Timestamp::now();
+        let user = User {
+            id: ids::random_id(),
+            username: username.to_string(),
+            name: name.to_string(),
+            emails: email
+                .map(|address| {
+                    vec![UserEmail {
+                        address,
+                        verified: input.verified.unwrap_or(false),
+                    }]
+                })
+                .unwrap_or_default(),
+            kind: "user".into(),
+            roles,
+            status: "offline".into(),
+            status_connection: "offline".into(),
+            status_livechat: "not-available".into(),
+            active: input.active.unwrap_or(true),
+            utc_offset: 0.0,
+            livechat: None,
+            last_login: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut tx = self.store.begin().await?;
+        if tx.exec().insert_user(&user, Some(&hash)).await? == Inserted::Duplicate {
+            return Err(field_unavailable(&user));
+        }
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// `users.update`.
+    pub async fn update_user(&self, id: &str, changes: UserChanges) -> ApiResult<User> {
+        let mut tx = self.store.begin().await?;
+        let mut user = tx.exec().user_by_id(id).await?.ok_or_else(invalid_user)?;
+        if let Some(username) = changes.username.as_deref() {
+            user.username = check_username(Some(username))?.to_string();
+        }
+        if let Some(name) = changes.name.as_deref() {
+            user.name = bounded("name", name, MAX_NAME)?.to_string();
+        }
+        if let Some(email) = changes.email.as_deref() {
+            user.emails = vec![UserEmail {
+                address: check_email(email)?,
+                verified: false,
+            }];
+        }
+        if let Some(roles) = check_roles(changes.roles)? {
+            user.roles = roles;
+        }
+        if let Some(active) = changes.active {
+            user.active = active;
+            if !active {
+                tx.exec().delete_user_login_tokens(id).await?;
+            }
+        }
+        if let Some(password) = changes.password.as_deref() {
+            let password = Password::Plain(
+                required_text("password", Some(password), MAX_PASSWORD)?.to_string(),
+            );
+            let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+                .await
+                .map_err(|err| ApiError::Internal(err.into()))??;
+            tx.exec().set_password_hash(id, &hash).await?;
+        }
+        user.updated_at = Timestamp::now();
+        if tx.exec().save_user(&user).await? == Inserted::Duplicate {
+            return Err(field_unavailable(&user));
+        }
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// `users.delete`.
+    pub async fn delete_user(&self, id: &str) -> ApiResult<()> {
+        let mut tx = self.store.begin().await?;
+        if !tx.exec().delete_user(id).await? {
+            return Err(invalid_user());
+        }
+        tx.commit().await
+    }
+
+    /// `users.setStatus`: the user's presence.
+    pub async fn set_status(&self, id: &str, status: &str) -> ApiResult<User> {
+        if !PRESENCE.contains(&status) {
+            return Err(ApiError::invalid(format!(
+                "'status' must be one of {}",
+                PRESENCE.join(", ")
+            )));
+        }
+        let mut tx = self.store.begin().await?;
+        let mut user = tx.exec().user_by_id(id).await?.ok_or_else(invalid_user)?;
+        user.status = status.to_string();
+        user.status_connection = status.to_string();
+        user.updated_at = Timestamp::now();
+        tx.exec().save_user(&user).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+}
+
+fn invalid_user() -> ApiError {
+    ApiError::meteor("error-invalid-user", "Invalid user")
+}
+
+fn field_unavailable(user: &User) -> ApiError {
+    ApiError::meteor(
+        "error-field-unavailable",
+        format!(
+            "{} or its e-mail address is already in use :(",
+            user.username
+        ),
+    )
+}
+
+fn bounded<'a>(field: &str, value: &'a str, max: usize) -> ApiResult<&'a str> {
+    if value.chars().count() > max {
+        return Err(ApiError::invalid(format!(
+            "'{field}' must NOT have more than {max} characters"
+        )));
+    }
+    Ok(value)
+}
+
+fn required_text<'a>(field: &str, value: Option<&'a str>, max: usize) -> ApiResult<&'a str> {
+    match value {
+        Some(v) if !v.trim().is_empty() => bounded(field, v, max),
+        _ => Err(ApiError::invalid(format!(
+            "must have required property '{field}'"
+        ))),
+    }
+}
+
+/// Usernames: 1-64 letters, digits, `.`, `_` or `-` (Rocket.Chat's default `UTF8_User_Names_Validation`).
+fn check_username(value: Option<&str>) -> ApiResult<&str> {
+    let username = required_text("username", value, MAX_USERNAME)?;
+    let valid = username
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !valid {
+        return Err(ApiError::meteor(
+            "error-invalid-username",
+            format!("{username} is not a valid username"),
+        ));
+    }
+    Ok(username)
+}
+
+fn check_email(value: &str) -> ApiResult<String> {
+    let email = value.trim().to_lowercase();
+    if !crate::livechat::is_email(&email) {
+        return Err(ApiError::meteor(
+            "error-invalid-email",
+            format!("Invalid email {email}"),
+        ));
+    }
+    Ok(email)
+}
+
+fn check_roles(roles: Option<Vec<String>>) -> ApiResult<Option<Vec<String>>> {
+    let Some(roles) = roles else { return Ok(None) };
+    if let Some(unknown) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
+        return Err(ApiError::meteor(
+            "error-invalid-role",
+            format!("{unknown} is not a role"),
+        ));
+    }
+    Ok(Some(roles))
+}

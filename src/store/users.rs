@@ -1,0 +1,216 @@
+//! Accounts and their login tokens.
+
+use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, Exec, Inserted};
+use crate::error::ApiResult;
+use crate::model::User;
+use crate::time::Timestamp;
+
+const SELECT_BY_ID: &str = "SELECT doc FROM users WHERE id = $1";
+
+/// The columns derived from a user document.
+struct UserColumns {
+    username_lower: String,
+    email: Option<String>,
+    is_agent: bool,
+    max_chats: i64,
+}
+
+impl UserColumns {
+    fn of(user: &User) -> Self {
+        UserColumns {
+            username_lower: user.username.to_lowercase(),
+            email: user.email().map(str::to_lowercase),
+            is_agent: user.has_role(crate::accounts::permissions::AGENT),
+            max_chats: user
+                .livechat
+                .as_ref()
+                .and_then(|l| l.max_number_simultaneous_chat)
+                .unwrap_or(0),
+        }
+    }
+}
+
+impl Exec<'_> {
+    pub async fn user_by_id(&mut self, id: &str) -> ApiResult<Option<User>> {
+        let doc = self.fetch_doc(SELECT_BY_ID, id).await?;
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// The user whose username (case-insensitively) or e-mail address is `key`.
+    pub async fn user_by_login_name(&mut self, key: &str) -> ApiResult<Option<User>> {
+        const SQL: &str = "SELECT doc FROM users WHERE username_lower = $1 OR email = $1";
+        let doc = self.fetch_doc(SQL, &key.trim().to_lowercase()).await?;
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// Inserts an account; `Duplicate` when its id, username or e-mail is taken.
+    pub async fn insert_user(
+        &mut self,
+        user: &User,
+        password_hash: Option<&str>,
+    ) -> ApiResult<Inserted> {
+        let doc = to_doc(user)?;
+        let columns = UserColumns::of(user);
+        const SQL: &str = "INSERT INTO users (id, username, username_lower, email, password_hash, active, is_agent, status, \
+                           status_livechat, max_chats, created_at, updated_at, doc) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+        inserted(dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&user.id)
+                .bind(&user.username)
+                .bind(&columns.username_lower)
+                .bind(&columns.email)
+                .bind(password_hash)
+                .bind(user.active)
+                .bind(columns.is_agent)
+                .bind(&user.status)
+                .bind(&user.status_livechat)
+                .bind(columns.max_chats)
+                .bind(user.created_at.millis())
+                .bind(user.updated_at.millis())
+                .bind(&doc)
+                .execute(&mut **c)
+                .await
+                .map(|done| done.rows_affected())
+        }))
+    }
+
+    /// Saves an account's document; `Duplicate` when a new username or e-mail is taken.
+    pub async fn save_user(&mut self, user: &User) -> ApiResult<Inserted> {
+        let doc = to_doc(user)?;
+        let columns = UserColumns::of(user);
+        const SQL: &str = "UPDATE users SET username = $2, username_lower = $3, email = $4, active = $5, is_agent = $6, \
+                           status = $7, status_livechat = $8, max_chats = $9, updated_at = $10, doc = $11 WHERE id = $1";
+        inserted(dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&user.id)
+                .bind(&user.username)
+                .bind(&columns.username_lower)
+                .bind(&columns.email)
+                .bind(user.active)
+                .bind(columns.is_agent)
+                .bind(&user.status)
+                .bind(&user.status_livechat)
+                .bind(columns.max_chats)
+                .bind(user.updated_at.millis())
+                .bind(&doc)
+                .execute(&mut **c)
+                .await
+                .map(|done| done.rows_affected())
+        }))
+    }
+
+    pub async fn password_hash(&mut self, user_id: &str) -> ApiResult<Option<String>> {
+        let hash: Option<Option<String>> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        Ok(hash.flatten())
+    }
+
+    pub async fn set_password_hash(&mut self, user_id: &str, hash: &str) -> ApiResult<()> {
+        dispatch!(self, c => {
+            sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                .bind(user_id)
+                .bind(hash)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn delete_user(&mut self, id: &str) -> ApiResult<bool> {
+        let removed = dispatch!(self, c => {
+            sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut **c).await?.rows_affected()
+        });
+        Ok(removed > 0)
+    }
+
+    /// A page of accounts ordered by username, and how many there are in all.
+    pub async fn users_page(&mut self, offset: i64, count: i64) -> ApiResult<(Vec<User>, i64)> {
+        const PAGE: &str = "SELECT doc FROM users ORDER BY username_lower LIMIT $1 OFFSET $2";
+        let (docs, total): (Vec<String>, i64) = dispatch!(self, c => {
+            let docs = sqlx::query_scalar(PAGE).bind(count).bind(offset).fetch_all(&mut **c).await?;
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut **c).await?;
+            (docs, total)
+        });
+        Ok((parse_docs(docs)?, total))
+    }
+
+    pub async fn insert_login_token(
+        &mut self,
+        token_hash: &str,
+        user_id: &str,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> ApiResult<()> {
+        const SQL: &str = "INSERT INTO login_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+        dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(now.millis())
+                .bind(expires.millis())
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The active user owning an unexpired login token with this hash (and, if given, this id).
+    pub async fn user_by_login_token(
+        &mut self,
+        token_hash: &str,
+        user_id: Option<&str>,
+        now: Timestamp,
+    ) -> ApiResult<Option<User>> {
+        const SQL: &str = "SELECT u.doc FROM login_tokens t JOIN users u ON u.id = t.user_id \
+                           WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.active AND ($3 IS NULL OR u.id = $3)";
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar(SQL)
+                .bind(token_hash)
+                .bind(now.millis())
+                .bind(user_id)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    pub async fn login_token_expiry(&mut self, token_hash: &str) -> ApiResult<Option<Timestamp>> {
+        let expires: Option<i64> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT expires_at FROM login_tokens WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        Ok(expires.map(Timestamp))
+    }
+
+    pub async fn delete_login_token(&mut self, token_hash: &str) -> ApiResult<()> {
+        dispatch!(self, c => {
+            sqlx::query("DELETE FROM login_tokens WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Revokes every login of a user (deactivation, password change).
+    pub async fn delete_user_login_tokens(&mut self, user_id: &str) -> ApiResult<()> {
+        dispatch!(self, c => {
+            sqlx::query("DELETE FROM login_tokens WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+}
