@@ -49,8 +49,7 @@ async fn concurrent_room_requests_for_many_visitors_open_one_room_each() {
 
 #[tokio::test]
 async fn concurrent_messages_to_one_room_are_all_counted() {
-    let app = TestApp::spawn().await;
-    let (token, rid) = app.visitor_with_room().await;
+    let (app, token, rid) = TestApp::spawn_with_room().await;
     let sends = (0..40).map(|i| {
         let (app, token, rid) = (&app, &token, &rid);
         async move { app.send_message(token, rid, &format!("message {i}")).await }
@@ -68,8 +67,7 @@ async fn concurrent_messages_to_one_room_are_all_counted() {
 
 #[tokio::test]
 async fn a_resent_message_id_racing_with_itself_is_stored_once() {
-    let app = TestApp::spawn().await;
-    let (token, rid) = app.visitor_with_room().await;
+    let (app, token, rid) = TestApp::spawn_with_room().await;
     let sends = (0..10).map(|_| {
         let (app, token, rid) = (&app, &token, &rid);
         async move {

@@ -102,6 +102,10 @@ async fn post(client: &reqwest::Client, url: String, body: Value) -> Result<Valu
     response.json().await.map_err(|e| e.to_string())
 }
 
+async fn get_json(client: &reqwest::Client, url: String) -> Value {
+    client.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
 async fn acknowledged_messages_survive_kill_9() {
     let database = TestDatabase::create().await;
@@ -116,14 +120,7 @@ async fn acknowledged_messages_survive_kill_9() {
     )
     .await
     .unwrap();
-    let room: Value = client
-        .get(format!("{}/room?token={token}", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let room = get_json(&client, format!("{}/room?token={token}", server.base)).await;
     let rid = room["room"]["_id"].as_str().unwrap().to_string();
 
     // Eight senders write as fast as they can; each records what the server acknowledged.
@@ -169,17 +166,14 @@ async fn acknowledged_messages_survive_kill_9() {
     let server = Server::start(&database.url).await;
     let mut stored = std::collections::HashSet::new();
     for offset in (0..).step_by(500) {
-        let page: Value = client
-            .get(format!(
+        let page = get_json(
+            &client,
+            format!(
                 "{}/messages.history/{rid}?token={token}&limit=500&offset={offset}",
                 server.base
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            ),
+        )
+        .await;
         let messages = page["messages"].as_array().unwrap();
         if messages.is_empty() {
             break;

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod accounts;
 mod concurrency;
 mod durability;
 mod hostile;

@@ -1,23 +1,18 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{assert_error, TestApp};
+use crate::helpers::{assert_error, closed_by_visitor, TestApp};
 
 #[tokio::test]
 async fn a_visitor_chats_end_to_end() {
-    let app = TestApp::spawn().await;
-    let (token, rid) = app.visitor_with_room().await;
+    let (app, token, rid) = TestApp::spawn_with_room().await;
     let sent = app.send_message(&token, &rid, "hello").await;
     let history = app.history(&token, &rid, "").await;
     assert_eq!(history[0]["_id"], sent["_id"]);
-    let (status, body) = app
-        .post("room.close", json!({ "rid": rid, "token": token }))
+    let body = app
+        .post_ok("room.close", json!({ "rid": rid, "token": token }))
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(
-        body,
-        json!({ "rid": rid, "comment": "Closed by visitor", "success": true })
-    );
+    assert_eq!(body, closed_by_visitor(&rid));
 }
 
 #[tokio::test]

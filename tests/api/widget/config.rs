@@ -1,67 +1,11 @@
-//! What the widget asks before and around a chat: `GET livechat/config`, `agent.info`,
-//! `agent.next` (reference §2.14–2.16) and `GET /api/info`.
+//! `GET livechat/config`, everything the widget reads before a chat (reference §2.14), and
+//! `GET /api/info`.
 
-use livechat::model::DepartmentSeed;
-use livechat::Config;
-use reqwest::StatusCode;
-use serde_json::{json, Value};
-
-use crate::helpers::*;
-use crate::rooms::spawn_with_stored;
-
-fn department(id: &str, name: &str, enabled: bool, offline_form: bool) -> DepartmentSeed {
-    DepartmentSeed {
-        id: id.into(),
-        name: name.into(),
-        enabled,
-        description: String::new(),
-        show_on_registration: true,
-        show_on_offline_form: offline_form,
-        email: String::new(),
-    }
-}
-
-fn seed_departments(config: &mut Config) {
-    config
-        .departments
-        .push(department("dep-support", "Support", true, false));
-    config
-        .departments
-        .push(department("dep-sales", "Sales", true, true));
-    config
-        .departments
-        .push(department("dep-archive", "Archive", false, true));
-}
-
-/// `GET livechat/config`, asserting the success envelope; returns `config`.
-async fn config(app: &TestApp, query: &str) -> Value {
-    let (status, body) = app.get(&format!("config{query}")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["success"], json!(true), "{body}");
-    body["config"].clone()
-}
-
-#[track_caller]
-fn assert_keys(object: &Value, keys: &[&str]) {
-    let object = object
-        .as_object()
-        .unwrap_or_else(|| panic!("{object} is not an object"));
-    let mut actual: Vec<&str> = object.keys().map(String::as_str).collect();
-    actual.sort_unstable();
-    let mut expected = keys.to_vec();
-    expected.sort_unstable();
-    assert_eq!(actual, expected, "{}", Value::Object(object.clone()));
-}
-
-// ---------------------------------------------------------------------------------------------
-// GET livechat/config
-// ---------------------------------------------------------------------------------------------
+use super::*;
 
 #[tokio::test]
 async fn config_without_token_has_the_documented_sections() {
-    let app = TestApp::spawn().await;
-
-    let config = config(&app, "").await;
+    let config = fresh_config().await;
 
     assert_keys(
         &config,
@@ -87,31 +31,9 @@ async fn config_without_token_has_the_documented_sections() {
 
 #[tokio::test]
 async fn config_settings_have_every_documented_key_with_defaults() {
-    let app = TestApp::spawn().await;
+    let settings = fresh_config().await["settings"].clone();
 
-    let settings = config(&app, "").await["settings"].clone();
-
-    assert_keys(
-        &settings,
-        &[
-            "registrationForm",
-            "allowSwitchingDepartments",
-            "nameFieldRegistrationForm",
-            "emailFieldRegistrationForm",
-            "displayOfflineForm",
-            "videoCall",
-            "fileUpload",
-            "language",
-            "transcript",
-            "historyMonitorType",
-            "forceAcceptDataProcessingConsent",
-            "showConnecting",
-            "agentHiddenInfo",
-            "clearLocalStorageWhenChatEnded",
-            "limitTextLength",
-        ],
-    );
-    for key in [
+    let booleans = [
         "registrationForm",
         "allowSwitchingDepartments",
         "nameFieldRegistrationForm",
@@ -124,7 +46,10 @@ async fn config_settings_have_every_documented_key_with_defaults() {
         "showConnecting",
         "agentHiddenInfo",
         "clearLocalStorageWhenChatEnded",
-    ] {
+    ];
+    let others = ["language", "historyMonitorType", "limitTextLength"];
+    assert_keys(&settings, &[&booleans[..], &others[..]].concat());
+    for key in booleans {
         assert!(
             settings[key].is_boolean(),
             "{key} should be a bool: {settings}"
@@ -151,9 +76,7 @@ async fn config_settings_have_every_documented_key_with_defaults() {
 
 #[tokio::test]
 async fn config_theme_has_the_default_colours_and_action_links() {
-    let app = TestApp::spawn().await;
-
-    let theme = config(&app, "").await["theme"].clone();
+    let theme = fresh_config().await["theme"].clone();
 
     assert_keys(
         &theme,
@@ -189,9 +112,7 @@ async fn config_theme_has_the_default_colours_and_action_links() {
 
 #[tokio::test]
 async fn config_messages_have_every_documented_text() {
-    let app = TestApp::spawn().await;
-
-    let messages = config(&app, "").await["messages"].clone();
+    let messages = fresh_config().await["messages"].clone();
 
     let keys = [
         "offlineMessage",
@@ -211,9 +132,7 @@ async fn config_messages_have_every_documented_text() {
 
 #[tokio::test]
 async fn config_survey_lists_the_items_and_values_with_the_wire_spelling() {
-    let app = TestApp::spawn().await;
-
-    let survey = config(&app, "").await["survey"].clone();
+    let survey = fresh_config().await["survey"].clone();
 
     assert_eq!(
         survey,
@@ -226,9 +145,7 @@ async fn config_survey_lists_the_items_and_values_with_the_wire_spelling() {
 
 #[tokio::test]
 async fn config_has_no_triggers_or_departments_on_a_fresh_server() {
-    let app = TestApp::spawn().await;
-
-    let config = config(&app, "").await;
+    let config = fresh_config().await;
 
     assert_eq!(config["triggers"], json!([]));
     assert_eq!(config["departments"], json!([]));
@@ -286,8 +203,7 @@ async fn config_with_a_registered_token_includes_the_guest() {
 
 #[tokio::test]
 async fn config_with_an_open_room_includes_the_room() {
-    let app = TestApp::spawn().await;
-    let (token, rid) = app.visitor_with_room().await;
+    let (app, token, rid) = TestApp::spawn_with_room().await;
 
     let config = config(&app, &format!("?token={token}")).await;
 
@@ -306,13 +222,11 @@ async fn config_with_an_open_room_includes_the_room() {
 async fn config_room_shows_the_department_after_a_transfer() {
     let app = TestApp::spawn_with(seed_departments).await;
     let (token, rid) = app.visitor_with_room().await;
-    let (status, body) = app
-        .post(
-            "room.transfer",
-            json!({ "rid": rid, "token": token, "department": "dep-sales" }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    app.post_ok(
+        "room.transfer",
+        json!({ "rid": rid, "token": token, "department": "dep-sales" }),
+    )
+    .await;
 
     let config = config(&app, &format!("?token={token}")).await;
 
@@ -338,8 +252,7 @@ async fn config_with_an_unknown_token_has_no_guest() {
 async fn config_does_not_leak_another_visitors_room() {
     let app = TestApp::spawn().await;
     app.visitor_with_room().await;
-    let token = new_token();
-    app.register_visitor(&token).await;
+    let token = app.registered_visitor().await;
 
     let config = config(&app, &format!("?token={token}")).await;
 
@@ -348,12 +261,8 @@ async fn config_does_not_leak_another_visitors_room() {
 
 #[tokio::test]
 async fn config_after_close_has_the_guest_but_no_room() {
-    let app = TestApp::spawn().await;
-    let (token, rid) = app.visitor_with_room().await;
-    let (status, body) = app
-        .post("room.close", json!({ "rid": rid, "token": token }))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let (app, token, rid) = TestApp::spawn_with_room().await;
+    app.close_room(&token, &rid).await;
 
     let config = config(&app, &format!("?token={token}")).await;
 
@@ -366,7 +275,7 @@ async fn config_after_close_has_the_guest_but_no_room() {
 
 #[tokio::test]
 async fn config_while_livechat_is_disabled_is_only_enabled_false() {
-    let app = spawn_with_stored(&[("Livechat_enabled", json!(false))], &[], |_| {}).await;
+    let app = spawn_with_settings(&[("Livechat_enabled", json!(false))]).await;
 
     let (status, body) = app.get("config").await;
 
@@ -379,21 +288,17 @@ async fn config_while_livechat_is_disabled_is_only_enabled_false() {
 
 #[tokio::test]
 async fn config_reflects_stored_settings() {
-    let app = spawn_with_stored(
-        &[
-            ("Livechat_title", json!("Acme Support")),
-            ("Livechat_title_color", json!("#00FF00")),
-            ("Livechat_widget_position", json!("left")),
-            ("Livechat_history_monitor_type", json!("title")),
-            ("Livechat_show_agent_info", json!(false)),
-            ("Livechat_enable_message_character_limit", json!(true)),
-            ("Livechat_message_character_limit", json!(280)),
-            ("Livechat_offline_message", json!("We are away")),
-            ("Livechat_Routing_Method", json!("Manual_Selection")),
-        ],
-        &[],
-        |_| {},
-    )
+    let app = spawn_with_settings(&[
+        ("Livechat_title", json!("Acme Support")),
+        ("Livechat_title_color", json!("#00FF00")),
+        ("Livechat_widget_position", json!("left")),
+        ("Livechat_history_monitor_type", json!("title")),
+        ("Livechat_show_agent_info", json!(false)),
+        ("Livechat_enable_message_character_limit", json!(true)),
+        ("Livechat_message_character_limit", json!(280)),
+        ("Livechat_offline_message", json!("We are away")),
+        ("Livechat_Routing_Method", json!("Manual_Selection")),
+    ])
     .await;
 
     let config = config(&app, "").await;
@@ -410,12 +315,8 @@ async fn config_reflects_stored_settings() {
 
 #[tokio::test]
 async fn config_character_limit_falls_back_to_the_maximum_message_size() {
-    let app = spawn_with_stored(
-        &[("Livechat_enable_message_character_limit", json!(true))],
-        &[],
-        |_| {},
-    )
-    .await;
+    let app =
+        spawn_with_settings(&[("Livechat_enable_message_character_limit", json!(true))]).await;
 
     let config = config(&app, "").await;
 
@@ -448,7 +349,6 @@ async fn config_lists_the_enabled_triggers_only() {
             ("trigger-welcome", true, welcome.clone()),
             ("trigger-retired", false, retired),
         ],
-        |_| {},
     )
     .await;
 
@@ -464,119 +364,6 @@ async fn config_lists_the_enabled_triggers_only() {
         }])
     );
 }
-
-// ---------------------------------------------------------------------------------------------
-// GET livechat/agent.info/:rid/:token
-// ---------------------------------------------------------------------------------------------
-
-#[tokio::test]
-async fn agent_info_with_an_unknown_token_is_invalid_token() {
-    let app = TestApp::spawn().await;
-    let (_, rid) = app.visitor_with_room().await;
-
-    let response = app.get(&format!("agent.info/{rid}/{}", new_token())).await;
-
-    assert_error(&response, StatusCode::BAD_REQUEST, "invalid-token");
-}
-
-#[tokio::test]
-async fn agent_info_of_another_visitors_room_is_invalid_room() {
-    let app = TestApp::spawn().await;
-    let (_, rid) = app.visitor_with_room().await;
-    let token = new_token();
-    app.register_visitor(&token).await;
-
-    let response = app.get(&format!("agent.info/{rid}/{token}")).await;
-
-    assert_error(&response, StatusCode::BAD_REQUEST, "invalid-room");
-}
-
-#[tokio::test]
-async fn agent_info_of_an_unknown_room_is_invalid_room() {
-    let app = TestApp::spawn().await;
-    let (token, _) = app.visitor_with_room().await;
-
-    let response = app.get(&format!("agent.info/noSuchRoom/{token}")).await;
-
-    assert_error(&response, StatusCode::BAD_REQUEST, "invalid-room");
-}
-
-#[tokio::test]
-async fn agent_info_of_an_unserved_room_is_invalid_agent() {
-    let app = TestApp::spawn().await;
-    let (token, rid) = app.visitor_with_room().await;
-
-    let response = app.get(&format!("agent.info/{rid}/{token}")).await;
-
-    assert_error(&response, StatusCode::BAD_REQUEST, "invalid-agent");
-}
-
-#[tokio::test]
-async fn agent_info_of_the_own_closed_room_is_invalid_agent_not_invalid_room() {
-    let app = TestApp::spawn().await;
-    let (token, rid) = app.visitor_with_room().await;
-    app.post("room.close", json!({ "rid": rid, "token": token }))
-        .await;
-
-    let response = app.get(&format!("agent.info/{rid}/{token}")).await;
-
-    assert_error(&response, StatusCode::BAD_REQUEST, "invalid-agent");
-}
-
-// ---------------------------------------------------------------------------------------------
-// GET livechat/agent.next/:token
-// ---------------------------------------------------------------------------------------------
-
-#[tokio::test]
-async fn agent_next_with_an_open_room_succeeds_without_agent() {
-    let app = TestApp::spawn().await;
-    let (token, _) = app.visitor_with_room().await;
-
-    let (status, body) = app.get(&format!("agent.next/{token}")).await;
-
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body, json!({ "success": true }), "no agent key");
-}
-
-#[tokio::test]
-async fn agent_next_without_a_room_is_agent_not_found() {
-    let app = TestApp::spawn().await;
-    let token = new_token();
-    app.register_visitor(&token).await;
-
-    let response = app.get(&format!("agent.next/{token}")).await;
-
-    assert_error(&response, StatusCode::BAD_REQUEST, "agent-not-found");
-}
-
-#[tokio::test]
-async fn agent_next_after_close_is_agent_not_found() {
-    let app = TestApp::spawn().await;
-    let (token, rid) = app.visitor_with_room().await;
-    app.post("room.close", json!({ "rid": rid, "token": token }))
-        .await;
-
-    let response = app.get(&format!("agent.next/{token}")).await;
-
-    assert_error(&response, StatusCode::BAD_REQUEST, "agent-not-found");
-}
-
-#[tokio::test]
-async fn agent_next_for_a_department_without_agents_is_agent_not_found() {
-    let app = TestApp::spawn_with(seed_departments).await;
-    let token = new_token();
-    app.register_visitor(&token).await;
-
-    let response = app
-        .get(&format!("agent.next/{token}?department=dep-sales"))
-        .await;
-
-    assert_error(&response, StatusCode::BAD_REQUEST, "agent-not-found");
-}
-
-// ---------------------------------------------------------------------------------------------
-// GET /api/info
-// ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
 async fn api_info_reports_a_version() {

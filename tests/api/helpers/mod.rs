@@ -5,10 +5,17 @@
 
 #![allow(dead_code)]
 
+mod asserts;
+mod database;
+mod fixtures;
+
+pub use asserts::*;
+pub use database::*;
+pub use fixtures::*;
+
 use livechat::{App, Config};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use tempfile::TempDir;
 use tokio::sync::oneshot;
 
 pub struct TestApp {
@@ -16,104 +23,6 @@ pub struct TestApp {
     pub client: reqwest::Client,
     database: TestDatabase,
     shutdown: Option<oneshot::Sender<()>>,
-}
-
-/// A database that exists for one test.
-pub struct TestDatabase {
-    pub url: String,
-    _dir: TempDir,
-    postgres: Option<(String, String)>, // (admin URL, database name)
-}
-
-impl TestDatabase {
-    pub async fn create() -> TestDatabase {
-        let dir = tempfile::tempdir().expect("temp dir");
-        match std::env::var("LIVECHAT_TEST_DATABASE_URL") {
-            Ok(admin_url) if !admin_url.is_empty() => {
-                let name = format!(
-                    "livechat_test_{}",
-                    livechat::ids::random_id().to_lowercase()
-                );
-                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
-                    .await
-                    .expect("connect to LIVECHAT_TEST_DATABASE_URL");
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut conn)
-                    .await
-                    .expect("create test database");
-                let url = replace_database(&admin_url, &name);
-                TestDatabase {
-                    url,
-                    _dir: dir,
-                    postgres: Some((admin_url, name)),
-                }
-            }
-            _ => {
-                let url = format!("sqlite://{}", dir.path().join("livechat.db").display());
-                TestDatabase {
-                    url,
-                    _dir: dir,
-                    postgres: None,
-                }
-            }
-        }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.postgres.is_some()
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let Some((admin_url, name)) = self.postgres.take() {
-            // Drop runs outside any runtime we could borrow, so use a short-lived one.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                runtime.block_on(async {
-                    if let Ok(mut conn) =
-                        <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await
-                    {
-                        let _ =
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(&mut conn)
-                                .await;
-                    }
-                });
-            })
-            .join();
-        }
-    }
-}
-
-fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    let mut out = format!("{}/{}", &base[..path_start], name);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
-}
-
-/// The configuration tests start from: loopback, port 0, and the test's database.
-pub fn test_config(database: &TestDatabase) -> Config {
-    Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        database_url: Some(database.url.clone()),
-        db_max_connections: 4,
-        ..Config::default()
-    }
 }
 
 impl TestApp {
@@ -137,6 +46,20 @@ impl TestApp {
             database,
             shutdown: Some(tx),
         }
+    }
+
+    /// A fresh app with a registered visitor, without a room: `(app, token)`.
+    pub async fn spawn_with_visitor() -> (TestApp, String) {
+        let app = TestApp::spawn().await;
+        let token = app.registered_visitor().await;
+        (app, token)
+    }
+
+    /// A fresh app with a registered visitor who has an open room: `(app, token, rid)`.
+    pub async fn spawn_with_room() -> (TestApp, String, String) {
+        let app = TestApp::spawn().await;
+        let (token, rid) = app.visitor_with_room().await;
+        (app, token, rid)
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -182,6 +105,21 @@ impl TestApp {
         self.request(Method::DELETE, path, body).await
     }
 
+    /// POSTs `body`, asserts a 200 answer and returns it.
+    pub async fn post_ok(&self, path: &str, body: Value) -> Value {
+        let (status, answer) = self.post(path, body).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+        answer
+    }
+
+    /// GETs `path`, asserts a 200 answer with `success: true` and returns it.
+    pub async fn get_success(&self, path: &str) -> Value {
+        let (status, body) = self.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert_eq!(body["success"], json!(true), "{path}: {body}");
+        body
+    }
+
     /// Sends `body` verbatim as a JSON request (for malformed JSON and oversized bodies).
     pub async fn send_raw(
         &self,
@@ -202,16 +140,29 @@ impl TestApp {
 
     // ---- the visitor's happy path, for tests about something else ----
 
+    /// POSTs `livechat/visitor` with `visitor` as the visitor to register.
+    pub async fn register(&self, visitor: Value) -> (StatusCode, Value) {
+        self.post("visitor", json!({ "visitor": visitor })).await
+    }
+
+    /// Registers `visitor`, asserting a 200 answer, and returns the answer.
+    pub async fn register_ok(&self, visitor: Value) -> Value {
+        self.post_ok("visitor", json!({ "visitor": visitor })).await
+    }
+
     /// Registers a visitor with `token` (and a name) and returns the visitor document.
     pub async fn register_visitor(&self, token: &str) -> Value {
-        let (status, body) = self
-            .post(
-                "visitor",
-                json!({ "visitor": { "token": token, "name": format!("Visitor {token}") } }),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "register {token}: {body}");
-        body["visitor"].clone()
+        let name = format!("Visitor {token}");
+        self.register_ok(json!({ "token": token, "name": name }))
+            .await["visitor"]
+            .clone()
+    }
+
+    /// A registered visitor without a room: its token.
+    pub async fn registered_visitor(&self) -> String {
+        let token = new_token();
+        self.register_visitor(&token).await;
+        token
     }
 
     /// Opens (or returns) the visitor's room and returns its id.
@@ -223,10 +174,32 @@ impl TestApp {
 
     /// A registered visitor with an open room: `(token, rid)`.
     pub async fn visitor_with_room(&self) -> (String, String) {
-        let token = new_token();
-        self.register_visitor(&token).await;
+        let token = self.registered_visitor().await;
         let rid = self.open_room(&token).await;
         (token, rid)
+    }
+
+    /// A registered visitor with an open room: `(token, visitor document, rid)`.
+    pub async fn visitor_doc_with_room(&self) -> (String, Value, String) {
+        let token = new_token();
+        let visitor = self.register_visitor(&token).await;
+        let rid = self.open_room(&token).await;
+        (token, visitor, rid)
+    }
+
+    /// Closes the visitor's room, asserting that it worked.
+    pub async fn close_room(&self, token: &str, rid: &str) {
+        self.post_ok("room.close", json!({ "rid": rid, "token": token }))
+            .await;
+    }
+
+    /// Asserts that no visitor has `token`.
+    pub async fn assert_no_visitor(&self, token: &str) {
+        assert_error(
+            &self.get(&format!("visitor/{token}")).await,
+            StatusCode::BAD_REQUEST,
+            "[invalid-token]",
+        );
     }
 
     pub async fn send_message(&self, token: &str, rid: &str, msg: &str) -> Value {
@@ -265,27 +238,4 @@ async fn read(response: reqwest::Response) -> (StatusCode, Value) {
 /// A fresh visitor token, shaped like the widget's (URL-safe).
 pub fn new_token() -> String {
     format!("tok-{}", livechat::ids::random_id())
-}
-
-/// Asserts a Rocket.Chat error answer: the status, `success: false` and the `error` text.
-#[track_caller]
-pub fn assert_error(response: &(StatusCode, Value), status: StatusCode, error: &str) {
-    let (actual, body) = response;
-    assert_eq!(*actual, status, "status of {body}");
-    assert_eq!(body["success"], json!(false), "{body}");
-    assert_eq!(body["error"], json!(error), "{body}");
-}
-
-/// Asserts a 400 `invalid-params` answer whose message mentions `needle`.
-#[track_caller]
-pub fn assert_invalid_params(response: &(StatusCode, Value), needle: &str) {
-    let (status, body) = response;
-    assert_eq!(*status, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["success"], json!(false), "{body}");
-    assert_eq!(body["errorType"], json!("invalid-params"), "{body}");
-    let error = body["error"].as_str().unwrap_or_default();
-    assert!(
-        error.contains(needle),
-        "error {error:?} should mention {needle:?}"
-    );
 }
