@@ -39,6 +39,10 @@ pub enum ApiError {
     #[error("Resource not found")]
     NotFound,
 
+    /// `livechat/agent.status` for a user who is not an agent (Rocket.Chat answers 404).
+    #[error("Agent not found")]
+    AgentNotFound,
+
     /// No valid `X-User-Id` / `X-Auth-Token` on a route that needs them.
     #[error("You must be logged in to do this.")]
     NotLoggedIn,
@@ -87,7 +91,7 @@ impl ApiError {
         match self {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::AgentNotFound => StatusCode::NOT_FOUND,
             ApiError::NotLoggedIn | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -102,7 +106,7 @@ impl ApiError {
             ApiError::InvalidParams(_) => Some("invalid-params"),
             ApiError::PayloadTooLarge { .. } => Some("error-payload-too-large"),
             ApiError::TooManyRequests { .. } => Some("error-too-many-requests"),
-            ApiError::NotFound => Some("error-not-found"),
+            ApiError::NotFound | ApiError::AgentNotFound => Some("error-not-found"),
             ApiError::NotLoggedIn | ApiError::LoginFailed => Some("Unauthorized"),
             ApiError::Forbidden => Some("error-unauthorized"),
             ApiError::Unavailable => Some("error-unavailable"),

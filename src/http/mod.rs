@@ -2,6 +2,7 @@
 //! HTTP and the `livechat` services.
 
 mod account;
+mod agents;
 mod auth;
 mod extract;
 mod message;
@@ -10,6 +11,7 @@ mod offline;
 mod rate_limit;
 mod room;
 mod session;
+mod settings;
 mod users;
 mod visitor;
 mod widget;
@@ -87,6 +89,7 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
         .merge(navigation::router())
         .merge(widget::router())
         .merge(session::router())
+        .merge(agents::router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(
             limits.visitor_api.clone(),
@@ -100,7 +103,8 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
     let api = Router::new()
         .merge(login)
         .merge(account::router())
-        .merge(users::router());
+        .merge(users::router())
+        .merge(settings::router());
 
     Router::new()
         .nest("/api/v1/livechat", livechat)

@@ -2,11 +2,13 @@
 //! HTTP handlers (and, later, DDP methods) call these services; the services own validation,
 //! transactions and the rules of Rocket.Chat's Livechat.
 
+mod agents;
 mod custom_fields;
 mod messages;
 mod navigation;
 mod offline;
 mod rooms;
+mod routing;
 mod sessions;
 pub mod settings;
 mod validate;
@@ -21,6 +23,7 @@ use crate::model::{Department, Message, UserRef, Visitor};
 use crate::store::Store;
 use crate::time::Timestamp;
 
+pub use agents::StaffRole;
 pub use custom_fields::CustomFieldInput;
 pub use messages::{History, HistoryParams};
 pub use navigation::PageInfo;
@@ -87,6 +90,14 @@ impl Livechat {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    fn replace_settings(&self, settings: Settings) {
+        let mut guard = match self.inner.settings.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Arc::new(settings);
     }
 
     pub fn site_url(&self) -> &str {

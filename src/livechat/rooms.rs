@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::routing::assign_next_agent;
 use super::sessions::{mark_chat_closed, mark_chat_opened};
 use super::validate::{self, limits};
 use super::{actor, author, Livechat};
@@ -75,8 +76,17 @@ impl Livechat {
             if let Some(room) = open_room {
                 return Ok((room, false));
             }
-            if !self.settings().bool("Livechat_enabled") {
+            let settings = self.settings();
+            if !settings.bool("Livechat_enabled") {
                 return Err(ApiError::meteor_code("error-omnichannel-is-disabled"));
+            }
+            if !settings.bool("Livechat_accept_chats_with_no_agents")
+                && !self.anyone_available(token).await?
+            {
+                return Err(ApiError::meteor(
+                    "no-agent-online",
+                    "Sorry, no online agents",
+                ));
             }
             if let Some(room) = self.create_room(token, source).await? {
                 return Ok((room, true));
@@ -157,7 +167,7 @@ impl Livechat {
             now,
         );
         tx.exec().insert_message(&started).await?;
-        let inquiry = Inquiry {
+        let mut inquiry = Inquiry {
             id: ids::random_id(),
             rid: room.id.clone(),
             name: room.fname.clone(),
@@ -176,6 +186,18 @@ impl Livechat {
             priority_weight: 0,
             estimated_waiting_time_queue: 0,
         };
+        // A chat goes straight to an agent only when nobody is waiting before it; otherwise it
+        // joins the queue, which drains in arrival order once this transaction commits.
+        let settings = self.settings();
+        let mut room = room;
+        let waiting_before = tx.exec().has_queued_inquiries().await?;
+        if !waiting_before
+            && assign_next_agent(&mut tx.exec(), &settings, &mut room, &mut inquiry, now)
+                .await?
+                .is_some()
+        {
+            tx.exec().save_room(&room).await?;
+        }
         tx.exec().save_inquiry(&inquiry).await?;
         claim_navigation_history(&mut tx.exec(), &visitor.token, &room.id).await?;
 
@@ -190,6 +212,17 @@ impl Livechat {
         }
         tx.commit().await?;
         tracing::info!(rid = %room.id, visitor = %visitor.username, "room opened");
+        if waiting_before {
+            self.drain_queue_after_change().await;
+            return Ok(self
+                .store()
+                .read()
+                .await?
+                .exec()
+                .room_by_id(&room.id)
+                .await?
+                .or(Some(room)));
+        }
         Ok(Some(room))
     }
 
@@ -241,11 +274,15 @@ impl Livechat {
         room.updated_at = now;
         tx.exec().save_room(&room).await?;
         tx.exec().delete_inquiry_of_room(rid).await?;
+        if let Some(agent) = &room.served_by {
+            tx.exec().release_agent_slot(&agent.id).await?;
+        }
         if let Some(mut session) = tx.exec().session_for_update(token).await? {
             mark_chat_closed(&mut session, now);
             tx.exec().save_session(&session).await?;
         }
         tx.commit().await?;
+        self.drain_queue_after_change().await;
         tracing::info!(rid, "room closed by visitor");
         Ok(CLOSED_BY_VISITOR)
     }
@@ -364,6 +401,19 @@ impl Livechat {
         tx.exec().save_room(&room).await?;
         tx.commit().await?;
         Ok(feedback)
+    }
+}
+
+impl Livechat {
+    /// Whether an agent is available for the visitor's department (or for any, without one).
+    async fn anyone_available(&self, token: &str) -> ApiResult<bool> {
+        let mut conn = self.store().read().await?;
+        let department = conn
+            .exec()
+            .visitor_by_token(token)
+            .await?
+            .and_then(|v| v.department);
+        conn.exec().any_agent_available(department.as_deref()).await
     }
 }
 

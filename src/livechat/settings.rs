@@ -13,6 +13,8 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         // Rocket.Chat defaults this to false and refuses chats while no agent is online; this
         // server queues them instead, so a fresh install works before agents exist.
         ("Livechat_accept_chats_with_no_agents", json!(true)),
+        // Open chats an agent serves at once (0: no limit); an agent's own limit wins.
+        ("Livechat_maximum_chats_per_agent", json!(0)),
         ("Livechat_show_agent_info", json!(true)),
         ("Livechat_show_agent_email", json!(true)),
         ("Livechat_registration_form", json!(true)),

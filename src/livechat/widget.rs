@@ -5,7 +5,9 @@ use serde_json::{json, Map, Value};
 
 use super::validate::{self, limits};
 use super::Livechat;
+use super::Settings;
 use crate::error::{ApiError, ApiResult};
+use crate::model::User;
 
 impl Livechat {
     /// `GET livechat/config`: settings, texts, departments and triggers for the widget, plus the
@@ -13,7 +15,7 @@ impl Livechat {
     pub async fn widget_config(
         &self,
         token: Option<&str>,
-        _department: Option<&str>,
+        department: Option<&str>,
     ) -> ApiResult<Value> {
         let token = validate::optional("token", token, limits::TOKEN)?;
         let settings = self.settings();
@@ -98,7 +100,8 @@ impl Livechat {
                 "sound": format!("{}/sounds/chime.mp3", self.site_url()),
                 "emojis": [],
             },
-            "online": settings.bool("Livechat_accept_chats_with_no_agents"),
+            "online": settings.bool("Livechat_accept_chats_with_no_agents")
+                || exec.any_agent_available(department.filter(|d| !d.is_empty())).await?,
         });
 
         if let Some(token) = token {
@@ -116,6 +119,11 @@ impl Livechat {
                     }),
                 );
                 if let Some(room) = exec.open_room_of_token(token).await? {
+                    if let Some(served_by) = &room.served_by {
+                        if let Some(agent) = exec.user_by_id(&served_by.id).await? {
+                            extra.insert("agent".into(), agent_info(&agent, &settings));
+                        }
+                    }
                     extra.insert(
                         "room".into(),
                         json!({
@@ -141,12 +149,19 @@ impl Livechat {
         exec.visitor_by_token(token)
             .await?
             .ok_or(ApiError::Code("invalid-token"))?;
-        match exec.room_by_id(rid).await? {
-            Some(room) if room.v.token == token => {}
+        let room = match exec.room_by_id(rid).await? {
+            Some(room) if room.v.token == token => room,
             _ => return Err(ApiError::Code("invalid-room")),
-        }
-        // Agents arrive with routing: until then no room is served by anyone to describe.
-        Err(ApiError::Code("invalid-agent"))
+        };
+        let agent_id = room
+            .served_by
+            .map(|s| s.id)
+            .ok_or(ApiError::Code("invalid-agent"))?;
+        let agent = exec
+            .user_by_id(&agent_id)
+            .await?
+            .ok_or(ApiError::Code("invalid-agent"))?;
+        Ok(agent_info(&agent, &self.settings()))
     }
 
     /// `GET livechat/agent.next/:token`: who would take the visitor's next chat. `None` when
@@ -154,15 +169,42 @@ impl Livechat {
     pub async fn next_agent(
         &self,
         token: &str,
-        _department: Option<&str>,
+        department: Option<&str>,
     ) -> ApiResult<Option<Value>> {
         validate::required("token", Some(token), limits::TOKEN)?;
         let mut conn = self.store().read().await?;
         if conn.exec().open_room_of_token(token).await?.is_some() {
             return Ok(None);
         }
-        Err(ApiError::Code("agent-not-found"))
+        let settings = self.settings();
+        if !super::routing::auto_routing(&settings) {
+            return Err(ApiError::Code("agent-not-found"));
+        }
+        let department = department.filter(|d| !d.is_empty());
+        let agent = conn
+            .exec()
+            .next_available_agent(department, super::routing::global_limit(&settings))
+            .await?
+            .ok_or(ApiError::Code("agent-not-found"))?;
+        Ok(Some(agent_info(&agent, &settings)))
     }
+}
+
+/// What visitors see of an agent (reference §2.15).
+pub(super) fn agent_info(agent: &User, settings: &Settings) -> Value {
+    if !settings.bool("Livechat_show_agent_info") {
+        return json!({ "hiddenInfo": true });
+    }
+    let mut info = json!({
+        "_id": agent.id,
+        "name": agent.name,
+        "username": agent.username,
+        "status": agent.status,
+    });
+    if settings.bool("Livechat_show_agent_email") {
+        info["emails"] = json!(agent.emails);
+    }
+    info
 }
 
 /// The call action links the widget renders (Rocket.Chat 6 shape).

@@ -106,3 +106,15 @@ impl Exec<'_> {
         Ok(())
     }
 }
+
+impl Exec<'_> {
+    pub async fn save_setting(&mut self, id: &str, value: &Value, now: Timestamp) -> ApiResult<()> {
+        let value = to_doc(value)?;
+        const SQL: &str = "INSERT INTO settings (id, value, updated_at) VALUES ($1, $2, $3) \
+                           ON CONFLICT (id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
+        dispatch!(self, c => {
+            sqlx::query(SQL).bind(id).bind(&value).bind(now.millis()).execute(&mut **c).await?.rows_affected()
+        });
+        Ok(())
+    }
+}

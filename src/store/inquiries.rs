@@ -40,3 +40,34 @@ impl Exec<'_> {
         Ok(())
     }
 }
+
+impl Exec<'_> {
+    /// The oldest queued inquiries, locked on PostgreSQL (skipping ones another routing pass
+    /// holds, so concurrent passes never wait for or double-serve each other).
+    pub async fn queued_inquiries(&mut self, limit: i64) -> ApiResult<Vec<Inquiry>> {
+        const SQL: &str =
+            "SELECT doc FROM inquiries WHERE status = 'queued' ORDER BY queued_at, id LIMIT $1";
+        let docs: Vec<String> = match self {
+            Exec::Sqlite(c) => {
+                sqlx::query_scalar(SQL)
+                    .bind(limit)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+            Exec::Postgres(c) => {
+                sqlx::query_scalar(&format!("{SQL} FOR UPDATE SKIP LOCKED"))
+                    .bind(limit)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+        };
+        super::parse_docs(docs)
+    }
+
+    pub async fn has_queued_inquiries(&mut self) -> ApiResult<bool> {
+        let count: i64 = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM inquiries WHERE status = 'queued'").fetch_one(&mut **c).await?
+        });
+        Ok(count > 0)
+    }
+}

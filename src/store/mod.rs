@@ -9,6 +9,7 @@
 //! On SQLite all writes go through a single connection, so transactions never contend; reads use
 //! a separate pool of connections that see committed data (WAL mode).
 
+mod agents;
 mod catalog;
 mod inquiries;
 mod messages;

@@ -13,6 +13,7 @@ struct UserColumns {
     email: Option<String>,
     is_agent: bool,
     max_chats: i64,
+    roles: String,
 }
 
 impl UserColumns {
@@ -26,6 +27,7 @@ impl UserColumns {
                 .as_ref()
                 .and_then(|l| l.max_number_simultaneous_chat)
                 .unwrap_or(0),
+            roles: format!(",{},", user.roles.join(",")),
         }
     }
 }
@@ -52,8 +54,8 @@ impl Exec<'_> {
         let doc = to_doc(user)?;
         let columns = UserColumns::of(user);
         const SQL: &str = "INSERT INTO users (id, username, username_lower, email, password_hash, active, is_agent, status, \
-                           status_livechat, max_chats, created_at, updated_at, doc) \
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+                           status_livechat, max_chats, created_at, updated_at, doc, roles) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
         inserted(dispatch!(self, c => {
             sqlx::query(SQL)
                 .bind(&user.id)
@@ -69,6 +71,7 @@ impl Exec<'_> {
                 .bind(user.created_at.millis())
                 .bind(user.updated_at.millis())
                 .bind(&doc)
+                .bind(&columns.roles)
                 .execute(&mut **c)
                 .await
                 .map(|done| done.rows_affected())
@@ -80,7 +83,7 @@ impl Exec<'_> {
         let doc = to_doc(user)?;
         let columns = UserColumns::of(user);
         const SQL: &str = "UPDATE users SET username = $2, username_lower = $3, email = $4, active = $5, is_agent = $6, \
-                           status = $7, status_livechat = $8, max_chats = $9, updated_at = $10, doc = $11 WHERE id = $1";
+                           status = $7, status_livechat = $8, max_chats = $9, updated_at = $10, doc = $11, roles = $12 WHERE id = $1";
         inserted(dispatch!(self, c => {
             sqlx::query(SQL)
                 .bind(&user.id)
@@ -94,6 +97,7 @@ impl Exec<'_> {
                 .bind(columns.max_chats)
                 .bind(user.updated_at.millis())
                 .bind(&doc)
+                .bind(&columns.roles)
                 .execute(&mut **c)
                 .await
                 .map(|done| done.rows_affected())

@@ -1,0 +1,112 @@
+//! `livechat/users/:type[/:_id]` (agents and managers) and `livechat/agent.status`.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::Authenticated;
+use super::extract::{require, JsonBody, Pagination, PathParams, QueryParams};
+use super::{success, AppState};
+use crate::accounts::permissions::permission::{
+    EDIT_OMNICHANNEL_CONTACT, MANAGE_LIVECHAT_AGENTS, TRANSFER_LIVECHAT_GUEST,
+    VIEW_LIVECHAT_MANAGER, VIEW_L_ROOM,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::livechat::StaffRole;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/users/{kind}", get(list).post(add))
+        .route("/users/{kind}/{id}", get(fetch).delete(remove))
+        .route("/agent.status", post(set_status))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    PathParams(kind): PathParams<String>,
+    QueryParams(page): QueryParams<Pagination>,
+) -> ApiResult<Json<Value>> {
+    let role = StaffRole::parse(&kind)?;
+    auth.require(MANAGE_LIVECHAT_AGENTS)?;
+    let allowed = match role {
+        StaffRole::Agent => auth
+            .require(TRANSFER_LIVECHAT_GUEST)
+            .or_else(|_| auth.require(EDIT_OMNICHANNEL_CONTACT)),
+        StaffRole::Manager => auth.require(VIEW_LIVECHAT_MANAGER),
+    };
+    allowed?;
+    let (offset, count) = page.resolve()?;
+    let (users, total) = state.livechat.list_staff(role, offset, count).await?;
+    Ok(success(
+        json!({ "users": users, "count": users.len(), "offset": offset, "total": total }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct AddBody {
+    username: Option<String>,
+}
+
+async fn add(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    PathParams(kind): PathParams<String>,
+    JsonBody(body): JsonBody<AddBody>,
+) -> ApiResult<Json<Value>> {
+    let role = StaffRole::parse(&kind)?;
+    auth.require(VIEW_LIVECHAT_MANAGER)?;
+    let username = require("username", body.username)?;
+    let user = state.livechat.add_staff(role, &username).await?;
+    Ok(success(
+        json!({ "user": { "_id": user.id, "username": user.username } }),
+    ))
+}
+
+async fn fetch(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    PathParams((kind, id)): PathParams<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let role = StaffRole::parse(&kind)?;
+    auth.require(VIEW_LIVECHAT_MANAGER)?;
+    let user = state.livechat.staff_member(role, &id).await?;
+    Ok(success(json!({ "user": user })))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    PathParams((kind, id)): PathParams<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let role = StaffRole::parse(&kind)?;
+    auth.require(VIEW_LIVECHAT_MANAGER)?;
+    state.livechat.remove_staff(role, &id).await?;
+    Ok(success(json!({})))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusBody {
+    status: Option<String>,
+    agent_id: Option<String>,
+}
+
+async fn set_status(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(body): JsonBody<StatusBody>,
+) -> ApiResult<Json<Value>> {
+    auth.require(VIEW_L_ROOM)?;
+    let agent_id = body.agent_id.unwrap_or_else(|| auth.user.id.clone());
+    if agent_id != auth.user.id && auth.require(MANAGE_LIVECHAT_AGENTS).is_err() {
+        return Err(ApiError::Code("unauthorized"));
+    }
+    let status = state
+        .livechat
+        .set_agent_availability(&agent_id, body.status.as_deref())
+        .await?;
+    Ok(success(json!({ "status": status })))
+}

@@ -1,0 +1,202 @@
+//! Agents and managers (reference §3.12, §3.14): giving and taking the roles, listing them,
+//! and an agent's availability for new chats.
+
+use serde_json::{json, Value};
+
+use super::Livechat;
+use crate::accounts::permissions::{AGENT, MANAGER};
+use crate::error::{ApiError, ApiResult};
+use crate::model::User;
+use crate::time::Timestamp;
+
+pub const AVAILABLE: &str = "available";
+pub const NOT_AVAILABLE: &str = "not-available";
+
+/// The `:type` of `livechat/users/:type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffRole {
+    Agent,
+    Manager,
+}
+
+impl StaffRole {
+    pub fn parse(kind: &str) -> ApiResult<StaffRole> {
+        match kind {
+            "agent" => Ok(StaffRole::Agent),
+            "manager" => Ok(StaffRole::Manager),
+            _ => Err(ApiError::invalid("Invalid type: use agent or manager")),
+        }
+    }
+
+    fn role(self) -> &'static str {
+        match self {
+            StaffRole::Agent => AGENT,
+            StaffRole::Manager => MANAGER,
+        }
+    }
+}
+
+/// What the agent lists show of a user.
+fn staff_view(user: &User, departments: Vec<String>) -> Value {
+    json!({
+        "_id": user.id,
+        "username": user.username,
+        "name": user.name,
+        "status": user.status,
+        "statusLivechat": user.status_livechat,
+        "emails": user.emails,
+        "livechat": user.livechat,
+        "departments": departments,
+    })
+}
+
+impl Livechat {
+    /// `POST livechat/users/:type`: gives a user the agent or manager role.
+    pub async fn add_staff(&self, role: StaffRole, username: &str) -> ApiResult<User> {
+        let mut tx = self.store().begin().await?;
+        let mut user = tx
+            .exec()
+            .user_by_login_name(username)
+            .await?
+            .ok_or_else(|| ApiError::meteor("error-invalid-user", "Invalid user"))?;
+        if !user.has_role(role.role()) {
+            user.roles.push(role.role().to_string());
+        }
+        if role == StaffRole::Agent {
+            user.status_livechat = if user.status == "offline" {
+                NOT_AVAILABLE
+            } else {
+                AVAILABLE
+            }
+            .into();
+        }
+        user.updated_at = Timestamp::now();
+        tx.exec().save_user(&user).await?;
+        tx.commit().await?;
+        self.drain_queue_after_change().await;
+        Ok(user)
+    }
+
+    /// `DELETE livechat/users/:type/:_id`: takes the role away (an agent also leaves its
+    /// departments and stops receiving chats; chats it serves stay with it until closed).
+    pub async fn remove_staff(&self, role: StaffRole, id: &str) -> ApiResult<()> {
+        let mut tx = self.store().begin().await?;
+        let mut user = tx.exec().user_by_id(id).await?.ok_or(ApiError::Failed)?;
+        if !user.has_role(role.role()) {
+            return Err(ApiError::Failed);
+        }
+        user.roles.retain(|r| r != role.role());
+        if role == StaffRole::Agent {
+            user.status_livechat = NOT_AVAILABLE.into();
+            tx.exec().remove_agent_from_departments(id).await?;
+        }
+        user.updated_at = Timestamp::now();
+        tx.exec().save_user(&user).await?;
+        tx.commit().await
+    }
+
+    /// `GET livechat/users/:type`.
+    pub async fn list_staff(
+        &self,
+        role: StaffRole,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<(Vec<Value>, i64)> {
+        let mut conn = self.store().read().await?;
+        let (users, total) = conn
+            .exec()
+            .users_with_role(role.role(), offset, count)
+            .await?;
+        let mut listed = Vec::with_capacity(users.len());
+        for user in &users {
+            let departments = conn.exec().agent_departments(&user.id).await?;
+            listed.push(staff_view(user, departments));
+        }
+        Ok((listed, total))
+    }
+
+    /// `GET livechat/users/:type/:_id`: the user, or `None` when it lacks the role.
+    pub async fn staff_member(&self, role: StaffRole, id: &str) -> ApiResult<Option<Value>> {
+        let mut conn = self.store().read().await?;
+        let user = conn
+            .exec()
+            .user_by_id(id)
+            .await?
+            .ok_or(ApiError::Code("User not found"))?;
+        if !user.has_role(role.role()) {
+            return Ok(None);
+        }
+        let departments = conn.exec().agent_departments(&user.id).await?;
+        Ok(Some(staff_view(&user, departments)))
+    }
+
+    /// `POST livechat/agent.status`: sets (or, without `status`, toggles) whether the agent
+    /// takes new chats. Returns the resulting status.
+    pub async fn set_agent_availability(
+        &self,
+        agent_id: &str,
+        status: Option<&str>,
+    ) -> ApiResult<String> {
+        if let Some(status) = status {
+            if status != AVAILABLE && status != NOT_AVAILABLE {
+                return Err(ApiError::invalid(
+                    "'status' must be available or not-available",
+                ));
+            }
+        }
+        let mut tx = self.store().begin().await?;
+        let mut agent = tx
+            .exec()
+            .user_by_id(agent_id)
+            .await?
+            .filter(|u| u.has_role(AGENT))
+            .ok_or(ApiError::AgentNotFound)?;
+        if !agent.active {
+            return Err(ApiError::Code("error-user-deactivated"));
+        }
+        let next = match status {
+            Some(status) => status,
+            None if agent.status_livechat == AVAILABLE => NOT_AVAILABLE,
+            None => AVAILABLE,
+        };
+        agent.status_livechat = next.to_string();
+        agent.updated_at = Timestamp::now();
+        tx.exec().save_user(&agent).await?;
+        tx.commit().await?;
+        if next == AVAILABLE {
+            self.drain_queue_after_change().await;
+        }
+        Ok(next.to_string())
+    }
+
+    /// `POST settings/:id`: stores a setting and applies it at once. The value must have the
+    /// JSON type of the setting's default.
+    pub async fn save_setting(&self, id: &str, value: Value) -> ApiResult<()> {
+        let current = self.settings();
+        let default = current.get(id);
+        if default.is_null() {
+            return Err(ApiError::meteor(
+                "error-setting-not-found",
+                format!("Setting {id} does not exist"),
+            ));
+        }
+        let same_type = matches!(
+            (default, &value),
+            (Value::Bool(_), Value::Bool(_))
+                | (Value::String(_), Value::String(_))
+                | (Value::Number(_), Value::Number(_))
+        );
+        if !same_type {
+            return Err(ApiError::invalid(format!(
+                "'value' of {id} must be of the type of {default}"
+            )));
+        }
+        let mut tx = self.store().begin().await?;
+        tx.exec().save_setting(id, &value, Timestamp::now()).await?;
+        let stored = tx.exec().settings().await?;
+        tx.commit().await?;
+        self.replace_settings(super::Settings::from_stored(stored));
+        self.drain_queue_after_change().await;
+        Ok(())
+    }
+}

@@ -1,0 +1,173 @@
+//! The routing side of accounts: picking and holding an agent for a chat. The limit on open
+//! chats per agent is enforced by the UPDATE that takes the slot (`open_chats < limit` in its
+//! WHERE), so no interleaving of requests can push an agent past it.
+
+use super::{dispatch, parse_doc, parse_docs, Exec};
+use crate::error::ApiResult;
+use crate::model::User;
+use crate::time::Timestamp;
+
+/// An agent's effective limit: its own if set, else the global one, else (0) unlimited.
+const LIMIT: &str =
+    "(CASE WHEN max_chats > 0 THEN max_chats WHEN $2 > 0 THEN $2 ELSE 9223372036854775807 END)";
+
+/// Who can take a chat now: an active agent, available for livechat, not offline.
+const AVAILABLE: &str =
+    "is_agent AND active AND status_livechat = 'available' AND status <> 'offline'";
+
+impl Exec<'_> {
+    /// Takes a chat slot on the best available agent (of `department`, if given): fewest open
+    /// chats first, then whoever was assigned longest ago. `None` when nobody has a free slot.
+    pub async fn take_agent_slot(
+        &mut self,
+        department: Option<&str>,
+        global_limit: i64,
+        now: Timestamp,
+    ) -> ApiResult<Option<User>> {
+        let sql = format!(
+            "UPDATE users SET open_chats = open_chats + 1, last_assigned_at = $1 \
+             WHERE id = (SELECT id FROM users WHERE {AVAILABLE} AND open_chats < {LIMIT} \
+                         AND ($3 IS NULL OR id IN (SELECT agent_id FROM department_agents WHERE department_id = $3)) \
+                         ORDER BY open_chats, last_assigned_at, username_lower LIMIT 1) \
+             AND open_chats < {LIMIT} RETURNING doc"
+        );
+        // Two transactions may pick the same agent; the second then finds the slot gone (the
+        // WHERE is re-checked on the updated row) and tries again with a fresh pick.
+        for _ in 0..8 {
+            let doc: Option<String> = dispatch!(self, c => {
+                sqlx::query_scalar(&sql)
+                    .bind(now.millis())
+                    .bind(global_limit)
+                    .bind(department)
+                    .fetch_optional(&mut **c)
+                    .await?
+            });
+            match doc {
+                Some(doc) => return Ok(Some(parse_doc(&doc)?)),
+                None if !self.has_free_agent(department, global_limit).await? => return Ok(None),
+                None => continue,
+            }
+        }
+        Ok(None)
+    }
+
+    /// Takes a slot on one given agent, if it is available and under its limit.
+    pub async fn take_slot_of(
+        &mut self,
+        agent_id: &str,
+        global_limit: i64,
+        now: Timestamp,
+    ) -> ApiResult<Option<User>> {
+        let sql = format!(
+            "UPDATE users SET open_chats = open_chats + 1, last_assigned_at = $1 \
+             WHERE id = $3 AND {AVAILABLE} AND open_chats < {LIMIT} RETURNING doc"
+        );
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar(&sql)
+                .bind(now.millis())
+                .bind(global_limit)
+                .bind(agent_id)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    async fn has_free_agent(
+        &mut self,
+        department: Option<&str>,
+        global_limit: i64,
+    ) -> ApiResult<bool> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM users WHERE {AVAILABLE} AND open_chats < {LIMIT} \
+             AND ($1 IS NULL OR id IN (SELECT agent_id FROM department_agents WHERE department_id = $1))"
+        );
+        let free: i64 = dispatch!(self, c => {
+            sqlx::query_scalar(&sql).bind(department).bind(global_limit).fetch_one(&mut **c).await?
+        });
+        Ok(free > 0)
+    }
+
+    /// Gives back the slot of a chat the agent no longer serves.
+    pub async fn release_agent_slot(&mut self, agent_id: &str) -> ApiResult<()> {
+        dispatch!(self, c => {
+            sqlx::query("UPDATE users SET open_chats = open_chats - 1 WHERE id = $1 AND open_chats > 0")
+                .bind(agent_id)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Whether anyone could take a chat now (of `department`, if given), ignoring limits.
+    pub async fn any_agent_available(&mut self, department: Option<&str>) -> ApiResult<bool> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM users WHERE {AVAILABLE} \
+             AND ($1 IS NULL OR id IN (SELECT agent_id FROM department_agents WHERE department_id = $1))"
+        );
+        let count: i64 = dispatch!(self, c => {
+            sqlx::query_scalar(&sql).bind(department).fetch_one(&mut **c).await?
+        });
+        Ok(count > 0)
+    }
+
+    /// Accounts holding `role`, by username, with the total.
+    pub async fn users_with_role(
+        &mut self,
+        role: &str,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<(Vec<User>, i64)> {
+        let pattern = format!("%,{role},%");
+        const PAGE: &str =
+            "SELECT doc FROM users WHERE roles LIKE $1 ORDER BY username_lower LIMIT $2 OFFSET $3";
+        const TOTAL: &str = "SELECT COUNT(*) FROM users WHERE roles LIKE $1";
+        let (docs, total): (Vec<String>, i64) = dispatch!(self, c => {
+            let docs = sqlx::query_scalar(PAGE).bind(&pattern).bind(count).bind(offset).fetch_all(&mut **c).await?;
+            let total = sqlx::query_scalar(TOTAL).bind(&pattern).fetch_one(&mut **c).await?;
+            (docs, total)
+        });
+        Ok((parse_docs(docs)?, total))
+    }
+
+    /// Department ids an agent belongs to.
+    pub async fn agent_departments(&mut self, agent_id: &str) -> ApiResult<Vec<String>> {
+        Ok(dispatch!(self, c => {
+            sqlx::query_scalar("SELECT department_id FROM department_agents WHERE agent_id = $1 ORDER BY department_id")
+                .bind(agent_id)
+                .fetch_all(&mut **c)
+                .await?
+        }))
+    }
+
+    pub async fn remove_agent_from_departments(&mut self, agent_id: &str) -> ApiResult<()> {
+        dispatch!(self, c => {
+            sqlx::query("DELETE FROM department_agents WHERE agent_id = $1")
+                .bind(agent_id)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+}
+
+impl Exec<'_> {
+    /// The agent who would get the next chat (of `department`, if given), without taking a slot.
+    pub async fn next_available_agent(
+        &mut self,
+        department: Option<&str>,
+        global_limit: i64,
+    ) -> ApiResult<Option<User>> {
+        let sql = format!(
+            "SELECT doc FROM users WHERE {AVAILABLE} AND open_chats < {LIMIT} \
+             AND ($1 IS NULL OR id IN (SELECT agent_id FROM department_agents WHERE department_id = $1)) \
+             ORDER BY open_chats, last_assigned_at, username_lower LIMIT 1"
+        );
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar(&sql).bind(department).bind(global_limit).fetch_optional(&mut **c).await?
+        });
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+}
