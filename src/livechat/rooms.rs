@@ -212,7 +212,8 @@ impl Livechat {
         }
         tx.commit().await?;
         tracing::info!(rid = %room.id, visitor = %visitor.username, "room opened");
-        if waiting_before {
+        // A slot may have freed while this chat was being queued; one pass settles it.
+        if room.served_by.is_none() {
             self.drain_queue_after_change().await;
             return Ok(self
                 .store()

@@ -10,6 +10,7 @@ mod hostile;
 mod messages;
 mod offline;
 mod rooms;
+mod routing;
 mod sessions;
 mod smoke;
 mod visitors;

@@ -1,0 +1,424 @@
+//! Routing: agents, availability, the per-agent limit under concurrency, and the queue.
+
+use std::collections::HashMap;
+
+use futures::future::join_all;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{new_token, TestApp};
+
+const ADMIN: &str = "admin";
+const ADMIN_PASSWORD: &str = "routing-admin-password";
+
+type Credentials = (String, String);
+
+struct Desk {
+    app: TestApp,
+    admin: Credentials,
+}
+
+impl Desk {
+    async fn open() -> Desk {
+        let app = TestApp::spawn_with(|c| {
+            c.admin_username = Some(ADMIN.into());
+            c.admin_password = Some(ADMIN_PASSWORD.into());
+        })
+        .await;
+        let admin = login(&app, ADMIN, ADMIN_PASSWORD).await;
+        Desk { app, admin }
+    }
+
+    async fn call(
+        &self,
+        who: &Credentials,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .app
+            .client
+            .request(method, self.app.url(path))
+            .header("X-User-Id", &who.0)
+            .header("X-Auth-Token", &who.1);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap())
+    }
+
+    async fn set(&self, setting: &str, value: Value) {
+        let (status, body) = self
+            .call(
+                &self.admin,
+                Method::POST,
+                &format!("/api/v1/settings/{setting}"),
+                Some(json!({ "value": value })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{setting}: {body}");
+    }
+
+    /// Creates an agent who is online and available; returns its id and credentials.
+    async fn agent(&self, username: &str) -> (String, Credentials) {
+        let body = json!({ "username": username, "name": username, "password": "agent-password", "email": format!("{username}@example.com") });
+        let (status, created) = self
+            .call(
+                &self.admin,
+                Method::POST,
+                "/api/v1/users.create",
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{created}");
+        let (status, added) = self
+            .call(
+                &self.admin,
+                Method::POST,
+                "users/agent",
+                Some(json!({ "username": username })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        let credentials = login(&self.app, username, "agent-password").await;
+        self.call(
+            &credentials,
+            Method::POST,
+            "/api/v1/users.setStatus",
+            Some(json!({ "status": "online" })),
+        )
+        .await;
+        let (status, body) = self
+            .call(
+                &credentials,
+                Method::POST,
+                "agent.status",
+                Some(json!({ "status": "available" })),
+            )
+            .await;
+        assert_eq!(
+            (status, body["status"].clone()),
+            (StatusCode::OK, json!("available")),
+            "{body}"
+        );
+        (
+            created["user"]["_id"].as_str().unwrap().to_string(),
+            credentials,
+        )
+    }
+
+    /// The room of a new visitor, as `GET livechat/room` answered.
+    async fn visitor_room(&self) -> (String, Value) {
+        let token = new_token();
+        self.app.register_visitor(&token).await;
+        let (status, body) = self.app.get(&format!("room?token={token}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        (token, body["room"].clone())
+    }
+
+    async fn room_of(&self, token: &str) -> Value {
+        self.app.get(&format!("room?token={token}")).await.1["room"].clone()
+    }
+}
+
+async fn login(app: &TestApp, user: &str, password: &str) -> Credentials {
+    let (status, body) = app
+        .post(
+            "/api/v1/login",
+            json!({ "user": user, "password": password }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (
+        body["data"]["userId"].as_str().unwrap().into(),
+        body["data"]["authToken"].as_str().unwrap().into(),
+    )
+}
+
+fn served_by(room: &Value) -> Option<String> {
+    room["servedBy"]["_id"].as_str().map(str::to_string)
+}
+
+#[tokio::test]
+async fn a_new_chat_goes_to_the_available_agent() {
+    let desk = Desk::open().await;
+    let (agent_id, _) = desk.agent("alice").await;
+    let (token, room) = desk.visitor_room().await;
+    assert_eq!(served_by(&room), Some(agent_id.clone()), "{room}");
+    assert_eq!(room["servedBy"]["username"], json!("alice"));
+    assert_eq!(room["usersCount"], json!(2));
+
+    let (status, info) = desk
+        .app
+        .get(&format!(
+            "agent.info/{}/{token}",
+            room["_id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{info}");
+    assert_eq!(info["agent"]["username"], json!("alice"));
+    assert_eq!(
+        info["agent"]["emails"][0]["address"],
+        json!("alice@example.com")
+    );
+    let (_, config) = desk.app.get(&format!("config?token={token}")).await;
+    assert_eq!(config["config"]["agent"]["_id"], json!(agent_id));
+    assert_eq!(config["config"]["online"], json!(true));
+}
+
+#[tokio::test]
+async fn the_least_busy_agent_gets_the_next_chat() {
+    let desk = Desk::open().await;
+    let (alice, _) = desk.agent("alice").await;
+    let (bob, _) = desk.agent("bob").await;
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for _ in 0..6 {
+        let (_, room) = desk.visitor_room().await;
+        *counts.entry(served_by(&room).unwrap()).or_default() += 1;
+    }
+    assert_eq!(counts.get(&alice), Some(&3), "{counts:?}");
+    assert_eq!(counts.get(&bob), Some(&3), "{counts:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_visitors_at_once_fill_three_agents_of_two_chats_and_queue_the_rest() {
+    let desk = Desk::open().await;
+    desk.set("Livechat_maximum_chats_per_agent", json!(2)).await;
+    for name in ["a1", "a2", "a3"] {
+        desk.agent(name).await;
+    }
+    let tokens: Vec<String> = (0..50).map(|_| new_token()).collect();
+    for token in &tokens {
+        desk.app.register_visitor(token).await;
+    }
+    let opened = join_all(tokens.iter().map(|token| {
+        let app = &desk.app;
+        async move { app.get(&format!("room?token={token}")).await }
+    }))
+    .await;
+    assert!(opened.iter().all(|(status, _)| *status == StatusCode::OK));
+
+    let rooms: Vec<Value> = join_all(tokens.iter().map(|t| desk.room_of(t))).await;
+    let mut per_agent: HashMap<String, usize> = HashMap::new();
+    for room in &rooms {
+        if let Some(agent) = served_by(room) {
+            *per_agent.entry(agent).or_default() += 1;
+        }
+    }
+    let assigned: usize = per_agent.values().sum();
+    assert_eq!(assigned, 6, "{per_agent:?}");
+    assert_eq!(rooms.len() - assigned, 44);
+    assert!(
+        per_agent.values().all(|&n| n == 2),
+        "never more than 2 per agent: {per_agent:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_queue_drains_in_arrival_order_as_chats_close() {
+    let desk = Desk::open().await;
+    desk.set("Livechat_maximum_chats_per_agent", json!(1)).await;
+    let (agent_id, _) = desk.agent("solo").await;
+    let (first_token, first_room) = desk.visitor_room().await;
+    assert_eq!(served_by(&first_room), Some(agent_id.clone()));
+    let mut waiting = Vec::new();
+    for _ in 0..3 {
+        let (token, room) = desk.visitor_room().await;
+        assert_eq!(served_by(&room), None, "the agent is full: {room}");
+        waiting.push(token);
+    }
+
+    let mut closing = first_token;
+    for next in &waiting {
+        let rid = desk.room_of(&closing).await["_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (status, body) = desk
+            .app
+            .post("room.close", json!({ "rid": rid, "token": closing }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            served_by(&desk.room_of(next).await),
+            Some(agent_id.clone()),
+            "the oldest waiting chat is served next"
+        );
+        for later in waiting.iter().skip_while(|t| *t != next).skip(1) {
+            assert_eq!(
+                served_by(&desk.room_of(later).await),
+                None,
+                "later chats keep waiting"
+            );
+        }
+        closing = next.clone();
+    }
+}
+
+#[tokio::test]
+async fn an_agent_who_becomes_available_takes_the_waiting_chats() {
+    let desk = Desk::open().await;
+    let (agent_id, agent) = desk.agent("late").await;
+    desk.call(
+        &agent,
+        Method::POST,
+        "agent.status",
+        Some(json!({ "status": "not-available" })),
+    )
+    .await;
+    let (token, room) = desk.visitor_room().await;
+    assert_eq!(served_by(&room), None);
+    let (_, toggled) = desk
+        .call(&agent, Method::POST, "agent.status", Some(json!({})))
+        .await;
+    assert_eq!(toggled["status"], json!("available"), "no status toggles");
+    assert_eq!(served_by(&desk.room_of(&token).await), Some(agent_id));
+}
+
+#[tokio::test]
+async fn with_nobody_online_and_no_queueing_the_widget_goes_offline() {
+    let desk = Desk::open().await;
+    desk.set("Livechat_accept_chats_with_no_agents", json!(false))
+        .await;
+    let (_, config) = desk.app.get("config").await;
+    assert_eq!(config["config"]["online"], json!(false));
+    let token = new_token();
+    desk.app.register_visitor(&token).await;
+    let refused = desk.app.get(&format!("room?token={token}")).await;
+    assert_eq!(refused.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        refused.1["error"],
+        json!("Sorry, no online agents [no-agent-online]")
+    );
+
+    desk.agent("rescuer").await;
+    let (_, config) = desk.app.get("config").await;
+    assert_eq!(config["config"]["online"], json!(true));
+    let (status, _) = desk.app.get(&format!("room?token={token}")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn agent_next_names_the_agent_a_chat_would_get() {
+    let desk = Desk::open().await;
+    let token = new_token();
+    desk.app.register_visitor(&token).await;
+    let (status, _) = desk.app.get(&format!("agent.next/{token}")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "nobody is available yet");
+    desk.agent("next").await;
+    let (status, body) = desk.app.get(&format!("agent.next/{token}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["agent"]["username"], json!("next"));
+}
+
+#[tokio::test]
+async fn staff_roles_are_listed_read_and_removed() {
+    let desk = Desk::open().await;
+    let (agent_id, agent) = desk.agent("listed").await;
+    let (status, list) = desk
+        .call(&desk.admin, Method::GET, "users/agent", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["total"], json!(1));
+    assert_eq!(list["users"][0]["statusLivechat"], json!("available"));
+    let (_, one) = desk
+        .call(
+            &desk.admin,
+            Method::GET,
+            &format!("users/agent/{agent_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(one["user"]["username"], json!("listed"));
+    let (_, not_manager) = desk
+        .call(
+            &desk.admin,
+            Method::GET,
+            &format!("users/manager/{agent_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(not_manager["user"], Value::Null);
+    let (status, _) = desk.call(&agent, Method::GET, "users/agent", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "agents do not manage agents");
+    let (status, body) = desk
+        .call(&desk.admin, Method::GET, "users/robot", None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    let (status, _) = desk
+        .call(
+            &desk.admin,
+            Method::DELETE,
+            &format!("users/agent/{agent_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, room) = desk.visitor_room().await;
+    assert_eq!(served_by(&room), None, "a removed agent gets no chats");
+    let (status, body) = desk
+        .call(
+            &agent,
+            Method::POST,
+            "agent.status",
+            Some(json!({ "status": "available" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+}
+
+#[tokio::test]
+async fn settings_are_for_administrators_and_typed() {
+    let desk = Desk::open().await;
+    let (_, agent) = desk.agent("curious").await;
+    let (status, body) = desk
+        .call(
+            &desk.admin,
+            Method::GET,
+            "/api/v1/settings/Livechat_title",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body["value"].clone()),
+        (StatusCode::OK, json!("Rocket.Chat"))
+    );
+    desk.set("Livechat_title", json!("Support")).await;
+    let (_, config) = desk.app.get("config").await;
+    assert_eq!(
+        config["config"]["theme"]["title"],
+        json!("Support"),
+        "reflected at once"
+    );
+    let wrong_type = desk
+        .call(
+            &desk.admin,
+            Method::POST,
+            "/api/v1/settings/Livechat_title",
+            Some(json!({ "value": 3 })),
+        )
+        .await;
+    assert_eq!(wrong_type.0, StatusCode::BAD_REQUEST);
+    let unknown = desk
+        .call(
+            &desk.admin,
+            Method::POST,
+            "/api/v1/settings/No_such_thing",
+            Some(json!({ "value": 1 })),
+        )
+        .await;
+    assert_eq!(unknown.1["errorType"], json!("error-setting-not-found"));
+    let (status, _) = desk
+        .call(
+            &agent,
+            Method::POST,
+            "/api/v1/settings/Livechat_title",
+            Some(json!({ "value": "Hacked" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
