@@ -4,6 +4,7 @@
 mod account;
 mod agents;
 mod auth;
+mod chat;
 mod extract;
 mod message;
 mod navigation;
@@ -90,6 +91,7 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
         .merge(widget::router())
         .merge(session::router())
         .merge(agents::router())
+        .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(
             limits.visitor_api.clone(),
@@ -104,7 +106,8 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
         .merge(login)
         .merge(account::router())
         .merge(users::router())
-        .merge(settings::router());
+        .merge(settings::router())
+        .merge(chat::router());
 
     Router::new()
         .nest("/api/v1/livechat", livechat)

@@ -37,7 +37,7 @@ pub struct History {
 }
 
 /// Checks a message text against the size settings.
-fn check_text(settings: &Settings, msg: &str) -> ApiResult<()> {
+pub(super) fn check_text(settings: &Settings, msg: &str) -> ApiResult<()> {
     if msg.trim().is_empty() {
         return Err(ApiError::invalid("'msg' must not be empty"));
     }

@@ -10,6 +10,7 @@ use super::validate::{self, limits};
 use super::{actor, author, Livechat};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
+use crate::model::UserRef;
 use crate::model::{
     ClosedBy, CustomData, Inquiry, InquiryStatus, Message, Room, RoomMetrics, RoomVisitor,
 };
@@ -241,47 +242,11 @@ impl Livechat {
         if !room.is_open() {
             return Err(ApiError::Code("room-closed"));
         }
-        let now = Timestamp::now();
-        let mut closing = Message::system(
-            "livechat-close",
-            rid,
-            CLOSED_BY_VISITOR.into(),
-            author(&visitor),
-            now,
-        );
-        closing.transcript_requested = Some(false);
-        tx.exec().insert_message(&closing).await?;
-        let prompt = Message::system(
-            "command",
-            rid,
-            "promptTranscript".into(),
-            actor(&visitor),
-            now,
-        );
-        tx.exec().insert_message(&prompt).await?;
-
-        room.open = None;
-        room.closed_at = Some(now);
-        room.closer = Some("visitor".into());
-        room.closed_by = Some(ClosedBy {
-            id: visitor.id.clone(),
-            username: visitor.username.clone(),
-        });
-        room.metrics.chat_duration = Some(now.seconds_since(room.ts));
-        room.metrics.service_time_duration =
-            room.served_by.as_ref().map(|s| now.seconds_since(s.ts));
-        room.v.status = "offline".into();
-        room.closing_message = Some(Box::new(closing));
-        room.updated_at = now;
-        tx.exec().save_room(&room).await?;
-        tx.exec().delete_inquiry_of_room(rid).await?;
-        if let Some(agent) = &room.served_by {
-            tx.exec().release_agent_slot(&agent.id).await?;
-        }
-        if let Some(mut session) = tx.exec().session_for_update(token).await? {
-            mark_chat_closed(&mut session, now);
-            tx.exec().save_session(&session).await?;
-        }
+        let closer = Closer {
+            kind: "visitor",
+            author: author(&visitor),
+        };
+        close_room(&mut tx.exec(), &mut room, &closer, CLOSED_BY_VISITOR).await?;
         tx.commit().await?;
         self.drain_queue_after_change().await;
         tracing::info!(rid, "room closed by visitor");
@@ -416,6 +381,68 @@ impl Livechat {
             .and_then(|v| v.department);
         conn.exec().any_agent_available(department.as_deref()).await
     }
+}
+
+/// Who closes a room: the visitor (`"visitor"`) or an agent or manager (`"user"`).
+pub(super) struct Closer {
+    pub kind: &'static str,
+    pub author: UserRef,
+}
+
+/// Closes an open room (reference §4.6): the `livechat-close` and `promptTranscript`
+/// messages, the close data and metrics, the inquiry removed, the agent's slot freed and
+/// the visitor's session marked closed. The caller commits and then drains the queue.
+pub(super) async fn close_room(
+    exec: &mut Exec<'_>,
+    room: &mut Room,
+    closer: &Closer,
+    comment: &str,
+) -> ApiResult<()> {
+    let now = Timestamp::now();
+    let mut closing = Message::system(
+        "livechat-close",
+        &room.id,
+        comment.to_string(),
+        closer.author.clone(),
+        now,
+    );
+    closing.transcript_requested = Some(false);
+    exec.insert_message(&closing).await?;
+    let by = UserRef {
+        name: None,
+        ..closer.author.clone()
+    };
+    exec.insert_message(&Message::system(
+        "command",
+        &room.id,
+        "promptTranscript".into(),
+        by.clone(),
+        now,
+    ))
+    .await?;
+
+    room.open = None;
+    room.closed_at = Some(now);
+    room.closer = Some(closer.kind.into());
+    room.closed_by = Some(ClosedBy {
+        id: by.id,
+        username: by.username,
+    });
+    room.metrics.chat_duration = Some(now.seconds_since(room.ts));
+    room.metrics.service_time_duration = room.served_by.as_ref().map(|s| now.seconds_since(s.ts));
+    room.v.status = "offline".into();
+    room.closing_message = Some(Box::new(closing));
+    room.updated_at = now;
+    exec.save_room(room).await?;
+    exec.delete_inquiry_of_room(&room.id).await?;
+    if let Some(agent) = &room.served_by {
+        exec.release_agent_slot(&agent.id).await?;
+    }
+    if let Some(mut session) = exec.session_for_update(&room.v.token).await? {
+        mark_chat_closed(&mut session, now);
+        exec.save_session(&session).await?;
+    }
+    Ok(())
 }
 
 /// The room `rid` if it belongs to the visitor `token` (open or closed), locked for update.

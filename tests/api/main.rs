@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod agent_chat;
 mod concurrency;
 mod durability;
 mod hostile;

@@ -7,10 +7,12 @@
 
 mod asserts;
 mod database;
+mod desk;
 mod fixtures;
 
 pub use asserts::*;
 pub use database::*;
+pub use desk::*;
 pub use fixtures::*;
 
 use livechat::{App, Config};

@@ -1,0 +1,170 @@
+//! The agent's side of a conversation: replying (`chat.sendMessage`) and closing
+//! (`room.closeByUser`), with the response-time effects on the room (reference §3.9, §3.15, §4.5).
+
+use serde_json::json;
+
+use super::rooms::{close_room, Closer};
+use super::Livechat;
+use crate::accounts::permissions::has_permission;
+use crate::accounts::permissions::permission::{CLOSE_OTHERS_LIVECHAT_ROOM, VIEW_LIVECHAT_ROOMS};
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::model::{AgentMetrics, Message, Room, User, UserRef};
+use crate::store::Inserted;
+use crate::time::Timestamp;
+
+/// An agent may act in a room it serves; managers and administrators in any.
+fn may_act_in(user: &User, room: &Room, others_permission: &str) -> bool {
+    room.served_by.as_ref().is_some_and(|s| s.id == user.id)
+        || has_permission(&user.roles, others_permission)
+}
+
+fn agent_ref(user: &User) -> UserRef {
+    UserRef {
+        id: user.id.clone(),
+        username: user.username.clone(),
+        name: Some(user.name.clone()),
+    }
+}
+
+impl Livechat {
+    /// `POST chat.sendMessage` in a livechat room, by its agent (or a manager).
+    pub async fn send_agent_message(
+        &self,
+        user: &User,
+        rid: &str,
+        msg: &str,
+        client_id: Option<&str>,
+    ) -> ApiResult<Message> {
+        super::messages::check_text(&self.settings(), msg)?;
+        if let Some(id) = client_id {
+            if !ids::is_acceptable_client_id(id) {
+                return Err(ApiError::invalid(
+                    "'_id' must be 1-64 letters, digits, '-', '_' or '.'",
+                ));
+            }
+        }
+        let mut tx = self.store().begin().await?;
+        let mut room = tx
+            .exec()
+            .room_for_update(rid)
+            .await?
+            .ok_or(ApiError::meteor_code("error-invalid-room"))?;
+        if !may_act_in(user, &room, VIEW_LIVECHAT_ROOMS) {
+            return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
+        }
+        if !room.is_open() {
+            return Err(ApiError::Code("room-closed"));
+        }
+        let now = Timestamp::now();
+        let mut message = Message::new(
+            client_id.map_or_else(ids::random_id, str::to_string),
+            Some(rid.to_string()),
+            msg.to_string(),
+            agent_ref(user),
+            now,
+        );
+        message.mentions = Some(Vec::new());
+        message.channels = Some(Vec::new());
+        if tx.exec().insert_message(&message).await? == Inserted::Duplicate {
+            drop(tx);
+            let stored = self
+                .store()
+                .read()
+                .await?
+                .exec()
+                .message_by_id(&message.id)
+                .await?;
+            return match stored {
+                Some(stored) if stored.rid == message.rid && stored.u.id == user.id => Ok(stored),
+                _ => Err(ApiError::meteor(
+                    "error-duplicate-message-id",
+                    "A message with this _id already exists",
+                )),
+            };
+        }
+        record_agent_reply(&mut room, &message, user);
+        tx.exec().save_room(&room).await?;
+        tx.commit().await?;
+        Ok(message)
+    }
+
+    /// `POST livechat/room.closeByUser`.
+    pub async fn close_room_by_agent(
+        &self,
+        user: &User,
+        rid: &str,
+        comment: Option<&str>,
+    ) -> ApiResult<()> {
+        let mut tx = self.store().begin().await?;
+        let mut room = tx
+            .exec()
+            .room_for_update(rid)
+            .await?
+            .ok_or(ApiError::Code("error-invalid-room"))?;
+        if !room.is_open() {
+            return Err(ApiError::Code("error-room-already-closed"));
+        }
+        if !may_act_in(user, &room, CLOSE_OTHERS_LIVECHAT_ROOM) {
+            return Err(ApiError::Code("error-not-authorized"));
+        }
+        let comment =
+            super::validate::optional("comment", comment, super::limits::OFFLINE_MESSAGE)?
+                .unwrap_or("");
+        let closer = Closer {
+            kind: "user",
+            author: agent_ref(user),
+        };
+        close_room(&mut tx.exec(), &mut room, &closer, comment).await?;
+        tx.commit().await?;
+        tracing::info!(rid, by = %user.username, "room closed by agent");
+        self.drain_queue_after_change().await;
+        Ok(())
+    }
+}
+
+/// An agent reply's effect on its room: counters, who answered and when, and the response
+/// times (`metrics.response`, `metrics.reaction`) measured from the visitor's question.
+fn record_agent_reply(room: &mut Room, message: &Message, agent: &User) {
+    let ts = message.ts;
+    room.msgs += 1;
+    room.lm = ts;
+    room.last_message = Some(Box::new(message.clone()));
+    room.updated_at = ts;
+    let last_query = room.metrics.v.as_ref().map_or(room.ts, |v| v.lq);
+    let last_reply = room.metrics.served_by.as_ref().map_or(room.ts, |s| s.lr);
+    let answers_a_question = last_reply < last_query || room.metrics.response.is_none();
+    if room.waiting_response.take().is_some() {
+        let first = room
+            .response_by
+            .as_ref()
+            .and_then(|r| r.get("firstResponseTs").cloned())
+            .unwrap_or(json!(ts));
+        room.response_by = Some(
+            json!({ "_id": agent.id, "username": agent.username, "firstResponseTs": first, "lastMessageTs": ts }),
+        );
+    } else if let Some(response_by) = room.response_by.as_mut() {
+        response_by["lastMessageTs"] = json!(ts);
+    }
+    if answers_a_question {
+        let response_secs = ts.seconds_since(last_query);
+        let response = room
+            .metrics
+            .response
+            .get_or_insert_with(|| json!({ "fd": ts, "ft": response_secs, "total": 0, "tt": 0.0 }));
+        let total = response["total"].as_i64().unwrap_or(0) + 1;
+        let tt = response["tt"].as_f64().unwrap_or(0.0) + response_secs;
+        response["total"] = json!(total);
+        response["tt"] = json!(tt);
+        response["avg"] = json!(tt / total as f64);
+        if room.metrics.reaction.is_none() {
+            let since_assignment = room
+                .served_by
+                .as_ref()
+                .map_or(0.0, |s| ts.seconds_since(s.ts));
+            room.metrics.reaction =
+                Some(json!({ "fd": ts, "ft": since_assignment, "tt": since_assignment }));
+        }
+    }
+    room.metrics.served_by = Some(AgentMetrics { lr: ts });
+}
