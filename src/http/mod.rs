@@ -6,6 +6,7 @@ mod agents;
 mod auth;
 mod chat;
 mod extract;
+mod inquiries;
 mod message;
 mod navigation;
 mod offline;
@@ -91,6 +92,7 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
         .merge(widget::router())
         .merge(session::router())
         .merge(agents::router())
+        .merge(inquiries::router())
         .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(

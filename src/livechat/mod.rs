@@ -5,6 +5,7 @@
 mod agent_chat;
 mod agents;
 mod custom_fields;
+mod inquiries;
 mod messages;
 mod navigation;
 mod offline;

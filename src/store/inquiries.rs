@@ -71,3 +71,48 @@ impl Exec<'_> {
         Ok(count > 0)
     }
 }
+
+impl Exec<'_> {
+    /// An inquiry by id, locked for a read-modify-write in this transaction.
+    pub async fn inquiry_for_update(&mut self, id: &str) -> ApiResult<Option<Inquiry>> {
+        let doc = self
+            .fetch_doc_for_update("SELECT doc FROM inquiries WHERE id = $1", id)
+            .await?;
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// Queued inquiries, oldest first, that pass `filter`; with the total.
+    pub async fn queued_page(
+        &mut self,
+        filter: QueueFilter<'_>,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<(Vec<Inquiry>, i64)> {
+        let (condition, key) = match filter {
+            QueueFilter::All => ("TRUE", ""),
+            QueueFilter::Department(id) => ("department = $3", id),
+            QueueFilter::VisibleTo(agent_id) => (
+                "(department IS NULL OR department IN (SELECT department_id FROM department_agents WHERE agent_id = $3))",
+                agent_id,
+            ),
+        };
+        let page = format!("SELECT doc FROM inquiries WHERE status = 'queued' AND {condition} ORDER BY queued_at, id LIMIT $1 OFFSET $2");
+        let total =
+            format!("SELECT COUNT(*) FROM inquiries WHERE status = 'queued' AND {condition}");
+        let (docs, total): (Vec<String>, i64) = dispatch!(self, c => {
+            let docs = sqlx::query_scalar(&page).bind(count).bind(offset).bind(key).fetch_all(&mut **c).await?;
+            let total = sqlx::query_scalar(&total).bind(count).bind(offset).bind(key).fetch_one(&mut **c).await?;
+            (docs, total)
+        });
+        Ok((super::parse_docs(docs)?, total))
+    }
+}
+
+/// Which queued inquiries a listing shows.
+#[derive(Clone, Copy, Debug)]
+pub enum QueueFilter<'a> {
+    All,
+    Department(&'a str),
+    /// Those an agent may take: of its departments, or of none.
+    VisibleTo(&'a str),
+}

@@ -13,6 +13,7 @@ mod agents;
 mod catalog;
 mod inquiries;
 mod messages;
+pub use inquiries::QueueFilter;
 pub use messages::HistoryQuery;
 mod postgres;
 mod rooms;

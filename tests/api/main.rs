@@ -8,6 +8,7 @@ mod agent_chat;
 mod concurrency;
 mod durability;
 mod hostile;
+mod inquiries;
 mod messages;
 mod offline;
 mod rooms;

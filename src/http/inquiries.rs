@@ -1,0 +1,115 @@
+//! `livechat/inquiries.*`: the queue of waiting chats.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::Authenticated;
+use super::extract::{require, JsonBody, Pagination, QueryParams};
+use super::{success, AppState};
+use crate::accounts::permissions::permission::{VIEW_LIVECHAT_MANAGER, VIEW_L_ROOM};
+use crate::error::{ApiError, ApiResult};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/inquiries.list", get(list))
+        .route("/inquiries.queued", get(queued))
+        .route("/inquiries.queuedForUser", get(queued))
+        .route("/inquiries.getOne", get(get_one))
+        .route("/inquiries.take", post(take))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    department: Option<String>,
+    offset: Option<String>,
+    count: Option<String>,
+}
+
+impl ListQuery {
+    fn page(&self) -> Result<(i64, i64), ApiError> {
+        Pagination {
+            offset: self.offset.clone(),
+            count: self.count.clone(),
+        }
+        .resolve()
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> ApiResult<Json<Value>> {
+    auth.require(VIEW_LIVECHAT_MANAGER)?;
+    let (offset, count) = query.page()?;
+    let (inquiries, total) = state
+        .livechat
+        .queued_inquiries(query.department.as_deref(), None, offset, count)
+        .await?;
+    let listed: Vec<Value> = inquiries
+        .iter()
+        .map(|i| json!({ "_id": i.id, "rid": i.rid, "name": i.name, "ts": i.ts, "status": i.status, "department": i.department }))
+        .collect();
+    Ok(success(
+        json!({ "inquiries": listed, "count": listed.len(), "offset": offset, "total": total }),
+    ))
+}
+
+async fn queued(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> ApiResult<Json<Value>> {
+    auth.require(VIEW_L_ROOM)?;
+    let (offset, count) = query.page()?;
+    let (inquiries, total) = state
+        .livechat
+        .queued_inquiries(query.department.as_deref(), Some(&auth.user), offset, count)
+        .await?;
+    Ok(success(
+        json!({ "inquiries": inquiries, "count": inquiries.len(), "offset": offset, "total": total }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GetOneQuery {
+    room_id: Option<String>,
+}
+
+async fn get_one(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(query): QueryParams<GetOneQuery>,
+) -> ApiResult<Json<Value>> {
+    auth.require(VIEW_L_ROOM)?;
+    let rid = query
+        .room_id
+        .filter(|r| !r.is_empty())
+        .ok_or(ApiError::Code("The 'roomId' param is required"))?;
+    let inquiry = state.livechat.inquiry_of_room(&rid).await?;
+    Ok(success(json!({ "inquiry": inquiry })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TakeBody {
+    inquiry_id: Option<String>,
+    user_id: Option<String>,
+}
+
+async fn take(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(body): JsonBody<TakeBody>,
+) -> ApiResult<Json<Value>> {
+    let inquiry_id = require("inquiryId", body.inquiry_id)?;
+    let inquiry = state
+        .livechat
+        .take_inquiry(&auth.user, &inquiry_id, body.user_id.as_deref())
+        .await?;
+    Ok(success(json!({ "inquiry": inquiry })))
+}

@@ -1,0 +1,104 @@
+//! The queue as agents see it (reference §3.11): listing waiting chats and taking one.
+//! Taking is decided by the database: the inquiry row is locked and re-read, so of two agents
+//! taking the same chat at once exactly one gets it.
+
+use super::routing::{global_limit, serve};
+use super::Livechat;
+use crate::accounts::permissions::has_permission;
+use crate::accounts::permissions::permission::{MANAGE_LIVECHAT_AGENTS, VIEW_L_ROOM};
+use crate::error::{ApiError, ApiResult};
+use crate::model::{Inquiry, InquiryStatus, Room, User};
+use crate::store::QueueFilter;
+use crate::time::Timestamp;
+
+impl Livechat {
+    /// `GET livechat/inquiries.list` (`department` by id or name; unknown means all) and
+    /// `inquiries.queued` (what `agent` may take).
+    pub async fn queued_inquiries(
+        &self,
+        department: Option<&str>,
+        agent: Option<&User>,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<(Vec<Inquiry>, i64)> {
+        let mut conn = self.store().read().await?;
+        let department = match department.filter(|d| !d.is_empty()) {
+            Some(key) => conn
+                .exec()
+                .department_by_id_or_name(key)
+                .await?
+                .map(|d| d.id),
+            None => None,
+        };
+        let filter = match (&department, agent) {
+            (Some(id), _) => QueueFilter::Department(id),
+            (None, Some(agent)) => QueueFilter::VisibleTo(&agent.id),
+            (None, None) => QueueFilter::All,
+        };
+        conn.exec().queued_page(filter, offset, count).await
+    }
+
+    /// `GET livechat/inquiries.getOne?roomId=`.
+    pub async fn inquiry_of_room(&self, rid: &str) -> ApiResult<Option<Inquiry>> {
+        self.store().read().await?.exec().inquiry_by_room(rid).await
+    }
+
+    /// `POST livechat/inquiries.take`: `taker` takes the chat (for itself, or for `for_user`).
+    pub async fn take_inquiry(
+        &self,
+        taker: &User,
+        inquiry_id: &str,
+        for_user: Option<&str>,
+    ) -> ApiResult<Inquiry> {
+        let mut tx = self.store().begin().await?;
+        let agent = match for_user.filter(|id| *id != taker.id) {
+            Some(id) => {
+                // Handing a chat to someone else is a manager's call.
+                if !has_permission(&taker.roles, MANAGE_LIVECHAT_AGENTS) {
+                    return Err(ApiError::Forbidden);
+                }
+                tx.exec()
+                    .user_by_id(id)
+                    .await?
+                    .ok_or(ApiError::Code("The user is invalid"))?
+            }
+            None => taker.clone(),
+        };
+        if !has_permission(&agent.roles, VIEW_L_ROOM) {
+            return Err(ApiError::meteor("error-not-allowed", "Invalid User"));
+        }
+        let mut inquiry = tx
+            .exec()
+            .inquiry_for_update(inquiry_id)
+            .await?
+            .ok_or_else(|| ApiError::meteor("error-not-found", "Inquiry not found"))?;
+        if inquiry.status == InquiryStatus::Taken {
+            return Err(ApiError::meteor(
+                "error-inquiry-taken",
+                "Inquiry already taken",
+            ));
+        }
+        let mut room = tx
+            .exec()
+            .room_for_update(&inquiry.rid)
+            .await?
+            .filter(Room::is_open)
+            .ok_or_else(|| ApiError::meteor("error-not-found", "Inquiry not found"))?;
+        let now = Timestamp::now();
+        let agent = tx
+            .exec()
+            .take_slot_of(&agent.id, global_limit(&self.settings()), now)
+            .await?
+            .ok_or_else(|| {
+                ApiError::meteor(
+                    "error-agent-status-service-offline",
+                    "Agent status is offline or Omnichannel service is not active",
+                )
+            })?;
+        serve(&mut tx.exec(), &mut room, &mut inquiry, &agent, now).await?;
+        tx.exec().save_room(&room).await?;
+        tx.exec().save_inquiry(&inquiry).await?;
+        tx.commit().await?;
+        Ok(inquiry)
+    }
+}
