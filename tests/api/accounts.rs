@@ -4,13 +4,10 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_error, assert_invalid_params, TestApp};
+use crate::helpers::{assert_error, assert_invalid_params, login, Credentials, TestApp};
 
 const ADMIN: &str = "admin";
 const ADMIN_PASSWORD: &str = "correct horse battery staple";
-
-/// Credentials of a logged-in user: `(X-User-Id, X-Auth-Token)`.
-type Credentials = (String, String);
 
 async fn spawn_with_admin() -> TestApp {
     TestApp::spawn_with(|c| {
@@ -39,22 +36,6 @@ async fn call(
     let response = request.send().await.unwrap();
     let status = response.status();
     (status, response.json().await.unwrap())
-}
-
-async fn login(app: &TestApp, user: &str, password: &str) -> Credentials {
-    let (status, body) = call(
-        app,
-        None,
-        Method::POST,
-        "/api/v1/login",
-        Some(json!({ "user": user, "password": password })),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    (
-        body["data"]["userId"].as_str().unwrap().to_string(),
-        body["data"]["authToken"].as_str().unwrap().to_string(),
-    )
 }
 
 async fn create_user(app: &TestApp, admin: &Credentials, username: &str, roles: &[&str]) -> Value {
