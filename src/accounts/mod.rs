@@ -219,10 +219,7 @@ impl Accounts {
         if !roles.iter().any(|r| r == USER) {
             roles.push(USER.into());
         }
-        let password = Password::Plain(password.to_string());
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|err| ApiError::Internal(err.into()))??;
+        let hash = hash_off_the_workers(Password::Plain(password.to_string())).await?;
         let now = Timestamp::now();
         let user = User {
             id: ids::random_id(),
@@ -282,12 +279,8 @@ impl Accounts {
             }
         }
         if let Some(password) = changes.password.as_deref() {
-            let password = Password::Plain(
-                required_text("password", Some(password), MAX_PASSWORD)?.to_string(),
-            );
-            let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-                .await
-                .map_err(|err| ApiError::Internal(err.into()))??;
+            let password = required_text("password", Some(password), MAX_PASSWORD)?;
+            let hash = hash_off_the_workers(Password::Plain(password.to_string())).await?;
             tx.exec().set_password_hash(id, &hash).await?;
         }
         user.updated_at = Timestamp::now();
@@ -324,6 +317,14 @@ impl Accounts {
         tx.commit().await?;
         Ok(user)
     }
+}
+
+/// argon2 is deliberately slow: hashing runs on the blocking pool, not the async workers.
+async fn hash_off_the_workers(password: Password) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|err| ApiError::Internal(err.into()))?
+        .map_err(ApiError::Internal)
 }
 
 fn invalid_user() -> ApiError {

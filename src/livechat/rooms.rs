@@ -53,7 +53,8 @@ impl Livechat {
         // Each read takes a connection and gives it back before `create_room` needs one to
         // write: holding both could exhaust a small pool under load.
         let mut conn = self.store().read().await?;
-        conn.exec()
+        let visitor = conn
+            .exec()
             .visitor_by_token(token)
             .await?
             .ok_or(ApiError::Code("invalid-token"))?;
@@ -82,7 +83,13 @@ impl Livechat {
                 return Err(ApiError::meteor_code("error-omnichannel-is-disabled"));
             }
             if !settings.bool("Livechat_accept_chats_with_no_agents")
-                && !self.anyone_available(token).await?
+                && !self
+                    .store()
+                    .read()
+                    .await?
+                    .exec()
+                    .any_agent_available(visitor.department.as_deref())
+                    .await?
             {
                 return Err(ApiError::meteor(
                     "no-agent-online",
@@ -367,19 +374,6 @@ impl Livechat {
         tx.exec().save_room(&room).await?;
         tx.commit().await?;
         Ok(feedback)
-    }
-}
-
-impl Livechat {
-    /// Whether an agent is available for the visitor's department (or for any, without one).
-    async fn anyone_available(&self, token: &str) -> ApiResult<bool> {
-        let mut conn = self.store().read().await?;
-        let department = conn
-            .exec()
-            .visitor_by_token(token)
-            .await?
-            .and_then(|v| v.department);
-        conn.exec().any_agent_available(department.as_deref()).await
     }
 }
 

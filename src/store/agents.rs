@@ -2,18 +2,61 @@
 //! chats per agent is enforced by the UPDATE that takes the slot (`open_chats < limit` in its
 //! WHERE), so no interleaving of requests can push an agent past it.
 
+use std::sync::LazyLock;
+
 use super::{dispatch, parse_doc, parse_docs, Exec};
 use crate::error::ApiResult;
 use crate::model::User;
 use crate::time::Timestamp;
 
-/// An agent's effective limit: its own if set, else the global one, else (0) unlimited.
+/// An agent's effective limit: its own if set, else the global one (`$2`), else unlimited.
 const LIMIT: &str =
     "(CASE WHEN max_chats > 0 THEN max_chats WHEN $2 > 0 THEN $2 ELSE 9223372036854775807 END)";
 
 /// Who can take a chat now: an active agent, available for livechat, not offline.
 const AVAILABLE: &str =
     "is_agent AND active AND status_livechat = 'available' AND status <> 'offline'";
+
+/// Routing order: fewest open chats, then longest since the last assignment.
+const BEST_FIRST: &str = "ORDER BY open_chats, last_assigned_at, username_lower";
+
+/// Available agents of the department in parameter `param` (all of them when it is NULL).
+fn available_in(param: &str) -> String {
+    format!(
+        "{AVAILABLE} AND ({param} IS NULL OR id IN \
+         (SELECT agent_id FROM department_agents WHERE department_id = {param}))"
+    )
+}
+
+/// `$1` now, `$2` global limit, `$3` department.
+static TAKE_BEST_SLOT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE users SET open_chats = open_chats + 1, last_assigned_at = $1 \
+         WHERE id = (SELECT id FROM users WHERE {} AND open_chats < {LIMIT} {BEST_FIRST} LIMIT 1) \
+         AND open_chats < {LIMIT} RETURNING doc",
+        available_in("$3")
+    )
+});
+
+/// `$1` now, `$2` global limit, `$3` agent id.
+static TAKE_SLOT_OF: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE users SET open_chats = open_chats + 1, last_assigned_at = $1 \
+         WHERE id = $3 AND {AVAILABLE} AND open_chats < {LIMIT} RETURNING doc"
+    )
+});
+
+/// `$1` department, `$2` global limit.
+static NEXT_AGENT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT doc FROM users WHERE {} AND open_chats < {LIMIT} {BEST_FIRST} LIMIT 1",
+        available_in("$1")
+    )
+});
+
+/// `$1` department.
+static ANY_AVAILABLE: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT 1 FROM users WHERE {} LIMIT 1", available_in("$1")));
 
 impl Exec<'_> {
     /// Takes a chat slot on the best available agent (of `department`, if given): fewest open
@@ -24,18 +67,11 @@ impl Exec<'_> {
         global_limit: i64,
         now: Timestamp,
     ) -> ApiResult<Option<User>> {
-        let sql = format!(
-            "UPDATE users SET open_chats = open_chats + 1, last_assigned_at = $1 \
-             WHERE id = (SELECT id FROM users WHERE {AVAILABLE} AND open_chats < {LIMIT} \
-                         AND ($3 IS NULL OR id IN (SELECT agent_id FROM department_agents WHERE department_id = $3)) \
-                         ORDER BY open_chats, last_assigned_at, username_lower LIMIT 1) \
-             AND open_chats < {LIMIT} RETURNING doc"
-        );
         // Two transactions may pick the same agent; the second then finds the slot gone (the
         // WHERE is re-checked on the updated row) and tries again with a fresh pick.
         for _ in 0..8 {
             let doc: Option<String> = dispatch!(self, c => {
-                sqlx::query_scalar(&sql)
+                sqlx::query_scalar(TAKE_BEST_SLOT.as_str())
                     .bind(now.millis())
                     .bind(global_limit)
                     .bind(department)
@@ -44,7 +80,13 @@ impl Exec<'_> {
             });
             match doc {
                 Some(doc) => return Ok(Some(parse_doc(&doc)?)),
-                None if !self.has_free_agent(department, global_limit).await? => return Ok(None),
+                None if self
+                    .next_available_agent(department, global_limit)
+                    .await?
+                    .is_none() =>
+                {
+                    return Ok(None)
+                }
                 None => continue,
             }
         }
@@ -58,12 +100,8 @@ impl Exec<'_> {
         global_limit: i64,
         now: Timestamp,
     ) -> ApiResult<Option<User>> {
-        let sql = format!(
-            "UPDATE users SET open_chats = open_chats + 1, last_assigned_at = $1 \
-             WHERE id = $3 AND {AVAILABLE} AND open_chats < {LIMIT} RETURNING doc"
-        );
         let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar(&sql)
+            sqlx::query_scalar(TAKE_SLOT_OF.as_str())
                 .bind(now.millis())
                 .bind(global_limit)
                 .bind(agent_id)
@@ -73,19 +111,24 @@ impl Exec<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
-    async fn has_free_agent(
+    /// The agent who would get the next chat (of `department`, if given), without taking a slot.
+    pub async fn next_available_agent(
         &mut self,
         department: Option<&str>,
         global_limit: i64,
-    ) -> ApiResult<bool> {
-        let sql = format!(
-            "SELECT COUNT(*) FROM users WHERE {AVAILABLE} AND open_chats < {LIMIT} \
-             AND ($1 IS NULL OR id IN (SELECT agent_id FROM department_agents WHERE department_id = $1))"
-        );
-        let free: i64 = dispatch!(self, c => {
-            sqlx::query_scalar(&sql).bind(department).bind(global_limit).fetch_one(&mut **c).await?
+    ) -> ApiResult<Option<User>> {
+        let doc: Option<String> = dispatch!(self, c => {
+            sqlx::query_scalar(NEXT_AGENT.as_str()).bind(department).bind(global_limit).fetch_optional(&mut **c).await?
         });
-        Ok(free > 0)
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// Whether anyone could take a chat now (of `department`, if given), ignoring limits.
+    pub async fn any_agent_available(&mut self, department: Option<&str>) -> ApiResult<bool> {
+        let found: Option<i32> = dispatch!(self, c => {
+            sqlx::query_scalar(ANY_AVAILABLE.as_str()).bind(department).fetch_optional(&mut **c).await?
+        });
+        Ok(found.is_some())
     }
 
     /// Gives back the slot of a chat the agent no longer serves.
@@ -98,18 +141,6 @@ impl Exec<'_> {
                 .rows_affected()
         });
         Ok(())
-    }
-
-    /// Whether anyone could take a chat now (of `department`, if given), ignoring limits.
-    pub async fn any_agent_available(&mut self, department: Option<&str>) -> ApiResult<bool> {
-        let sql = format!(
-            "SELECT COUNT(*) FROM users WHERE {AVAILABLE} \
-             AND ($1 IS NULL OR id IN (SELECT agent_id FROM department_agents WHERE department_id = $1))"
-        );
-        let count: i64 = dispatch!(self, c => {
-            sqlx::query_scalar(&sql).bind(department).fetch_one(&mut **c).await?
-        });
-        Ok(count > 0)
     }
 
     /// Accounts holding `role`, by username, with the total.
@@ -150,24 +181,5 @@ impl Exec<'_> {
                 .rows_affected()
         });
         Ok(())
-    }
-}
-
-impl Exec<'_> {
-    /// The agent who would get the next chat (of `department`, if given), without taking a slot.
-    pub async fn next_available_agent(
-        &mut self,
-        department: Option<&str>,
-        global_limit: i64,
-    ) -> ApiResult<Option<User>> {
-        let sql = format!(
-            "SELECT doc FROM users WHERE {AVAILABLE} AND open_chats < {LIMIT} \
-             AND ($1 IS NULL OR id IN (SELECT agent_id FROM department_agents WHERE department_id = $1)) \
-             ORDER BY open_chats, last_assigned_at, username_lower LIMIT 1"
-        );
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar(&sql).bind(department).bind(global_limit).fetch_optional(&mut **c).await?
-        });
-        doc.map(|d| parse_doc(&d)).transpose()
     }
 }

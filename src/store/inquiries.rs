@@ -65,10 +65,10 @@ impl Exec<'_> {
     }
 
     pub async fn has_queued_inquiries(&mut self) -> ApiResult<bool> {
-        let count: i64 = dispatch!(self, c => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM inquiries WHERE status = 'queued'").fetch_one(&mut **c).await?
+        let found: Option<i32> = dispatch!(self, c => {
+            sqlx::query_scalar("SELECT 1 FROM inquiries WHERE status = 'queued' LIMIT 1").fetch_optional(&mut **c).await?
         });
-        Ok(count > 0)
+        Ok(found.is_some())
     }
 }
 
