@@ -137,6 +137,10 @@ async fn set_status(
     if target != auth.user.id {
         auth.require(MANAGE_USERS)?;
     }
-    state.accounts.set_status(&target, &status).await?;
+    let user = state.accounts.set_status(&target, &status).await?;
+    // An available agent coming online can take the chats waiting in the queue.
+    if status != "offline" && user.status_livechat == "available" {
+        state.livechat.drain_queue_after_change().await;
+    }
     Ok(success(json!({})))
 }

@@ -288,3 +288,28 @@ async fn settings_are_for_administrators_and_typed() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_available_agent_coming_online_takes_the_waiting_chats() {
+    let desk = Desk::open().await;
+    let (agent_id, agent) = desk.agent("sleeper").await;
+    desk.call(
+        &agent,
+        Method::POST,
+        "/api/v1/users.setStatus",
+        Some(json!({ "status": "offline" })),
+    )
+    .await;
+    let (token, room) = desk.visitor_room().await;
+    assert_eq!(served_by(&room), None, "an offline agent gets no chats");
+    let (status, _) = desk
+        .call(
+            &agent,
+            Method::POST,
+            "/api/v1/users.setStatus",
+            Some(json!({ "status": "online" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(served_by(&desk.room_of(&token).await), Some(agent_id));
+}
