@@ -2,6 +2,7 @@
 //! HTTP handlers (and, later, DDP methods) call these services; the services own validation,
 //! transactions and the rules of Rocket.Chat's Livechat.
 
+mod access;
 mod agent_chat;
 mod agents;
 mod custom_fields;

@@ -1,0 +1,61 @@
+//! Who may read a livechat room (Rocket.Chat's `canAccessRoom` for `t: "l"`): the agent serving
+//! it, anyone with `view-livechat-rooms` (managers, administrators), and an agent looking at a
+//! chat still waiting in a queue it could take. Everyone else is refused, whatever the room.
+
+use super::Livechat;
+use crate::accounts::permissions::has_permission;
+use crate::accounts::permissions::permission::{VIEW_LIVECHAT_ROOMS, VIEW_L_ROOM};
+use crate::error::{ApiError, ApiResult};
+use crate::model::{InquiryStatus, Room, User};
+use crate::store::Exec;
+
+/// Whether `user` may read `room`.
+pub(super) async fn can_read_room(
+    exec: &mut Exec<'_>,
+    user: &User,
+    room: &Room,
+) -> ApiResult<bool> {
+    if has_permission(&user.roles, VIEW_LIVECHAT_ROOMS) {
+        return Ok(true);
+    }
+    if !has_permission(&user.roles, VIEW_L_ROOM) {
+        return Ok(false);
+    }
+    if room.served_by.as_ref().is_some_and(|s| s.id == user.id) {
+        return Ok(true);
+    }
+    // A queued chat is visible to the agents who could take it: those of its department, or
+    // every agent when it has none.
+    let Some(inquiry) = exec.inquiry_by_room(&room.id).await? else {
+        return Ok(false);
+    };
+    if inquiry.status != InquiryStatus::Queued || !room.is_open() {
+        return Ok(false);
+    }
+    match &inquiry.department {
+        None => Ok(true),
+        Some(department) => Ok(exec
+            .agent_departments(&user.id)
+            .await?
+            .iter()
+            .any(|d| d == department)),
+    }
+}
+
+impl Livechat {
+    /// The livechat room `rid` if `user` may read it: `invalid-room` when there is no such
+    /// room, `error-not-allowed` when it is someone else's.
+    pub async fn readable_room(&self, user: &User, rid: &str) -> ApiResult<Room> {
+        let mut conn = self.store().read().await?;
+        let room = conn
+            .exec()
+            .room_by_id(rid)
+            .await?
+            .filter(|r| r.t == "l")
+            .ok_or(ApiError::Code("invalid-room"))?;
+        if !can_read_room(&mut conn.exec(), user, &room).await? {
+            return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
+        }
+        Ok(room)
+    }
+}
