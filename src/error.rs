@@ -22,6 +22,10 @@ pub enum ApiError {
         reason: Option<String>,
     },
 
+    /// `API.v1.failure("a sentence")`: `error` is the sentence; `errorType` a stable code.
+    #[error("{text}")]
+    Failure { text: String, code: &'static str },
+
     /// A request that does not match the endpoint's schema (missing field, wrong type, too long).
     #[error("{0} [invalid-params]")]
     InvalidParams(String),
@@ -102,7 +106,9 @@ impl ApiError {
 
     fn error_type(&self) -> Option<&'static str> {
         match self {
-            ApiError::Code(code) | ApiError::Meteor { code, .. } => Some(code),
+            ApiError::Code(code)
+            | ApiError::Meteor { code, .. }
+            | ApiError::Failure { code, .. } => Some(code),
             ApiError::InvalidParams(_) => Some("invalid-params"),
             ApiError::PayloadTooLarge { .. } => Some("error-payload-too-large"),
             ApiError::TooManyRequests { .. } => Some("error-too-many-requests"),

@@ -29,6 +29,8 @@ pub mod permission {
     pub const VIEW_PRIVILEGED_SETTING: &str = "view-privileged-setting";
     pub const EDIT_PRIVILEGED_SETTING: &str = "edit-privileged-setting";
     pub const MANAGE_USERS: &str = "manage-users";
+    pub const EDIT_MESSAGE: &str = "edit-message";
+    pub const DELETE_MESSAGE: &str = "delete-message";
     pub const VIEW_OTHER_USER_CHANNELS: &str = "view-other-user-channels";
 }
 
@@ -54,6 +56,8 @@ const GRANTS: &[(&str, &[&str])] = &[
     (VIEW_PRIVILEGED_SETTING, &[ADMIN]),
     (EDIT_PRIVILEGED_SETTING, &[ADMIN]),
     (MANAGE_USERS, &[ADMIN]),
+    (EDIT_MESSAGE, &[ADMIN]),
+    (DELETE_MESSAGE, &[ADMIN]),
     (VIEW_OTHER_USER_CHANNELS, &[ADMIN]),
 ];
 

@@ -1,4 +1,6 @@
-//! `chat.sendMessage` (how agents reply) and `livechat/room.closeByUser` (how they close).
+//! What agents do in a room: reply (`chat.sendMessage`), edit and delete their messages
+//! (`chat.update`, `chat.delete`), close (`livechat/room.closeByUser`) and hand the chat on
+//! (`livechat/room.forward`).
 
 use axum::extract::State;
 use axum::routing::post;
@@ -9,18 +11,26 @@ use serde_json::{json, Value};
 use super::auth::Authenticated;
 use super::extract::{require, JsonBody};
 use super::{success, AppState};
-use crate::accounts::permissions::permission::CLOSE_LIVECHAT_ROOM;
+use crate::accounts::permissions::permission::{
+    CLOSE_LIVECHAT_ROOM, TRANSFER_LIVECHAT_GUEST, VIEW_L_ROOM,
+};
 use crate::error::ApiResult;
 use crate::input::object;
+use crate::livechat::ForwardRequest;
 
 /// Routes under `/api/v1`.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/chat.sendMessage", post(send_message))
+    Router::new()
+        .route("/chat.sendMessage", post(send_message))
+        .route("/chat.update", post(update_message))
+        .route("/chat.delete", post(delete_message))
 }
 
 /// Routes under `/api/v1/livechat`.
 pub fn livechat_router() -> Router<AppState> {
-    Router::new().route("/room.closeByUser", post(close_by_user))
+    Router::new()
+        .route("/room.closeByUser", post(close_by_user))
+        .route("/room.forward", post(forward))
 }
 
 #[derive(Deserialize)]
@@ -53,6 +63,50 @@ async fn send_message(
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateBody {
+    room_id: Option<String>,
+    msg_id: Option<String>,
+    text: Option<String>,
+}
+
+async fn update_message(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(body): JsonBody<UpdateBody>,
+) -> ApiResult<Json<Value>> {
+    let room_id = require("roomId", body.room_id)?;
+    let msg_id = require("msgId", body.msg_id)?;
+    let text = require("text", body.text)?;
+    let message = state
+        .livechat
+        .update_agent_message(&auth.user, &room_id, &msg_id, &text)
+        .await?;
+    Ok(success(json!({ "message": message })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeleteBody {
+    room_id: Option<String>,
+    msg_id: Option<String>,
+}
+
+async fn delete_message(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(body): JsonBody<DeleteBody>,
+) -> ApiResult<Json<Value>> {
+    let room_id = require("roomId", body.room_id)?;
+    let msg_id = require("msgId", body.msg_id)?;
+    let deleted = state
+        .livechat
+        .delete_agent_message(&auth.user, &room_id, &msg_id)
+        .await?;
+    Ok(success(deleted))
+}
+
+#[derive(Deserialize)]
 struct CloseBody {
     rid: Option<String>,
     comment: Option<String>,
@@ -68,6 +122,40 @@ async fn close_by_user(
     state
         .livechat
         .close_room_by_agent(&auth.user, &rid, body.comment.as_deref())
+        .await?;
+    Ok(success(json!({})))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ForwardBody {
+    room_id: Option<String>,
+    user_id: Option<String>,
+    department_id: Option<String>,
+    comment: Option<String>,
+    #[allow(dead_code)] // accepted as Rocket.Chat's clients send it; it changes nothing here
+    client_action: Option<bool>,
+}
+
+async fn forward(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(body): JsonBody<ForwardBody>,
+) -> ApiResult<Json<Value>> {
+    auth.require(VIEW_L_ROOM)?;
+    auth.require(TRANSFER_LIVECHAT_GUEST)?;
+    let room_id = require("roomId", body.room_id)?;
+    state
+        .livechat
+        .forward_room(
+            &auth.user,
+            ForwardRequest {
+                room_id: &room_id,
+                user_id: body.user_id.as_deref(),
+                department_id: body.department_id.as_deref(),
+                comment: body.comment.as_deref(),
+            },
+        )
         .await?;
     Ok(success(json!({})))
 }

@@ -3,6 +3,7 @@
 
 mod account;
 mod agents;
+mod appearance;
 mod auth;
 mod chat;
 mod extract;
@@ -92,6 +93,7 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
         .merge(widget::router())
         .merge(session::router())
         .merge(agents::router())
+        .merge(appearance::router())
         .merge(inquiries::router())
         .merge(chat::livechat_router())
         .merge(offline)

@@ -14,12 +14,12 @@ use crate::store::Inserted;
 use crate::time::Timestamp;
 
 /// An agent may act in a room it serves; managers and administrators in any.
-fn may_act_in(user: &User, room: &Room, others_permission: &str) -> bool {
+pub(super) fn may_act_in(user: &User, room: &Room, others_permission: &str) -> bool {
     room.served_by.as_ref().is_some_and(|s| s.id == user.id)
         || has_permission(&user.roles, others_permission)
 }
 
-fn agent_ref(user: &User) -> UserRef {
+pub(super) fn agent_ref(user: &User) -> UserRef {
     UserRef {
         id: user.id.clone(),
         username: user.username.clone(),

@@ -168,35 +168,4 @@ impl Livechat {
         }
         Ok(next.to_string())
     }
-
-    /// `POST settings/:id`: stores a setting and applies it at once. The value must have the
-    /// JSON type of the setting's default.
-    pub async fn save_setting(&self, id: &str, value: Value) -> ApiResult<()> {
-        let current = self.settings();
-        let default = current.get(id);
-        if default.is_null() {
-            return Err(ApiError::meteor(
-                "error-setting-not-found",
-                format!("Setting {id} does not exist"),
-            ));
-        }
-        let same_type = matches!(
-            (default, &value),
-            (Value::Bool(_), Value::Bool(_))
-                | (Value::String(_), Value::String(_))
-                | (Value::Number(_), Value::Number(_))
-        );
-        if !same_type {
-            return Err(ApiError::invalid(format!(
-                "'value' of {id} must be of the type of {default}"
-            )));
-        }
-        let mut tx = self.store().begin().await?;
-        tx.exec().save_setting(id, &value, Timestamp::now()).await?;
-        let stored = tx.exec().settings().await?;
-        tx.commit().await?;
-        self.replace_settings(super::Settings::from_stored(stored));
-        self.drain_queue_after_change().await;
-        Ok(())
-    }
 }

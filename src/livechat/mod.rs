@@ -4,8 +4,10 @@
 
 mod access;
 mod agent_chat;
+mod agent_messages;
 mod agents;
 mod custom_fields;
+mod forward;
 mod inquiries;
 mod messages;
 mod navigation;
@@ -13,6 +15,7 @@ mod offline;
 mod rooms;
 mod routing;
 mod sessions;
+mod setting_changes;
 pub mod settings;
 mod validate;
 mod visitors;
@@ -28,6 +31,7 @@ use crate::time::Timestamp;
 
 pub use agents::StaffRole;
 pub use custom_fields::CustomFieldInput;
+pub use forward::ForwardRequest;
 pub use messages::{History, HistoryParams};
 pub use navigation::PageInfo;
 pub use offline::{OfflineMessage, OFFLINE_MESSAGE_SENT};

@@ -4,10 +4,11 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::forward::{transfer, Destination, Transferrer};
 use super::routing::assign_next_agent;
 use super::sessions::{mark_chat_closed, mark_chat_opened};
 use super::validate::{self, limits};
-use super::{actor, author, Livechat};
+use super::{author, Livechat};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::UserRef;
@@ -292,49 +293,32 @@ impl Livechat {
                     "The provided department is invalid",
                 )
             })?;
-        if room.department_id.as_deref() == Some(target.id.as_str()) {
-            return Err(ApiError::Code("error-forwarding-chat-same-department"));
-        }
-        let mut inquiry = tx
-            .exec()
-            .inquiry_by_room(rid)
-            .await?
-            .ok_or(ApiError::Code("error-transferring-inquiry"))?;
-
-        let now = Timestamp::now();
-        let mut history = Message::system(
-            "livechat_transfer_history",
-            rid,
-            String::new(),
-            actor(&visitor),
-            now,
-        );
-        history.transfer_data = Some(json!({
-            "transferredBy": {
-                "_id": visitor.id,
-                "username": visitor.username,
-                "name": visitor.name,
-                "type": "visitor",
-            },
-            "ts": now,
-            "scope": "department",
-            "previousDepartment": room.department_id,
-            "nextDepartment": { "_id": target.id, "name": target.name },
-        }));
-        tx.exec().insert_message(&history).await?;
-
-        room.department_id = Some(target.id.clone());
-        room.served_by = None;
-        room.queued_at = Some(now);
-        room.updated_at = now;
-        tx.exec().save_room(&room).await?;
-        inquiry.department = Some(target.id.clone());
-        inquiry.status = InquiryStatus::Queued;
-        inquiry.queued_at = now;
-        inquiry.updated_at = now;
-        tx.exec().save_inquiry(&inquiry).await?;
+        let mut inquiry = tx.exec().inquiry_by_room(rid).await?;
+        let by = Transferrer {
+            id: visitor.id.clone(),
+            username: visitor.username.clone(),
+            name: visitor.name.clone(),
+            kind: "visitor",
+        };
+        let department_id = target.id.clone();
+        let destination = Destination::Department {
+            department: target,
+            agent: None,
+        };
+        let settings = self.settings();
+        transfer(
+            &mut tx.exec(),
+            &settings,
+            &mut room,
+            inquiry.as_mut(),
+            &by,
+            destination,
+            None,
+        )
+        .await?;
         tx.commit().await?;
-        tracing::info!(rid, department = %target.id, "room transferred by visitor");
+        self.drain_queue_after_change().await;
+        tracing::info!(rid, department = %department_id, "room transferred by visitor");
         Ok(room.summary())
     }
 

@@ -15,6 +15,8 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         ("Livechat_accept_chats_with_no_agents", json!(true)),
         // Open chats an agent serves at once (0: no limit); an agent's own limit wins.
         ("Livechat_maximum_chats_per_agent", json!(0)),
+        // Shown to a visitor waiting in the queue (`config.queueInfo.message`); empty: none.
+        ("Livechat_waiting_queue_message", json!("")),
         ("Livechat_show_agent_info", json!(true)),
         ("Livechat_show_agent_email", json!(true)),
         ("Livechat_registration_form", json!(true)),
@@ -31,6 +33,8 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         ("Livechat_title", json!("Rocket.Chat")),
         ("Livechat_title_color", json!("#C1272D")),
         ("Livechat_widget_position", json!("right")),
+        ("Livechat_hide_watermark", json!(false)),
+        ("Livechat_background", json!("")),
         ("Livechat_history_monitor_type", json!("url")),
         ("Livechat_Visitor_navigation_as_a_message", json!(false)),
         (

@@ -7,7 +7,8 @@ use super::validate::{self, limits};
 use super::Livechat;
 use super::Settings;
 use crate::error::{ApiError, ApiResult};
-use crate::model::User;
+use crate::model::{InquiryStatus, User};
+use crate::store::Exec;
 
 impl Livechat {
     /// `GET livechat/config`: settings, texts, departments and triggers for the widget, plus the
@@ -124,6 +125,11 @@ impl Livechat {
                             extra.insert("agent".into(), agent_info(&agent, &settings));
                         }
                     }
+                    if room.served_by.is_none() {
+                        if let Some(info) = queue_info(&mut exec, &room.id, &settings).await? {
+                            extra.insert("queueInfo".into(), info);
+                        }
+                    }
                     extra.insert(
                         "room".into(),
                         json!({
@@ -188,6 +194,30 @@ impl Livechat {
             .ok_or(ApiError::Code("agent-not-found"))?;
         Ok(Some(agent_info(&agent, &settings)))
     }
+}
+
+/// Where a waiting chat stands (`config.queueInfo`): its 1-based `spot` in the queue it waits
+/// in, and the waiting message when one is set. `None` unless the chat is queued.
+async fn queue_info(
+    exec: &mut Exec<'_>,
+    rid: &str,
+    settings: &Settings,
+) -> ApiResult<Option<Value>> {
+    let Some(inquiry) = exec
+        .inquiry_by_room(rid)
+        .await?
+        .filter(|i| i.status == InquiryStatus::Queued)
+    else {
+        return Ok(None);
+    };
+    let spot = exec.queue_position(&inquiry).await?;
+    let mut info = json!({ "spot": spot });
+    let message = settings.str("Livechat_waiting_queue_message");
+    if !message.is_empty() {
+        info["message"] =
+            json!({ "text": message, "user": { "_id": "rocket.cat", "username": "rocket.cat" } });
+    }
+    Ok(Some(info))
 }
 
 /// What visitors see of an agent (reference §2.15).

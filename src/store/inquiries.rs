@@ -116,3 +116,21 @@ pub enum QueueFilter<'a> {
     /// Those an agent may take: of its departments, or of none.
     VisibleTo(&'a str),
 }
+
+impl Exec<'_> {
+    /// 1-based place of a queued inquiry in the queue it waits in: among all queued chats, or
+    /// those of its department when it has one (the order routing serves them in).
+    pub async fn queue_position(&mut self, inquiry: &Inquiry) -> ApiResult<i64> {
+        const SQL: &str = "SELECT COUNT(*) FROM inquiries WHERE status = 'queued' \
+                           AND ($3 IS NULL OR department = $3) \
+                           AND (queued_at < $1 OR (queued_at = $1 AND id <= $2))";
+        Ok(dispatch!(self, c => {
+            sqlx::query_scalar(SQL)
+                .bind(inquiry.queued_at.millis())
+                .bind(&inquiry.id)
+                .bind(&inquiry.department)
+                .fetch_one(&mut **c)
+                .await?
+        }))
+    }
+}

@@ -1,0 +1,123 @@
+//! Changing settings: one at a time (`settings/:id`) or the widget's appearance as a batch
+//! (`livechat/appearance`). Every change is typed against the setting's default, written in one
+//! transaction, and applied at once (the next `config` shows it).
+
+use serde_json::{json, Value};
+
+use super::{Livechat, Settings};
+use crate::error::{ApiError, ApiResult};
+use crate::time::Timestamp;
+
+/// The settings `livechat/appearance` reads and writes (Rocket.Chat's list).
+pub const APPEARANCE: [&str; 22] = [
+    "Livechat_title",
+    "Livechat_title_color",
+    "Livechat_enable_message_character_limit",
+    "Livechat_message_character_limit",
+    "Livechat_show_agent_info",
+    "Livechat_show_agent_email",
+    "Livechat_display_offline_form",
+    "Livechat_offline_form_unavailable",
+    "Livechat_offline_message",
+    "Livechat_offline_success_message",
+    "Livechat_offline_title",
+    "Livechat_offline_title_color",
+    "Livechat_offline_email",
+    "Livechat_conversation_finished_message",
+    "Livechat_conversation_finished_text",
+    "Livechat_registration_form",
+    "Livechat_name_field_registration_form",
+    "Livechat_email_field_registration_form",
+    "Livechat_registration_form_message",
+    "Livechat_hide_watermark",
+    "Livechat_background",
+    "Livechat_widget_position",
+];
+
+/// Longest string a setting may hold.
+const MAX_SETTING_CHARS: usize = 10_000;
+
+impl Livechat {
+    /// `POST settings/:id`.
+    pub async fn save_setting(&self, id: &str, value: Value) -> ApiResult<()> {
+        let current = self.settings();
+        let value = typed(&current, id, value, false)?;
+        self.store_settings(vec![(id.to_string(), value)]).await
+    }
+
+    /// `GET livechat/appearance`: `[{_id, value}]`.
+    pub fn appearance(&self) -> Vec<Value> {
+        let settings = self.settings();
+        APPEARANCE
+            .iter()
+            .map(|id| json!({ "_id": id, "value": settings.get(id) }))
+            .collect()
+    }
+
+    /// `POST livechat/appearance` with `[{_id, value}]`: all or nothing. Values may also come
+    /// as strings (`"true"`, `"10"`), as Rocket.Chat's admin form sends them.
+    pub async fn save_appearance(&self, changes: Vec<(String, Value)>) -> ApiResult<()> {
+        if changes
+            .iter()
+            .any(|(id, _)| !APPEARANCE.contains(&id.as_str()))
+        {
+            return Err(ApiError::Code("invalid-setting"));
+        }
+        let current = self.settings();
+        let typed_changes = changes
+            .into_iter()
+            .map(|(id, value)| Ok((id.clone(), typed(&current, &id, value, true)?)))
+            .collect::<ApiResult<Vec<_>>>()?;
+        self.store_settings(typed_changes).await
+    }
+
+    async fn store_settings(&self, changes: Vec<(String, Value)>) -> ApiResult<()> {
+        let mut tx = self.store().begin().await?;
+        let now = Timestamp::now();
+        for (id, value) in &changes {
+            tx.exec().save_setting(id, value, now).await?;
+        }
+        let stored = tx.exec().settings().await?;
+        tx.commit().await?;
+        self.replace_settings(Settings::from_stored(stored));
+        // Routing settings (method, limits, accepting chats) may have freed room for the queue.
+        self.drain_queue_after_change().await;
+        Ok(())
+    }
+}
+
+/// `value` as the JSON type of setting `id`'s default; with `coerce`, strings are read as
+/// booleans or numbers where the setting needs one.
+fn typed(current: &Settings, id: &str, value: Value, coerce: bool) -> ApiResult<Value> {
+    let default = current.get(id);
+    let wrong_type =
+        || ApiError::invalid(format!("'value' of {id} must be of the type of {default}"));
+    let value = match (default, value) {
+        (Value::Null, _) => {
+            return Err(ApiError::meteor(
+                "error-setting-not-found",
+                format!("Setting {id} does not exist"),
+            ))
+        }
+        (Value::Bool(_), Value::Bool(b)) => Value::Bool(b),
+        (Value::Bool(_), Value::String(s)) if coerce && (s == "true" || s == "false") => {
+            Value::Bool(s == "true")
+        }
+        (Value::Number(_), Value::Number(n)) => Value::Number(n),
+        (Value::Number(_), Value::String(s)) if coerce => s
+            .trim()
+            .parse::<i64>()
+            .map(|n| json!(n))
+            .map_err(|_| wrong_type())?,
+        (Value::String(_), Value::String(s)) => {
+            if s.chars().count() > MAX_SETTING_CHARS {
+                return Err(ApiError::invalid(format!(
+                    "'value' of {id} must be at most {MAX_SETTING_CHARS} characters"
+                )));
+            }
+            Value::String(s)
+        }
+        _ => return Err(wrong_type()),
+    };
+    Ok(value)
+}
