@@ -27,9 +27,9 @@ impl Livechat {
         let mut tx = self.store().begin().await?;
         let (mut room, mut message) = message_in_room(&mut tx, user, rid, msg_id).await?;
         let own = message.t.is_none() && message.u.id == user.id;
-        if !has_permission(&user.roles, EDIT_MESSAGE)
-            && !(own && settings.bool("Message_AllowEditing"))
-        {
+        let allowed = has_permission(&user.roles, EDIT_MESSAGE)
+            || (own && settings.bool("Message_AllowEditing"));
+        if !allowed {
             return Err(ApiError::meteor(
                 "error-action-not-allowed",
                 "Message editing not allowed",
@@ -64,9 +64,9 @@ impl Livechat {
         let mut tx = self.store().begin().await?;
         let (mut room, message) = message_in_room(&mut tx, user, rid, msg_id).await?;
         let own = message.t.is_none() && message.u.id == user.id;
-        if !has_permission(&user.roles, DELETE_MESSAGE)
-            && !(own && settings.bool("Message_AllowDeleting"))
-        {
+        let allowed = has_permission(&user.roles, DELETE_MESSAGE)
+            || (own && settings.bool("Message_AllowDeleting"));
+        if !allowed {
             return Err(ApiError::meteor("error-action-not-allowed", "Not allowed"));
         }
         tx.exec().delete_message(msg_id).await?;
