@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Authenticated;
-use super::extract::JsonBody;
+use super::extract::JsonList;
 use super::{success, AppState};
 use crate::accounts::permissions::permission::VIEW_LIVECHAT_MANAGER;
 use crate::error::{ApiError, ApiResult};
@@ -36,7 +36,7 @@ struct Change {
 async fn change(
     State(state): State<AppState>,
     auth: Authenticated,
-    JsonBody(changes): JsonBody<Vec<Change>>,
+    JsonList(changes): JsonList<Change>,
 ) -> ApiResult<Json<Value>> {
     auth.require(VIEW_LIVECHAT_MANAGER)?;
     if changes.is_empty() || changes.len() > MAX_CHANGES {

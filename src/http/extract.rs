@@ -28,10 +28,33 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     }
 }
 
+/// A JSON array body (for the few endpoints that take a list, like `livechat/appearance`).
+pub struct JsonList<T>(pub Vec<T>);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonList<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let limit = state.max_body_bytes;
+        let bytes = axum::body::to_bytes(req.into_body(), limit)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge { limit })?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'[') {
+            return Err(ApiError::invalid("The request body must be a JSON array"));
+        }
+        parse_document(&bytes).map(JsonList)
+    }
+}
+
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::invalid("The request body must be a JSON object"));
     }
+    parse_document(bytes)
+}
+
+/// Parses a JSON text into `T`, naming the offending field when the shape is wrong.
+fn parse_document<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if has_escaped_nul(bytes) {
         return Err(ApiError::invalid(NUL_MESSAGE));
     }

@@ -5,12 +5,16 @@ mod helpers;
 
 mod accounts;
 mod agent_chat;
+mod agent_messages;
+mod appearance;
 mod concurrency;
 mod durability;
+mod forward;
 mod hostile;
 mod inquiries;
 mod messages;
 mod offline;
+mod queue_info;
 mod rooms;
 mod routing;
 mod sessions;
