@@ -25,10 +25,14 @@ label = "Address"
 scope = "visitor"
 TOML
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$binary" --config "$workdir/livechat.toml" --bind "127.0.0.1:$port" --data-dir "$workdir/data" \
-    --rate-limit-per-minute 0 > "$workdir/server.log" 2>&1 &
+export ADMIN_USER=compat-admin ADMIN_PASSWORD="compat-$RANDOM-$RANDOM"
+LIVECHAT_ADMIN_USERNAME="$ADMIN_USER" LIVECHAT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+    "$binary" --config "$workdir/livechat.toml" --bind "127.0.0.1:$port" --data-dir "$workdir/data" \
+    --rate-limit-per-minute 0 --login-per-minute 0 > "$workdir/server.log" 2>&1 &
 server_pid=$!
-trap 'kill $server_pid 2>/dev/null || true; rm -rf "$workdir"' EXIT
+trap 'status=$?; kill $server_pid 2>/dev/null || true
+      [ $status -eq 0 ] || { echo "== server log"; tail -n 40 "$workdir/server.log"; }
+      rm -rf "$workdir"' EXIT
 for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/api/info" >/dev/null && break
     sleep 0.1
@@ -40,3 +44,4 @@ NODE_PATH="$clients/node/node_modules" node --test "$root/compat/sdk-visitor-res
 
 echo "== rocketchat-api (PyPI) against $SERVER_URL"
 "$clients/venv/bin/python" "$root/compat/rocketchat_api_visitor.py"
+"$clients/venv/bin/python" "$root/compat/rocketchat_api_agent.py"

@@ -1,3 +1,5 @@
+use std::io::IsTerminal;
+
 use clap::Parser;
 use livechat::config::{Cli, Config};
 use livechat::App;
@@ -10,6 +12,8 @@ async fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_env("LIVECHAT_LOG")
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
+        // Colour codes only on a terminal; log files and collectors get plain text.
+        .with_ansi(std::io::stdout().is_terminal())
         .init();
     let cli = Cli::parse();
     let config = Config::load(&cli)?;
