@@ -96,7 +96,10 @@ impl Livechat {
         let mut assigned = 0;
         loop {
             let mut tx = self.store().begin().await?;
-            let queued = tx.exec().queued_inquiries(QUEUE_BATCH).await?;
+            let queued = tx
+                .exec()
+                .servable_queued_inquiries(QUEUE_BATCH, global_limit(&settings))
+                .await?;
             let mut progressed = false;
             for mut inquiry in queued {
                 let Some(mut room) = tx
@@ -116,8 +119,6 @@ impl Livechat {
                     tx.exec().save_inquiry(&inquiry).await?;
                     progressed = true;
                     assigned += 1;
-                } else if inquiry.department.is_none() {
-                    break; // nobody anywhere has a free slot
                 }
             }
             tx.commit().await?;

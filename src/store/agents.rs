@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use super::{dispatch, parse_doc, parse_docs, Exec};
 use crate::error::ApiResult;
-use crate::model::User;
+use crate::model::{Inquiry, User};
 use crate::time::Timestamp;
 
 /// An agent's effective limit: its own if set, else the global one (`$2`), else unlimited.
@@ -51,6 +51,20 @@ static NEXT_AGENT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT doc FROM users WHERE {} AND open_chats < {LIMIT} {BEST_FIRST} LIMIT 1",
         available_in("$1")
+    )
+});
+
+/// `$1` batch size, `$2` global limit. A queued chat is servable when an available agent with
+/// a free slot could take it: any such agent for a chat without department, else one of its
+/// department's.
+static SERVABLE_QUEUE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT doc FROM inquiries WHERE status = 'queued' AND ( \
+           (department IS NULL AND EXISTS (SELECT 1 FROM users WHERE {AVAILABLE} AND open_chats < {LIMIT})) \
+           OR department IN (SELECT department_agents.department_id FROM department_agents \
+                             JOIN users ON users.id = department_agents.agent_id \
+                             WHERE {AVAILABLE} AND open_chats < {LIMIT})) \
+         ORDER BY queued_at, id LIMIT $1"
     )
 });
 
@@ -129,6 +143,36 @@ impl Exec<'_> {
             sqlx::query_scalar(ANY_AVAILABLE.as_str()).bind(department).fetch_optional(&mut **c).await?
         });
         Ok(found.is_some())
+    }
+
+    /// The oldest queued chats that some agent could take now, locked on PostgreSQL (skipping
+    /// ones another routing pass holds, so concurrent passes never wait for or double-serve
+    /// each other). Chats nobody can take yet are passed over, so they never hold up the rest.
+    pub async fn servable_queued_inquiries(
+        &mut self,
+        limit: i64,
+        global_limit: i64,
+    ) -> ApiResult<Vec<Inquiry>> {
+        let docs: Vec<String> = match self {
+            Exec::Sqlite(c) => {
+                sqlx::query_scalar(SERVABLE_QUEUE.as_str())
+                    .bind(limit)
+                    .bind(global_limit)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+            Exec::Postgres(c) => {
+                sqlx::query_scalar(&format!(
+                    "{} FOR UPDATE OF inquiries SKIP LOCKED",
+                    *SERVABLE_QUEUE
+                ))
+                .bind(limit)
+                .bind(global_limit)
+                .fetch_all(&mut **c)
+                .await?
+            }
+        };
+        parse_docs(docs)
     }
 
     /// Gives back the slot of a chat the agent no longer serves.

@@ -42,28 +42,6 @@ impl Exec<'_> {
 }
 
 impl Exec<'_> {
-    /// The oldest queued inquiries, locked on PostgreSQL (skipping ones another routing pass
-    /// holds, so concurrent passes never wait for or double-serve each other).
-    pub async fn queued_inquiries(&mut self, limit: i64) -> ApiResult<Vec<Inquiry>> {
-        const SQL: &str =
-            "SELECT doc FROM inquiries WHERE status = 'queued' ORDER BY queued_at, id LIMIT $1";
-        let docs: Vec<String> = match self {
-            Exec::Sqlite(c) => {
-                sqlx::query_scalar(SQL)
-                    .bind(limit)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-            Exec::Postgres(c) => {
-                sqlx::query_scalar(&format!("{SQL} FOR UPDATE SKIP LOCKED"))
-                    .bind(limit)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-        };
-        super::parse_docs(docs)
-    }
-
     pub async fn has_queued_inquiries(&mut self) -> ApiResult<bool> {
         let found: Option<i32> = dispatch!(self, c => {
             sqlx::query_scalar("SELECT 1 FROM inquiries WHERE status = 'queued' LIMIT 1").fetch_optional(&mut **c).await?

@@ -313,3 +313,27 @@ async fn an_available_agent_coming_online_takes_the_waiting_chats() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(served_by(&desk.room_of(&token).await), Some(agent_id));
 }
+
+#[tokio::test]
+async fn chats_no_agent_can_take_do_not_hold_up_the_queue() {
+    let desk = Desk::open_with(crate::helpers::seed_departments).await;
+    // More chats than one routing pass looks at wait for Sales, where nobody works...
+    for _ in 0..55 {
+        let token = new_token();
+        desk.app
+            .register_ok(json!({ "token": token, "department": "dep-sales" }))
+            .await;
+        desk.app.open_room(&token).await;
+    }
+    // ...and one chat for anyone arrives after them.
+    let (general, room) = desk.visitor_room().await;
+    assert_eq!(served_by(&room), None);
+
+    let (agent_id, _) = desk.agent("generalist").await;
+
+    assert_eq!(
+        served_by(&desk.room_of(&general).await).as_deref(),
+        Some(agent_id.as_str()),
+        "the chat anyone can take is served although Sales chats wait before it"
+    );
+}
