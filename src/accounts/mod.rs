@@ -256,7 +256,11 @@ impl Accounts {
     /// `users.update`.
     pub async fn update_user(&self, id: &str, changes: UserChanges) -> ApiResult<User> {
         let mut tx = self.store.begin().await?;
-        let mut user = tx.exec().user_by_id(id).await?.ok_or_else(invalid_user)?;
+        let mut user = tx
+            .exec()
+            .user_for_update(id)
+            .await?
+            .ok_or_else(invalid_user)?;
         if let Some(username) = changes.username.as_deref() {
             user.username = check_username(Some(username))?.to_string();
         }
@@ -309,7 +313,11 @@ impl Accounts {
             )));
         }
         let mut tx = self.store.begin().await?;
-        let mut user = tx.exec().user_by_id(id).await?.ok_or_else(invalid_user)?;
+        let mut user = tx
+            .exec()
+            .user_for_update(id)
+            .await?
+            .ok_or_else(invalid_user)?;
         user.status = status.to_string();
         user.status_connection = status.to_string();
         user.updated_at = Timestamp::now();

@@ -1,4 +1,5 @@
-//! `livechat/users/:type[/:_id]` (agents and managers) and `livechat/agent.status`.
+//! `livechat/users/:type[/:_id]` (agents and managers), `livechat/agent.status` and
+//! `livechat/agents.saveInfo`.
 
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/{kind}", get(list).post(add))
         .route("/users/{kind}/{id}", get(fetch).delete(remove))
         .route("/agent.status", post(set_status))
+        .route("/agents.saveInfo", post(save_info))
 }
 
 async fn list(
@@ -109,4 +111,46 @@ async fn set_status(
         .set_agent_availability(&agent_id, body.status.as_deref())
         .await?;
     Ok(success(json!({ "status": status })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SaveInfoBody {
+    agent_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::input::object")]
+    agent_data: Option<AgentData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AgentData {
+    max_number_simultaneous_chat: Option<Value>,
+}
+
+async fn save_info(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(body): JsonBody<SaveInfoBody>,
+) -> ApiResult<Json<Value>> {
+    auth.require(MANAGE_LIVECHAT_AGENTS)?;
+    let agent_id = require("agentId", body.agent_id)?;
+    let agent_data = require("agentData", body.agent_data)?;
+    // Rocket.Chat's form sends the limit as a number or as the text of one ("" for none).
+    let max_chats = match agent_data.max_number_simultaneous_chat {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) if text.trim().is_empty() => None,
+        Some(Value::String(text)) => Some(text.trim().parse::<i64>().map_err(|_| {
+            ApiError::invalid("'agentData.maxNumberSimultaneousChat' must be a whole number")
+        })?),
+        Some(Value::Number(n)) => Some(n.as_i64().ok_or_else(|| {
+            ApiError::invalid("'agentData.maxNumberSimultaneousChat' must be a whole number")
+        })?),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "'agentData.maxNumberSimultaneousChat' must be a whole number",
+            ))
+        }
+    };
+    state.livechat.save_agent_info(&agent_id, max_chats).await?;
+    Ok(success(json!({})))
 }

@@ -54,9 +54,15 @@ impl Livechat {
     /// `POST livechat/users/:type`: gives a user the agent or manager role.
     pub async fn add_staff(&self, role: StaffRole, username: &str) -> ApiResult<User> {
         let mut tx = self.store().begin().await?;
-        let mut user = tx
+        let user = tx
             .exec()
             .user_by_login_name(username)
+            .await?
+            .ok_or_else(|| ApiError::meteor("error-invalid-user", "Invalid user"))?;
+        // Found by name; locked by id for the read-modify-write.
+        let mut user = tx
+            .exec()
+            .user_for_update(&user.id)
             .await?
             .ok_or_else(|| ApiError::meteor("error-invalid-user", "Invalid user"))?;
         if !user.has_role(role.role()) {
@@ -81,7 +87,11 @@ impl Livechat {
     /// departments and stops receiving chats; chats it serves stay with it until closed).
     pub async fn remove_staff(&self, role: StaffRole, id: &str) -> ApiResult<()> {
         let mut tx = self.store().begin().await?;
-        let mut user = tx.exec().user_by_id(id).await?.ok_or(ApiError::Failed)?;
+        let mut user = tx
+            .exec()
+            .user_for_update(id)
+            .await?
+            .ok_or(ApiError::Failed)?;
         if !user.has_role(role.role()) {
             return Err(ApiError::Failed);
         }
@@ -147,7 +157,7 @@ impl Livechat {
         let mut tx = self.store().begin().await?;
         let mut agent = tx
             .exec()
-            .user_by_id(agent_id)
+            .user_for_update(agent_id)
             .await?
             .filter(|u| u.has_role(AGENT))
             .ok_or(ApiError::AgentNotFound)?;
@@ -169,3 +179,33 @@ impl Livechat {
         Ok(next.to_string())
     }
 }
+
+impl Livechat {
+    /// `POST livechat/agents.saveInfo`: an agent's own routing settings; today its limit of
+    /// simultaneous chats (`maxNumberSimultaneousChat`, 0 or absent: the global limit).
+    pub async fn save_agent_info(&self, agent_id: &str, max_chats: Option<i64>) -> ApiResult<()> {
+        if max_chats.is_some_and(|n| !(0..=MAX_CHATS_PER_AGENT).contains(&n)) {
+            return Err(ApiError::invalid(format!(
+                "'agentData.maxNumberSimultaneousChat' must be between 0 and {MAX_CHATS_PER_AGENT}"
+            )));
+        }
+        let mut tx = self.store().begin().await?;
+        let mut agent = tx
+            .exec()
+            .user_for_update(agent_id)
+            .await?
+            .filter(|u| u.has_role(AGENT))
+            .ok_or(ApiError::Code("error-user-is-not-agent"))?;
+        let settings = agent.livechat.get_or_insert_with(Default::default);
+        settings.max_number_simultaneous_chat = max_chats.filter(|n| *n > 0);
+        agent.updated_at = Timestamp::now();
+        tx.exec().save_user(&agent).await?;
+        tx.commit().await?;
+        // A higher limit may let the agent take waiting chats.
+        self.drain_queue_after_change().await;
+        Ok(())
+    }
+}
+
+/// Upper bound for an agent's own limit: far above any real workload, small enough to store.
+const MAX_CHATS_PER_AGENT: i64 = 10_000;

@@ -38,6 +38,12 @@ impl Exec<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
+    /// The user `id`, locked until the transaction ends (PostgreSQL), for read-modify-write.
+    pub async fn user_for_update(&mut self, id: &str) -> ApiResult<Option<User>> {
+        let doc = self.fetch_doc_for_update(SELECT_BY_ID, id).await?;
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
     /// The user whose username (case-insensitively) or e-mail address is `key`.
     pub async fn user_by_login_name(&mut self, key: &str) -> ApiResult<Option<User>> {
         const SQL: &str = "SELECT doc FROM users WHERE username_lower = $1 OR email = $1";

@@ -337,3 +337,70 @@ async fn chats_no_agent_can_take_do_not_hold_up_the_queue() {
         "the chat anyone can take is served although Sales chats wait before it"
     );
 }
+
+#[tokio::test]
+async fn an_agents_own_limit_overrides_the_global_one() {
+    let desk = Desk::open().await;
+    desk.set("Livechat_maximum_chats_per_agent", json!(3)).await;
+    let (agent_id, _) = desk.agent("limited").await;
+    let save = |data: Value| {
+        let body = json!({ "agentId": agent_id, "agentData": data });
+        desk.call(&desk.admin, Method::POST, "agents.saveInfo", Some(body))
+    };
+    let (status, body) = save(json!({ "maxNumberSimultaneousChat": 1 })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, shown) = desk
+        .call(
+            &desk.admin,
+            Method::GET,
+            &format!("users/agent/{agent_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        shown["user"]["livechat"]["maxNumberSimultaneousChat"],
+        json!(1)
+    );
+
+    let (_, first) = desk.visitor_room().await;
+    let (second_token, second) = desk.visitor_room().await;
+    assert_eq!(served_by(&first).as_deref(), Some(agent_id.as_str()));
+    assert_eq!(served_by(&second), None, "the agent's own limit is 1");
+
+    // Raising it (as the admin form sends it, as text) lets the agent take the waiting chat.
+    let (status, body) = save(json!({ "maxNumberSimultaneousChat": "2" })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        served_by(&desk.room_of(&second_token).await).as_deref(),
+        Some(agent_id.as_str())
+    );
+
+    for bad in [
+        json!({ "maxNumberSimultaneousChat": -1 }),
+        json!({ "maxNumberSimultaneousChat": "many" }),
+        json!([1]),
+    ] {
+        let (status, body) = save(bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_eq!(body["errorType"], json!("invalid-params"), "{bad}: {body}");
+    }
+    let (_, not_agent) = desk
+        .call(
+            &desk.admin,
+            Method::POST,
+            "agents.saveInfo",
+            Some(json!({ "agentId": "NoSuchAgent", "agentData": {} })),
+        )
+        .await;
+    assert_eq!(not_agent["error"], json!("error-user-is-not-agent"));
+    let (_, agent) = desk.agent("peer").await;
+    let (status, _) = desk
+        .call(
+            &agent,
+            Method::POST,
+            "agents.saveInfo",
+            Some(json!({ "agentId": agent_id, "agentData": {} })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
