@@ -15,5 +15,6 @@ mod rooms;
 mod routing;
 mod sessions;
 mod smoke;
+mod staff_views;
 mod visitors;
 mod widget;
