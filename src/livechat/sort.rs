@@ -104,8 +104,8 @@ fn parse(raw: &str) -> ApiResult<Vec<(String, Direction)>> {
     entries
         .into_iter()
         .map(|(field, value)| match value.as_f64() {
-            Some(v) if v == 1.0 => Ok((field, Direction::Asc)),
-            Some(v) if v == -1.0 => Ok((field, Direction::Desc)),
+            Some(1.0) => Ok((field, Direction::Asc)),
+            Some(-1.0) => Ok((field, Direction::Desc)),
             _ => Err(invalid_sort(raw)),
         })
         .collect()

@@ -64,7 +64,11 @@ async fn get_ok(desk: &Desk, who: &Credentials, path: &str) -> Value {
 async fn assert_staff_only(desk: &Desk, path: &str, visitor_token: &str) {
     let expected = json!({ "status": "error", "message": "You must be logged in to do this." });
     let (status, body) = desk.app.get(path).await;
-    assert_eq!((status, &body), (StatusCode::UNAUTHORIZED, &expected), "{path}");
+    assert_eq!(
+        (status, &body),
+        (StatusCode::UNAUTHORIZED, &expected),
+        "{path}"
+    );
 
     let response = desk
         .app
@@ -74,18 +78,30 @@ async fn assert_staff_only(desk: &Desk, path: &str, visitor_token: &str) {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path} with X-Visitor-Token");
+    assert_eq!(
+        response.status(),
+        StatusCode::UNAUTHORIZED,
+        "{path} with X-Visitor-Token"
+    );
 
     let separator = if path.contains('?') { '&' } else { '?' };
     let (status, _) = desk
         .app
         .get(&format!("{path}{separator}token={visitor_token}"))
         .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} with a token parameter");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "{path} with a token parameter"
+    );
 
     let forged = (desk.admin.0.clone(), "not-a-login-token".to_string());
     let (status, _) = get(desk, &forged, path).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} with a forged token");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "{path} with a forged token"
+    );
 
     let plain = plain_user(desk).await;
     let (status, body) = get(desk, &plain, path).await;

@@ -31,7 +31,11 @@ impl Rooms {
         assert_eq!(served_by(&served).as_ref(), Some(&alice.0));
         let bob = desk.agent("bob").await;
         let (_, other) = room_for(&desk, "Other Olga", None).await;
-        assert_eq!(served_by(&other).as_ref(), Some(&bob.0), "bob has fewer chats");
+        assert_eq!(
+            served_by(&other).as_ref(),
+            Some(&bob.0),
+            "bob has fewer chats"
+        );
         let (_, queued) = room_for(&desk, "Queued Quinn", Some("dep-sales")).await;
         assert_eq!(served_by(&queued), None, "nobody serves Sales");
         Rooms {
@@ -67,7 +71,10 @@ async fn a_manager_lists_every_room_newest_first_with_its_department() {
         [&rooms.queued, &rooms.other, &rooms.served, &rooms.closed].map(Rooms::id)
     );
     let queued = &body["rooms"][0];
-    assert_eq!(queued["department"], json!({ "_id": "dep-sales", "name": "Sales" }));
+    assert_eq!(
+        queued["department"],
+        json!({ "_id": "dep-sales", "name": "Sales" })
+    );
     assert_eq!(queued["departmentId"], json!("dep-sales"));
     assert_eq!(queued["open"], json!(true));
     assert_absent(&body["rooms"][1], "department");
@@ -104,7 +111,10 @@ async fn rooms_filter_by_agent_department_state_and_name() {
         [Rooms::id(&rooms.other)],
         "case-insensitive substring of the room name"
     );
-    assert!(rooms.listed(&boss, "roomName=%25").await.is_empty(), "% is literal");
+    assert!(
+        rooms.listed(&boss, "roomName=%25").await.is_empty(),
+        "% is literal"
+    );
     assert_eq!(
         rooms.listed(&boss, "open=true&agents[]=alice").await,
         [Rooms::id(&rooms.served)],
@@ -118,17 +128,23 @@ async fn rooms_filter_by_creation_and_closing_dates() {
     let boss = manager(&rooms.desk).await;
     let since_served = json!({ "start": rooms.served["ts"] }).to_string();
     assert_eq!(
-        rooms.listed(&boss, &format!("createdAt={}", encode(&since_served))).await,
+        rooms
+            .listed(&boss, &format!("createdAt={}", encode(&since_served)))
+            .await,
         [&rooms.queued, &rooms.other, &rooms.served].map(Rooms::id)
     );
     let until_other = json!({ "start": rooms.served["ts"], "end": rooms.other["ts"] }).to_string();
     assert_eq!(
-        rooms.listed(&boss, &format!("createdAt={}", encode(&until_other))).await,
+        rooms
+            .listed(&boss, &format!("createdAt={}", encode(&until_other)))
+            .await,
         [&rooms.other, &rooms.served].map(Rooms::id)
     );
     let closed_since_2000 = encode(r#"{"start":"2000-01-01"}"#);
     assert_eq!(
-        rooms.listed(&boss, &format!("closedAt={closed_since_2000}")).await,
+        rooms
+            .listed(&boss, &format!("closedAt={closed_since_2000}"))
+            .await,
         [Rooms::id(&rooms.closed)]
     );
     let closed_before_2000 = encode(r#"{"end":"2000-01-01T00:00:00Z"}"#);
@@ -165,7 +181,10 @@ async fn bad_dates_are_refused_with_the_reference_messages() {
     }
     let (status, body) = get(&rooms.desk, &boss, "rooms?createdAt=yesterday").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("JSON object"), "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("JSON object"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -174,9 +193,14 @@ async fn rooms_paginate_and_sort() {
     let boss = manager(&rooms.desk).await;
     let body = get_ok(&rooms.desk, &boss, "rooms?count=2&offset=1").await;
     assert_page(&body, "rooms", 2, 1, 4);
-    assert_eq!(ids(&body["rooms"]), [&rooms.other, &rooms.served].map(Rooms::id));
+    assert_eq!(
+        ids(&body["rooms"]),
+        [&rooms.other, &rooms.served].map(Rooms::id)
+    );
 
-    let oldest_first = rooms.listed(&boss, &format!("sort={}", encode(r#"{"ts":1}"#))).await;
+    let oldest_first = rooms
+        .listed(&boss, &format!("sort={}", encode(r#"{"ts":1}"#)))
+        .await;
     assert_eq!(
         oldest_first,
         [&rooms.closed, &rooms.served, &rooms.other, &rooms.queued].map(Rooms::id)
@@ -189,15 +213,27 @@ async fn rooms_paginate_and_sort() {
         [&rooms.closed, &rooms.other, &rooms.queued, &rooms.served].map(Rooms::id)
     );
     let closed_last = rooms
-        .listed(&boss, &format!("sort={}", encode(r#"{"closedAt":-1,"ts":1}"#)))
+        .listed(
+            &boss,
+            &format!("sort={}", encode(r#"{"closedAt":-1,"ts":1}"#)),
+        )
         .await;
-    assert_eq!(closed_last[0], Rooms::id(&rooms.closed), "closed first descending");
+    assert_eq!(
+        closed_last[0],
+        Rooms::id(&rooms.closed),
+        "closed first descending"
+    );
 
     for raw in [r#"{"ts":0}"#, r#"{"ts":"desc"}"#, "ts", "[]"] {
         let response = get(&rooms.desk, &boss, &format!("rooms?sort={}", encode(raw))).await;
         assert_invalid_sort(&response, raw);
     }
-    let response = get(&rooms.desk, &boss, &format!("rooms?sort={}", encode(r#"{"doc":1}"#))).await;
+    let response = get(
+        &rooms.desk,
+        &boss,
+        &format!("rooms?sort={}", encode(r#"{"doc":1}"#)),
+    )
+    .await;
     assert_eq!(response.0, StatusCode::BAD_REQUEST, "{}", response.1);
     assert_eq!(response.1["errorType"], json!("error-invalid-sort"));
 }
@@ -207,7 +243,8 @@ async fn an_agent_lists_only_its_own_rooms() {
     let rooms = Rooms::open().await;
     let (alice_id, alice) = &rooms.alice;
     let (bob_id, _) = &rooms.bob;
-    let unauthorized = json!({ "success": false, "error": "unauthorized", "errorType": "unauthorized" });
+    let unauthorized =
+        json!({ "success": false, "error": "unauthorized", "errorType": "unauthorized" });
     for query in [
         String::new(),
         format!("agents[]={bob_id}"),
@@ -215,7 +252,11 @@ async fn an_agent_lists_only_its_own_rooms() {
         "agents[]=alice".to_string(),
     ] {
         let (status, body) = get(&rooms.desk, alice, &format!("rooms?{query}")).await;
-        assert_eq!((status, &body), (StatusCode::FORBIDDEN, &unauthorized), "{query}");
+        assert_eq!(
+            (status, &body),
+            (StatusCode::FORBIDDEN, &unauthorized),
+            "{query}"
+        );
     }
     let body = get_ok(&rooms.desk, alice, &format!("rooms?agents[]={alice_id}")).await;
     assert_eq!(

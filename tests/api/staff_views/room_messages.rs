@@ -51,7 +51,10 @@ async fn the_serving_agent_reads_the_conversation_oldest_first() {
     let (desk, alice, _, _, rid) = conversation().await;
     let body = get_ok(&desk, &alice, &format!("{rid}/messages")).await;
     assert_page(&body, "messages", 3, 0, 3);
-    assert_eq!(texts(&body), ["first question", "an answer", "second question"]);
+    assert_eq!(
+        texts(&body),
+        ["first question", "an answer", "second question"]
+    );
     assert_eq!(body["messages"][0]["rid"], json!(rid));
     assert_utc_date(&body["messages"][0], "ts");
     assert_eq!(body["messages"][1]["u"]["username"], json!("alice"));
@@ -74,8 +77,16 @@ async fn room_messages_paginate_and_sort() {
     assert_eq!(texts(&body), ["an answer"]);
     let sort = encode(r#"{"ts":-1}"#);
     let body = get_ok(&desk, &alice, &format!("{rid}/messages?sort={sort}")).await;
-    assert_eq!(texts(&body), ["second question", "an answer", "first question"]);
-    let response = get(&desk, &alice, &format!("{rid}/messages?sort={}", encode(r#"{"ts":true}"#))).await;
+    assert_eq!(
+        texts(&body),
+        ["second question", "an answer", "first question"]
+    );
+    let response = get(
+        &desk,
+        &alice,
+        &format!("{rid}/messages?sort={}", encode(r#"{"ts":true}"#)),
+    )
+    .await;
     assert_invalid_sort(&response, r#"{"ts":true}"#);
     let response = get(&desk, &alice, &format!("{rid}/messages?searchText=x")).await;
     assert_invalid_params(&response, "searchText");
@@ -85,7 +96,11 @@ async fn room_messages_paginate_and_sort() {
 async fn another_agent_may_not_read_the_room_but_a_manager_may() {
     let (desk, _, bob, _, rid) = conversation().await;
     let refused = get(&desk, &bob, &format!("{rid}/messages")).await;
-    assert_meteor_error(&refused, "error-not-allowed", "Not allowed [error-not-allowed]");
+    assert_meteor_error(
+        &refused,
+        "error-not-allowed",
+        "Not allowed [error-not-allowed]",
+    );
     let boss = manager(&desk).await;
     let body = get_ok(&desk, &boss, &format!("{rid}/messages")).await;
     assert_eq!(body["total"], json!(3));

@@ -22,8 +22,14 @@ async fn visitors_info_returns_the_visitor_document() {
     assert_eq!(visitor["token"], json!(token));
     assert_eq!(visitor["username"], registered["username"]);
     assert_eq!(visitor["name"], json!("Info Ida"));
-    assert_eq!(visitor["visitorEmails"], json!([{ "address": "ida@example.com" }]));
-    assert_eq!(visitor["phone"], json!([{ "phoneNumber": "55 51 5555-5555" }]));
+    assert_eq!(
+        visitor["visitorEmails"],
+        json!([{ "address": "ida@example.com" }])
+    );
+    assert_eq!(
+        visitor["phone"],
+        json!([{ "phoneNumber": "55 51 5555-5555" }])
+    );
     assert_utc_date(visitor, "_updatedAt");
 }
 
@@ -35,7 +41,10 @@ async fn visitors_info_errors() {
     assert_error(&response, StatusCode::BAD_REQUEST, "visitor-not-found");
     assert_eq!(response.1["errorType"], json!("visitor-not-found"));
     assert_invalid_params(&get(&desk, &alice, "visitors.info").await, "'visitorId'");
-    assert_invalid_params(&get(&desk, &alice, "visitors.info?visitorId=").await, "visitorId");
+    assert_invalid_params(
+        &get(&desk, &alice, "visitors.info?visitorId=").await,
+        "visitorId",
+    );
     assert_invalid_params(
         &get(&desk, &alice, "visitors.info?visitorId=a&extra=1").await,
         "extra",
@@ -81,13 +90,24 @@ async fn search_answers_like_the_documented_example() {
     let visitor = &body["visitors"][0];
     assert_eq!(visitor["_id"], json!(joey));
     assert_eq!(visitor["name"], json!("joey"));
-    assert_eq!(visitor["visitorEmails"], json!([{ "address": "joey@example.com" }]));
+    assert_eq!(
+        visitor["visitorEmails"],
+        json!([{ "address": "joey@example.com" }])
+    );
     assert_eq!(visitor["phone"], json!([{ "phoneNumber": "912235665456" }]));
     let keys: Vec<&String> = visitor.as_object().unwrap().keys().collect();
     for key in &keys {
         assert!(
-            ["_id", "username", "name", "phone", "livechatData", "visitorEmails", "lastChat"]
-                .contains(&key.as_str()),
+            [
+                "_id",
+                "username",
+                "name",
+                "phone",
+                "livechatData",
+                "visitorEmails",
+                "lastChat"
+            ]
+            .contains(&key.as_str()),
             "{key} is not in the projection: {visitor}"
         );
     }
@@ -97,17 +117,33 @@ async fn search_answers_like_the_documented_example() {
 #[tokio::test]
 async fn search_matches_contact_details_exactly_and_names_by_substring() {
     let (desk, alice, [joey, joanna, mark]) = directory().await;
-    assert_eq!(found(&desk, &alice, "term=912235665456").await, [joey.clone()]);
-    assert!(found(&desk, &alice, "term=9122356").await.is_empty(), "phones match whole");
-    assert!(found(&desk, &alice, "term=joey@example").await.is_empty(), "e-mails match whole");
+    assert_eq!(
+        found(&desk, &alice, "term=912235665456").await,
+        [joey.as_str()]
+    );
+    assert!(
+        found(&desk, &alice, "term=9122356").await.is_empty(),
+        "phones match whole"
+    );
+    assert!(
+        found(&desk, &alice, "term=joey@example").await.is_empty(),
+        "e-mails match whole"
+    );
     assert_eq!(
         found(&desk, &alice, "term=JO").await,
         [joanna.clone(), joey.clone()],
         "names match in any case, newest first"
     );
-    assert_eq!(found(&desk, &alice, "term=smith").await, [joanna.clone()]);
-    assert_eq!(found(&desk, &alice, "term=guest-").await.len(), 3, "usernames too");
-    assert!(found(&desk, &alice, "term=%25").await.is_empty(), "% is literal");
+    assert_eq!(found(&desk, &alice, "term=smith").await, [joanna.as_str()]);
+    assert_eq!(
+        found(&desk, &alice, "term=guest-").await.len(),
+        3,
+        "usernames too"
+    );
+    assert!(
+        found(&desk, &alice, "term=%25").await.is_empty(),
+        "% is literal"
+    );
     assert_eq!(
         found(&desk, &alice, "").await,
         [mark, joanna, joey],
@@ -123,7 +159,10 @@ async fn search_paginates_and_sorts() {
     assert_eq!(ids(&body["visitors"]), [joanna.clone(), joey.clone()]);
 
     let by_last_chat = encode(r#"{"lastChat.ts":-1}"#);
-    assert_eq!(found(&desk, &alice, &format!("sort={by_last_chat}")).await[0], mark);
+    assert_eq!(
+        found(&desk, &alice, &format!("sort={by_last_chat}")).await[0],
+        mark
+    );
     let by_last_chat = encode(r#"{"lastChat.ts":1,"ts":1}"#);
     assert_eq!(
         found(&desk, &alice, &format!("sort={by_last_chat}")).await,
@@ -137,18 +176,36 @@ async fn search_paginates_and_sorts() {
     );
     let response = get(&desk, &alice, "visitors.search?sort=%7B%22ts%22%3A2%7D").await;
     assert_invalid_sort(&response, r#"{"ts":2}"#);
-    let response = get(&desk, &alice, &format!("visitors.search?sort={}", encode(r#"{"token":1}"#))).await;
-    assert_eq!(response.1["errorType"], json!("error-invalid-sort"), "{}", response.1);
+    let response = get(
+        &desk,
+        &alice,
+        &format!("visitors.search?sort={}", encode(r#"{"token":1}"#)),
+    )
+    .await;
+    assert_eq!(
+        response.1["errorType"],
+        json!("error-invalid-sort"),
+        "{}",
+        response.1
+    );
 }
 
 #[tokio::test]
 async fn search_refuses_bad_parameters_and_outsiders() {
     let (desk, alice, _) = directory().await;
     let long = "x".repeat(300);
-    assert_invalid_params(&get(&desk, &alice, &format!("visitors.search?term={long}")).await, "term");
-    assert_invalid_params(&get(&desk, &alice, "visitors.search?term=a&fields=x").await, "fields");
-    assert_invalid_params(&get(&desk, &alice, "visitors.search?count=lots").await, "count");
+    assert_invalid_params(
+        &get(&desk, &alice, &format!("visitors.search?term={long}")).await,
+        "term",
+    );
+    assert_invalid_params(
+        &get(&desk, &alice, "visitors.search?term=a&fields=x").await,
+        "fields",
+    );
+    assert_invalid_params(
+        &get(&desk, &alice, "visitors.search?count=lots").await,
+        "count",
+    );
     let token = desk.app.registered_visitor().await;
     assert_staff_only(&desk, "visitors.search?term=joey", &token).await;
 }
-
