@@ -59,6 +59,11 @@ pub enum ApiError {
     #[error("User does not have the permissions required for this action [error-unauthorized]")]
     Forbidden,
 
+    /// `API.v1.unauthorized()`: a permission rule checked inside a handler refused the request
+    /// (Rocket.Chat answers 403 with the bare word, unlike [`ApiError::Forbidden`]).
+    #[error("unauthorized")]
+    Unauthorized,
+
     #[error("The service is overloaded, try again shortly")]
     Unavailable,
 
@@ -97,7 +102,7 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound | ApiError::AgentNotFound => StatusCode::NOT_FOUND,
             ApiError::NotLoggedIn | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::Unauthorized => StatusCode::FORBIDDEN,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
@@ -115,6 +120,7 @@ impl ApiError {
             ApiError::NotFound | ApiError::AgentNotFound => Some("error-not-found"),
             ApiError::NotLoggedIn | ApiError::LoginFailed => Some("Unauthorized"),
             ApiError::Forbidden => Some("error-unauthorized"),
+            ApiError::Unauthorized => Some("unauthorized"),
             ApiError::Unavailable => Some("error-unavailable"),
             ApiError::Internal(_) => Some("error-internal"),
             ApiError::Failed => None,

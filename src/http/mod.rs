@@ -8,6 +8,7 @@ mod auth;
 mod chat;
 mod extract;
 mod inquiries;
+mod listing;
 mod message;
 mod navigation;
 mod offline;
@@ -15,6 +16,8 @@ mod rate_limit;
 mod room;
 mod session;
 mod settings;
+mod staff_rooms;
+mod staff_visitors;
 mod users;
 mod visitor;
 mod widget;
@@ -95,6 +98,8 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
         .merge(agents::router())
         .merge(appearance::router())
         .merge(inquiries::router())
+        .merge(staff_rooms::router())
+        .merge(staff_visitors::router())
         .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(

@@ -12,14 +12,22 @@
 mod agents;
 mod catalog;
 mod inquiries;
+mod listing;
+mod message_pages;
 mod messages;
 pub use inquiries::QueueFilter;
+pub use listing::{Direction, OrderBy, SortColumn};
+pub use message_pages::MessageKind;
 pub use messages::HistoryQuery;
+pub use room_search::{RoomFilter, TimeRange};
+pub use visitor_search::PRESENT_STATUSES;
 mod postgres;
+mod room_search;
 mod rooms;
 mod sessions;
 mod sqlite;
 mod users;
+mod visitor_search;
 mod visitors;
 
 use anyhow::Context;

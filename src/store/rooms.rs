@@ -42,8 +42,8 @@ impl Exec<'_> {
 
     pub async fn insert_room(&mut self, room: &Room) -> ApiResult<Inserted> {
         let doc = to_doc(room)?;
-        const SQL: &str = "INSERT INTO rooms (id, visitor_id, visitor_token, open, served_by, department_id, ts, closed_at, updated_at, doc) \
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        const SQL: &str = "INSERT INTO rooms (id, visitor_id, visitor_token, open, served_by, department_id, ts, closed_at, updated_at, doc, fname_lower) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
         inserted(dispatch!(self, c => {
             sqlx::query(SQL)
                 .bind(&room.id)
@@ -56,6 +56,7 @@ impl Exec<'_> {
                 .bind(room.closed_at.map(|t| t.millis()))
                 .bind(room.updated_at.millis())
                 .bind(&doc)
+                .bind(room.fname.to_lowercase())
                 .execute(&mut **c)
                 .await
                 .map(|done| done.rows_affected())
@@ -66,7 +67,7 @@ impl Exec<'_> {
         let doc = to_doc(room)?;
         const SQL: &str =
             "UPDATE rooms SET open = $2, served_by = $3, department_id = $4, closed_at = $5, \
-                           updated_at = $6, doc = $7 WHERE id = $1";
+                           updated_at = $6, doc = $7, fname_lower = $8 WHERE id = $1";
         dispatch!(self, c => {
             sqlx::query(SQL)
                 .bind(&room.id)
@@ -76,6 +77,7 @@ impl Exec<'_> {
                 .bind(room.closed_at.map(|t| t.millis()))
                 .bind(room.updated_at.millis())
                 .bind(&doc)
+                .bind(room.fname.to_lowercase())
                 .execute(&mut **c)
                 .await?
                 .rows_affected()

@@ -28,8 +28,10 @@ impl Exec<'_> {
     /// Inserts a new visitor; `Duplicate` when its token, username or id is taken.
     pub async fn insert_visitor(&mut self, visitor: &Visitor) -> ApiResult<Inserted> {
         let doc = to_doc(visitor)?;
-        const SQL: &str = "INSERT INTO visitors (id, token, username, name, email, phone, department, ts, updated_at, doc) \
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        let search = SearchColumns::of(visitor);
+        const SQL: &str = "INSERT INTO visitors (id, token, username, name, email, phone, department, ts, updated_at, doc, \
+                           name_lower, username_lower, last_chat_ts) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
         inserted(dispatch!(self, c => {
             sqlx::query(SQL)
                 .bind(&visitor.id)
@@ -42,6 +44,9 @@ impl Exec<'_> {
                 .bind(visitor.ts.millis())
                 .bind(visitor.updated_at.millis())
                 .bind(&doc)
+                .bind(search.name_lower.as_deref())
+                .bind(&search.username_lower)
+                .bind(search.last_chat_ts)
                 .execute(&mut **c)
                 .await
                 .map(|done| done.rows_affected())
@@ -50,9 +55,11 @@ impl Exec<'_> {
 
     pub async fn save_visitor(&mut self, visitor: &Visitor) -> ApiResult<()> {
         let doc = to_doc(visitor)?;
+        let search = SearchColumns::of(visitor);
         const SQL: &str =
             "UPDATE visitors SET token = $2, username = $3, name = $4, email = $5, phone = $6, \
-                           department = $7, updated_at = $8, doc = $9 WHERE id = $1";
+                           department = $7, updated_at = $8, doc = $9, name_lower = $10, username_lower = $11, \
+                           last_chat_ts = $12 WHERE id = $1";
         dispatch!(self, c => {
             sqlx::query(SQL)
                 .bind(&visitor.id)
@@ -64,6 +71,9 @@ impl Exec<'_> {
                 .bind(&visitor.department)
                 .bind(visitor.updated_at.millis())
                 .bind(&doc)
+                .bind(search.name_lower.as_deref())
+                .bind(&search.username_lower)
+                .bind(search.last_chat_ts)
                 .execute(&mut **c)
                 .await?
                 .rows_affected()
@@ -88,5 +98,22 @@ impl Exec<'_> {
         Ok(dispatch!(self, c => {
             sqlx::query_scalar(SQL).bind(name).fetch_one(&mut **c).await?
         }))
+    }
+}
+
+/// The columns `visitors.search` matches and sorts on, derived from the document.
+struct SearchColumns {
+    name_lower: Option<String>,
+    username_lower: String,
+    last_chat_ts: Option<i64>,
+}
+
+impl SearchColumns {
+    fn of(visitor: &Visitor) -> Self {
+        SearchColumns {
+            name_lower: visitor.name.as_deref().map(str::to_lowercase),
+            username_lower: visitor.username.to_lowercase(),
+            last_chat_ts: visitor.last_chat.as_ref().map(|c| c.ts.millis()),
+        }
     }
 }

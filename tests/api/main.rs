@@ -19,5 +19,6 @@ mod rooms;
 mod routing;
 mod sessions;
 mod smoke;
+mod staff_views;
 mod visitors;
 mod widget;

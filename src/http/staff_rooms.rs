@@ -1,0 +1,99 @@
+//! `livechat/rooms` (reference §3.10) and `livechat/:rid/messages` (§3.16): the room list and
+//! a room's conversation, for agents and managers.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::auth::Authenticated;
+use super::extract::{Pagination, PathParams, QueryParams};
+use super::listing::SortedPage;
+use super::{success, AppState};
+use crate::accounts::permissions::permission::VIEW_L_ROOM;
+use crate::error::{ApiError, ApiResult};
+use crate::livechat::RoomListQuery;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rooms", get(list))
+        .route("/{rid}/messages", get(messages))
+}
+
+/// Who may list which rooms is the service's rule (`view-livechat-rooms`, or an agent asking
+/// for its own rooms), so this handler only reads the parameters.
+async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(pairs): QueryParams<Vec<(String, String)>>,
+) -> ApiResult<Json<Value>> {
+    let (page, query) = read_room_query(pairs)?;
+    let (offset, count) = page.resolve()?;
+    let rooms = state
+        .livechat
+        .list_rooms(&auth.user, query, offset, count)
+        .await?;
+    Ok(success(json!({
+        "rooms": rooms.items,
+        "count": rooms.items.len(),
+        "offset": offset,
+        "total": rooms.total,
+    })))
+}
+
+/// The query string of `livechat/rooms`: `agents[]` and `departmentId[]` repeat (qs style;
+/// the bare names are accepted too), every other key appears at most once, unknown keys are
+/// refused.
+fn read_room_query(pairs: Vec<(String, String)>) -> ApiResult<(Pagination, RoomListQuery)> {
+    let mut page = Pagination::default();
+    let mut query = RoomListQuery::default();
+    for (key, value) in pairs {
+        let slot = match key.as_str() {
+            "agents" | "agents[]" => {
+                query.agents.push(value);
+                continue;
+            }
+            "departmentId" | "departmentId[]" => {
+                query.departments.push(value);
+                continue;
+            }
+            "offset" => &mut page.offset,
+            "count" => &mut page.count,
+            "sort" => &mut query.sort,
+            "open" => &mut query.open,
+            "createdAt" => &mut query.created_at,
+            "closedAt" => &mut query.closed_at,
+            "roomName" => &mut query.room_name,
+            other => {
+                let other: String = other.chars().take(64).collect();
+                return Err(ApiError::invalid(format!(
+                    "must NOT have additional properties: '{other}'"
+                )));
+            }
+        };
+        if slot.replace(value).is_some() {
+            return Err(ApiError::invalid(format!("'{key}' must be given once")));
+        }
+    }
+    Ok((page, query))
+}
+
+async fn messages(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    PathParams(rid): PathParams<String>,
+    QueryParams(query): QueryParams<SortedPage>,
+) -> ApiResult<Json<Value>> {
+    let (offset, count) = query.resolve()?;
+    auth.require(VIEW_L_ROOM)?;
+    let messages = state
+        .livechat
+        .room_conversation(&auth.user, &rid, query.sort.as_deref(), offset, count)
+        .await?;
+    Ok(success(json!({
+        "messages": messages.items,
+        "count": messages.items.len(),
+        "offset": offset,
+        "total": messages.total,
+    })))
+}

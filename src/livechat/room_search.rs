@@ -1,0 +1,318 @@
+//! What agents and managers read about rooms (reference §3.5, §3.6, §3.10, §3.16): the room
+//! list with its filters, a visitor's chat history, a room's conversation and the pages its
+//! visitor viewed. Reading a room's contents needs the right to read that room
+//! ([`Livechat::readable_room`]).
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use super::sort::{SortKey, Sorting};
+use super::validate::{self, limits};
+use super::Livechat;
+use crate::accounts::permissions::has_permission;
+use crate::accounts::permissions::permission::{VIEW_LIVECHAT_ROOMS, VIEW_L_ROOM};
+use crate::error::{ApiError, ApiResult};
+use crate::model::{Message, Room, User};
+use crate::store::{Direction, MessageKind, RoomFilter, TimeRange};
+use crate::time::Timestamp;
+
+/// How many agents or departments one room-list request may name.
+pub const MAX_FILTER_VALUES: usize = 100;
+
+/// The un-paginated `visitors.pagesVisited?roomId=` form returns at most this many pages,
+/// newest first; the paginated form reaches the rest.
+pub const MAX_PAGES_UNPAGINATED: i64 = 1000;
+
+const ROOM_SORTING: Sorting = Sorting {
+    keys: &[
+        SortKey::column("ts", "ts"),
+        SortKey::column("_updatedAt", "updated_at"),
+        SortKey::optional("closedAt", "closed_at"),
+        SortKey::optional("fname", "fname_lower"),
+    ],
+    default: &[("ts", Direction::Desc)],
+    tiebreak: "id",
+};
+
+const CONVERSATION_SORTING: Sorting = Sorting {
+    keys: &[SortKey::column("ts", "ts")],
+    default: &[("ts", Direction::Asc)],
+    tiebreak: "seq",
+};
+
+const PAGES_SORTING: Sorting = Sorting {
+    keys: &[SortKey::column("ts", "ts")],
+    default: &[("ts", Direction::Desc)],
+    tiebreak: "seq",
+};
+
+/// `GET livechat/rooms` parameters as the client sent them.
+#[derive(Debug, Default)]
+pub struct RoomListQuery {
+    pub agents: Vec<String>,
+    pub departments: Vec<String>,
+    pub open: Option<String>,
+    pub created_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub room_name: Option<String>,
+    pub sort: Option<String>,
+}
+
+/// A page of a listing and how many items match in all.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+impl Livechat {
+    /// `GET livechat/rooms`: managers see every room; an agent may list only the rooms it
+    /// serves, by asking for exactly its own id in `agents`.
+    pub async fn list_rooms(
+        &self,
+        user: &User,
+        query: RoomListQuery,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<Page<Value>> {
+        let filter = room_filter(&query)?;
+        let order = ROOM_SORTING.order_by(query.sort.as_deref())?;
+        let own_rooms_only = query.agents.len() == 1 && query.agents[0] == user.id;
+        let allowed = has_permission(&user.roles, VIEW_LIVECHAT_ROOMS)
+            || (has_permission(&user.roles, VIEW_L_ROOM) && own_rooms_only);
+        if !allowed {
+            return Err(ApiError::Unauthorized);
+        }
+        let mut conn = self.store().read().await?;
+        let (rooms, total) = conn
+            .exec()
+            .search_rooms(&filter, &order, offset, count)
+            .await?;
+        let department_ids: BTreeSet<String> = rooms
+            .iter()
+            .filter_map(|r| r.department_id.clone())
+            .collect();
+        let department_ids: Vec<String> = department_ids.into_iter().collect();
+        let departments = conn.exec().departments_by_ids(&department_ids).await?;
+        let items = rooms
+            .into_iter()
+            .map(|room| {
+                let department = room
+                    .department_id
+                    .as_ref()
+                    .and_then(|id| departments.iter().find(|d| &d.id == id))
+                    .map(|d| json!({ "_id": d.id, "name": d.name }));
+                let mut value = serde_json::to_value(&room)?;
+                if let (Some(department), Value::Object(fields)) = (department, &mut value) {
+                    fields.insert("department".into(), department);
+                }
+                Ok(value)
+            })
+            .collect::<ApiResult<Vec<Value>>>()?;
+        Ok(Page { items, total })
+    }
+
+    /// `GET livechat/visitors.chatHistory/room/:roomId/visitor/:visitorId`: every room of the
+    /// visitor, for a caller allowed to read `rid` (which only grants access; it does not filter).
+    pub async fn visitor_chat_history(
+        &self,
+        user: &User,
+        rid: &str,
+        visitor_id: &str,
+        sort: Option<&str>,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<Page<Room>> {
+        let order = ROOM_SORTING.order_by(sort)?;
+        validate::within("visitorId", visitor_id, limits::ID)?;
+        self.readable_room(user, rid).await?;
+        let filter = RoomFilter {
+            visitor_id: Some(visitor_id.to_string()),
+            ..RoomFilter::default()
+        };
+        let (items, total) = self
+            .store()
+            .read()
+            .await?
+            .exec()
+            .search_rooms(&filter, &order, offset, count)
+            .await?;
+        Ok(Page { items, total })
+    }
+
+    /// `GET livechat/:rid/messages`: what was said in a room, oldest first by default.
+    pub async fn room_conversation(
+        &self,
+        user: &User,
+        rid: &str,
+        sort: Option<&str>,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<Page<Message>> {
+        let order = CONVERSATION_SORTING.order_by(sort)?;
+        self.readable_room(user, rid).await?;
+        let (items, total) = self
+            .store()
+            .read()
+            .await?
+            .exec()
+            .room_messages_page(rid, MessageKind::Conversation, &order, offset, count)
+            .await?;
+        Ok(Page { items, total })
+    }
+
+    /// `GET livechat/visitors.pagesVisited[/:roomId]`: the pages the room's visitor viewed,
+    /// newest first by default.
+    pub async fn pages_visited(
+        &self,
+        user: &User,
+        rid: &str,
+        sort: Option<&str>,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<Page<Message>> {
+        let order = PAGES_SORTING.order_by(sort)?;
+        self.readable_room(user, rid).await?;
+        let (items, total) = self
+            .store()
+            .read()
+            .await?
+            .exec()
+            .room_messages_page(rid, MessageKind::PagesVisited, &order, offset, count)
+            .await?;
+        Ok(Page { items, total })
+    }
+}
+
+fn room_filter(query: &RoomListQuery) -> ApiResult<RoomFilter> {
+    let agents = bounded_list("agents", &query.agents, limits::NAME)?;
+    let departments = bounded_list("departmentId", &query.departments, limits::ID)?;
+    let open = match query.open.as_deref() {
+        None | Some("") => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => return Err(ApiError::invalid("'open' must be \"true\" or \"false\"")),
+    };
+    let name = validate::optional("roomName", query.room_name.as_deref(), limits::NAME)?
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    Ok(RoomFilter {
+        agents,
+        departments,
+        open,
+        created: date_range(DateParam::CreatedAt, query.created_at.as_deref())?,
+        closed: date_range(DateParam::ClosedAt, query.closed_at.as_deref())?,
+        name,
+        visitor_id: None,
+    })
+}
+
+fn bounded_list(field: &str, values: &[String], max_len: usize) -> ApiResult<Vec<String>> {
+    if values.len() > MAX_FILTER_VALUES {
+        return Err(ApiError::invalid(format!(
+            "'{field}' must NOT have more than {MAX_FILTER_VALUES} items"
+        )));
+    }
+    for value in values {
+        validate::within(field, value, max_len)?;
+    }
+    Ok(values.to_vec())
+}
+
+#[derive(Clone, Copy)]
+enum DateParam {
+    CreatedAt,
+    ClosedAt,
+}
+
+impl DateParam {
+    /// Rocket.Chat's exact messages, as `&'static str` error codes.
+    fn messages(self) -> [&'static str; 3] {
+        match self {
+            DateParam::CreatedAt => [
+                "The \"createdAt.start\" query parameter must be a valid date.",
+                "The \"createdAt.end\" query parameter must be a valid date.",
+                "The \"createdAt\" query parameter must be a JSON object such as {\"start\": \"2024-01-01\", \"end\": \"2024-01-31\"}.",
+            ],
+            DateParam::ClosedAt => [
+                "The \"closedAt.start\" query parameter must be a valid date.",
+                "The \"closedAt.end\" query parameter must be a valid date.",
+                "The \"closedAt\" query parameter must be a JSON object such as {\"start\": \"2024-01-01\", \"end\": \"2024-01-31\"}.",
+            ],
+        }
+    }
+}
+
+/// A `{"start", "end"}` JSON range; a missing, null or empty bound leaves that side open.
+fn date_range(param: DateParam, raw: Option<&str>) -> ApiResult<TimeRange> {
+    let [bad_start, bad_end, not_an_object] = param.messages();
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(TimeRange::default());
+    };
+    let Ok(Value::Object(range)) = serde_json::from_str::<Value>(raw) else {
+        return Err(ApiError::Code(not_an_object));
+    };
+    let bound = |key: &str, error: &'static str| match range.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) if text.is_empty() => Ok(None),
+        Some(Value::String(text)) => parse_date(text).map(Some).ok_or(ApiError::Code(error)),
+        Some(_) => Err(ApiError::Code(error)),
+    };
+    Ok(TimeRange {
+        start: bound("start", bad_start)?,
+        end: bound("end", bad_end)?,
+    })
+}
+
+/// A date as clients send them to JavaScript's `Date.parse`: RFC 3339, or a date and time
+/// without an offset (read as UTC), or a bare date (midnight UTC).
+fn parse_date(text: &str) -> Option<i64> {
+    use chrono::{NaiveDate, NaiveDateTime};
+    let text = text.trim();
+    if let Some(t) = Timestamp::parse_iso(text) {
+        return Some(t.millis());
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(t.and_utc().timestamp_millis());
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_forms_clients_send() {
+        assert_eq!(parse_date("1970-01-02"), Some(86_400_000));
+        assert_eq!(parse_date("1970-01-01T00:00:01.5Z"), Some(1_500));
+        assert_eq!(parse_date("1970-01-01T00:00:02"), Some(2_000));
+        assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn ranges_report_the_bad_bound() {
+        let err = date_range(DateParam::CreatedAt, Some(r#"{"start":"x"}"#)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "The \"createdAt.start\" query parameter must be a valid date."
+        );
+        let err = date_range(DateParam::ClosedAt, Some(r#"{"end":5}"#)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "The \"closedAt.end\" query parameter must be a valid date."
+        );
+        assert!(date_range(DateParam::ClosedAt, Some("[1]")).is_err());
+        let range = date_range(DateParam::ClosedAt, Some(r#"{"start":"1970-01-02"}"#)).unwrap();
+        assert_eq!((range.start, range.end), (Some(86_400_000), None));
+    }
+}

@@ -1,0 +1,121 @@
+//! What agents read about visitors (reference §3.4, §3.7, seeds 000 and 002): one visitor,
+//! the visitor search, and the visitors on the site now (the realtime-visitors view).
+
+use serde_json::{Map, Value};
+
+use super::room_search::Page;
+use super::sort::{SortKey, Sorting};
+use super::validate::{self, limits};
+use super::Livechat;
+use crate::error::{ApiError, ApiResult};
+use crate::model::{Visitor, VisitorSession};
+use crate::store::{Direction, PRESENT_STATUSES};
+
+const VISITOR_SORTING: Sorting = Sorting {
+    keys: &[
+        SortKey::column("ts", "ts"),
+        SortKey::column("_updatedAt", "updated_at"),
+        SortKey::optional("lastChat.ts", "last_chat_ts"),
+        SortKey::column("username", "username_lower"),
+        SortKey::optional("name", "name_lower"),
+    ],
+    default: &[("ts", Direction::Desc)],
+    tiebreak: "id",
+};
+
+/// Newest activity first: a session's `_updatedAt` moves with every page view and status change.
+const PRESENT_SORTING: Sorting = Sorting {
+    keys: &[SortKey::column("_updatedAt", "updated_at")],
+    default: &[("_updatedAt", Direction::Desc)],
+    tiebreak: "id",
+};
+
+/// The fields of a visitor that `visitors.search` returns.
+const SEARCH_PROJECTION: [&str; 7] = [
+    "_id",
+    "username",
+    "name",
+    "phone",
+    "livechatData",
+    "visitorEmails",
+    "lastChat",
+];
+
+impl Livechat {
+    /// `GET livechat/visitors.info?visitorId=`.
+    pub async fn visitor_info(&self, visitor_id: &str) -> ApiResult<Visitor> {
+        validate::required("visitorId", Some(visitor_id), limits::ID)?;
+        self.store()
+            .read()
+            .await?
+            .exec()
+            .visitor_by_id(visitor_id)
+            .await?
+            .ok_or(ApiError::Code("visitor-not-found"))
+    }
+
+    /// `GET livechat/visitors.search`: visitors whose e-mail or phone is exactly `term`, or
+    /// whose name or username contains it (any case); all visitors without a term (seed 002
+    /// documents `term` as optional).
+    pub async fn search_visitors(
+        &self,
+        term: Option<&str>,
+        sort: Option<&str>,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<Page<Value>> {
+        let term = validate::optional("term", term, limits::NAME)?
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let order = VISITOR_SORTING.order_by(sort)?;
+        let (visitors, total) = self
+            .store()
+            .read()
+            .await?
+            .exec()
+            .search_visitors(term, &order, offset, count)
+            .await?;
+        let items = visitors
+            .iter()
+            .map(project_for_search)
+            .collect::<ApiResult<Vec<Value>>>()?;
+        Ok(Page { items, total })
+    }
+
+    /// `GET livechat/visitors.online`: the sessions of visitors on the site now, newest
+    /// activity first; `status` narrows to `online` or `away`.
+    pub async fn present_visitors(
+        &self,
+        status: Option<&str>,
+        sort: Option<&str>,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<Page<VisitorSession>> {
+        let status = status.filter(|s| !s.is_empty());
+        if let Some(status) = status {
+            if !PRESENT_STATUSES.contains(&status) {
+                return Err(ApiError::invalid(format!(
+                    "'status' must be one of {}",
+                    PRESENT_STATUSES.join(", ")
+                )));
+            }
+        }
+        let order = PRESENT_SORTING.order_by(sort)?;
+        let (items, total) = self
+            .store()
+            .read()
+            .await?
+            .exec()
+            .present_sessions(status, &order, offset, count)
+            .await?;
+        Ok(Page { items, total })
+    }
+}
+
+fn project_for_search(visitor: &Visitor) -> ApiResult<Value> {
+    let Value::Object(mut fields) = serde_json::to_value(visitor)? else {
+        return Ok(Value::Object(Map::new()));
+    };
+    fields.retain(|key, _| SEARCH_PROJECTION.contains(&key.as_str()));
+    Ok(Value::Object(fields))
+}

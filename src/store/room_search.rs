@@ -1,0 +1,105 @@
+//! Room listings for agents and managers: `livechat/rooms` and a visitor's chat history.
+
+use super::listing::{contains_pattern, Listing, OrderBy};
+use super::{dispatch, parse_docs, Exec};
+use crate::error::ApiResult;
+use crate::model::{Department, Room};
+
+/// Epoch-millisecond bounds, both inclusive.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TimeRange {
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+}
+
+/// What `livechat/rooms` filters by; every part is optional and they combine with AND.
+#[derive(Debug, Default)]
+pub struct RoomFilter {
+    /// Served by one of these agents, named by id or username.
+    pub agents: Vec<String>,
+    pub departments: Vec<String>,
+    pub open: Option<bool>,
+    pub created: TimeRange,
+    pub closed: TimeRange,
+    /// A substring of the room's name (`fname`), compared case-insensitively.
+    pub name: Option<String>,
+    pub visitor_id: Option<String>,
+}
+
+impl RoomFilter {
+    fn listing(&self) -> Listing {
+        let mut listing = Listing::of("rooms");
+        if !self.agents.is_empty() {
+            let ids = listing.texts(&self.agents);
+            let names = listing.texts(&self.agents);
+            listing.when(format!(
+                "(served_by IN ({ids}) OR served_by IN (SELECT id FROM users WHERE username IN ({names})))"
+            ));
+        }
+        if !self.departments.is_empty() {
+            let ids = listing.texts(&self.departments);
+            listing.when(format!("department_id IN ({ids})"));
+        }
+        match self.open {
+            Some(true) => listing.when("open".into()),
+            Some(false) => listing.when("NOT open".into()),
+            None => {}
+        }
+        within(&mut listing, "ts", self.created);
+        within(&mut listing, "closed_at", self.closed);
+        if let Some(name) = &self.name {
+            let pattern = listing.text(&contains_pattern(&name.to_lowercase()));
+            listing.when(format!("fname_lower LIKE {pattern} ESCAPE '\\'"));
+        }
+        if let Some(visitor) = &self.visitor_id {
+            let id = listing.text(visitor);
+            listing.when(format!("visitor_id = {id}"));
+        }
+        listing
+    }
+}
+
+fn within(listing: &mut Listing, column: &'static str, range: TimeRange) {
+    if let Some(start) = range.start {
+        let start = listing.int(start);
+        listing.when(format!("{column} >= {start}"));
+    }
+    if let Some(end) = range.end {
+        let end = listing.int(end);
+        listing.when(format!("{column} <= {end}"));
+    }
+}
+
+impl Exec<'_> {
+    /// A page of the rooms matching `filter`, and how many match in all.
+    pub async fn search_rooms(
+        &mut self,
+        filter: &RoomFilter,
+        order: &OrderBy,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<(Vec<Room>, i64)> {
+        let (docs, total) = filter.listing().page(self, order, offset, count).await?;
+        Ok((parse_docs(docs)?, total))
+    }
+
+    /// The departments with these ids (unknown ids are skipped).
+    pub async fn departments_by_ids(&mut self, ids: &[String]) -> ApiResult<Vec<Department>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT doc FROM departments WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let docs: Vec<String> = dispatch!(self, c => {
+            let mut query = sqlx::query_scalar(&sql);
+            for id in ids {
+                query = query.bind(id);
+            }
+            query.fetch_all(&mut **c).await?
+        });
+        parse_docs(docs)
+    }
+}
