@@ -229,15 +229,35 @@ async fn me_needs_valid_credentials() {
 #[tokio::test]
 async fn a_visitor_token_opens_no_authenticated_endpoint() {
     let app = spawn_with_admin().await;
-    let (token, _rid) = app.visitor_with_room().await;
+    let (token, rid) = app.visitor_with_room().await;
     let visitor = app.get(&format!("visitor/{token}")).await.1["visitor"].clone();
     let as_visitor = (visitor["_id"].as_str().unwrap().to_string(), token);
+    // Every authenticated route, called with the visitor's id and token as credentials.
     for (method, path) in [
         (Method::GET, "/api/v1/me"),
         (Method::GET, "/api/v1/users.list"),
         (Method::POST, "/api/v1/logout"),
+        (Method::POST, "/api/v1/users.setStatus"),
+        (Method::GET, "/api/v1/settings/Livechat_enabled"),
+        (Method::POST, "/api/v1/chat.sendMessage"),
+        (Method::POST, "/api/v1/chat.update"),
+        (Method::POST, "/api/v1/chat.delete"),
+        (Method::GET, "/api/v1/livechat/users/agent"),
+        (Method::POST, "/api/v1/livechat/agent.status"),
+        (Method::POST, "/api/v1/livechat/agents.saveInfo"),
+        (Method::GET, "/api/v1/livechat/appearance"),
+        (Method::GET, "/api/v1/livechat/inquiries.list"),
+        (Method::GET, "/api/v1/livechat/inquiries.queued"),
+        (Method::POST, "/api/v1/livechat/inquiries.take"),
+        (Method::POST, "/api/v1/livechat/room.forward"),
+        (Method::POST, "/api/v1/livechat/room.closeByUser"),
+        (Method::GET, "/api/v1/livechat/rooms"),
+        (Method::GET, &format!("/api/v1/livechat/{rid}/messages")),
+        (Method::GET, "/api/v1/livechat/visitors.info?visitorId=x"),
+        (Method::GET, "/api/v1/livechat/visitors.search?term=x"),
+        (Method::GET, "/api/v1/livechat/visitors.online"),
     ] {
-        let (status, body) = call(&app, Some(&as_visitor), method, path, None).await;
+        let (status, body) = call(&app, Some(&as_visitor), method, &path, None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {body}");
     }
 }
