@@ -5,6 +5,7 @@ mod account;
 mod agents;
 mod auth;
 mod chat;
+mod departments;
 mod extract;
 mod inquiries;
 mod message;
@@ -93,6 +94,7 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
         .merge(session::router())
         .merge(agents::router())
         .merge(inquiries::router())
+        .merge(departments::router())
         .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(

@@ -11,7 +11,10 @@
 
 mod agents;
 mod catalog;
+mod department_agents;
+mod departments;
 mod inquiries;
+pub use departments::DepartmentFilter;
 mod messages;
 pub use inquiries::QueueFilter;
 pub use messages::HistoryQuery;
@@ -209,5 +212,23 @@ impl Exec<'_> {
             Exec::Sqlite(_) => self.fetch_doc(sql, key).await,
             Exec::Postgres(_) => self.fetch_doc(&format!("{sql} FOR UPDATE"), key).await,
         }
+    }
+
+    /// Every `doc` selected by a query with one text parameter, locked like
+    /// [`Exec::fetch_doc_for_update`].
+    async fn fetch_docs_for_update(
+        &mut self,
+        sql: &'static str,
+        key: &str,
+    ) -> ApiResult<Vec<String>> {
+        Ok(match self {
+            Exec::Sqlite(c) => sqlx::query_scalar(sql).bind(key).fetch_all(&mut **c).await?,
+            Exec::Postgres(c) => {
+                sqlx::query_scalar(&format!("{sql} FOR UPDATE"))
+                    .bind(key)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+        })
     }
 }
