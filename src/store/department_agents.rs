@@ -11,7 +11,9 @@ const SELECT: &str = "SELECT a.id, a.agent_id, a.department_id, d.enabled, a.use
 
 type Row = (String, String, String, bool, String, i64, i64, i64);
 
-fn link((id, agent_id, department_id, department_enabled, username, count, order, updated_at): Row) -> DepartmentAgent {
+fn link(
+    (id, agent_id, department_id, department_enabled, username, count, order, updated_at): Row,
+) -> DepartmentAgent {
     DepartmentAgent {
         id,
         agent_id,
@@ -26,7 +28,10 @@ fn link((id, agent_id, department_id, department_enabled, username, count, order
 
 impl Exec<'_> {
     /// Every agent link of a department, by username.
-    pub async fn department_agents(&mut self, department_id: &str) -> ApiResult<Vec<DepartmentAgent>> {
+    pub async fn department_agents(
+        &mut self,
+        department_id: &str,
+    ) -> ApiResult<Vec<DepartmentAgent>> {
         let sql = format!("{SELECT} WHERE a.department_id = $1 ORDER BY a.username, a.agent_id");
         let rows: Vec<Row> = dispatch!(self, c => {
             sqlx::query_as(&sql).bind(department_id).fetch_all(&mut **c).await?
@@ -77,7 +82,11 @@ impl Exec<'_> {
         Ok(())
     }
 
-    pub async fn remove_department_agent(&mut self, department_id: &str, agent_id: &str) -> ApiResult<()> {
+    pub async fn remove_department_agent(
+        &mut self,
+        department_id: &str,
+        agent_id: &str,
+    ) -> ApiResult<()> {
         dispatch!(self, c => {
             sqlx::query("DELETE FROM department_agents WHERE department_id = $1 AND agent_id = $2")
                 .bind(department_id)

@@ -46,7 +46,11 @@ fn contains_pattern(text: &str) -> String {
 }
 
 impl Exec<'_> {
-    async fn department_where(&mut self, condition: &str, key: &str) -> ApiResult<Option<Department>> {
+    async fn department_where(
+        &mut self,
+        condition: &str,
+        key: &str,
+    ) -> ApiResult<Option<Department>> {
         let sql = format!("{SELECT} WHERE {condition} LIMIT 1");
         let row: Option<(String, i64)> = dispatch!(self, c => {
             sqlx::query_as(&sql).bind(key).fetch_optional(&mut **c).await?
@@ -63,7 +67,10 @@ impl Exec<'_> {
         let by_id = self.department_by_id(key).await?;
         match by_id {
             Some(department) => Ok(Some(department)),
-            None => self.department_where("d.name = $1 ORDER BY d.id", key).await,
+            None => {
+                self.department_where("d.name = $1 ORDER BY d.id", key)
+                    .await
+            }
         }
     }
 
@@ -110,7 +117,8 @@ impl Exec<'_> {
         let text = text.as_deref().unwrap_or("");
         let exclude = filter.exclude_id.unwrap_or("");
         let agent = filter.agent_id.unwrap_or("");
-        let page = format!("{SELECT} WHERE {FILTER} ORDER BY d.name_lower, d.id LIMIT $5 OFFSET $6");
+        let page =
+            format!("{SELECT} WHERE {FILTER} ORDER BY d.name_lower, d.id LIMIT $5 OFFSET $6");
         let total = format!("SELECT COUNT(*) FROM departments d WHERE {FILTER}");
         let (rows, total): (Vec<(String, i64)>, i64) = dispatch!(self, c => {
             let rows = sqlx::query_as(&page)
@@ -121,7 +129,10 @@ impl Exec<'_> {
                 .fetch_one(&mut **c).await?;
             (rows, total)
         });
-        Ok((rows.into_iter().map(with_count).collect::<ApiResult<_>>()?, total))
+        Ok((
+            rows.into_iter().map(with_count).collect::<ApiResult<_>>()?,
+            total,
+        ))
     }
 
     /// Inserts or replaces a department.

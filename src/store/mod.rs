@@ -222,7 +222,12 @@ impl Exec<'_> {
         key: &str,
     ) -> ApiResult<Vec<String>> {
         Ok(match self {
-            Exec::Sqlite(c) => sqlx::query_scalar(sql).bind(key).fetch_all(&mut **c).await?,
+            Exec::Sqlite(c) => {
+                sqlx::query_scalar(sql)
+                    .bind(key)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
             Exec::Postgres(c) => {
                 sqlx::query_scalar(&format!("{sql} FOR UPDATE"))
                     .bind(key)

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod agent_chat;
 mod concurrency;
+mod departments;
 mod durability;
 mod hostile;
 mod inquiries;

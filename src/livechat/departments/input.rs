@@ -59,9 +59,7 @@ impl DepartmentInput {
     /// Checks every field; returns the required ones.
     pub(super) fn validate(&self) -> ApiResult<Required<'_>> {
         let flag = |field: &str, value: Option<bool>| {
-            value.ok_or_else(|| {
-                ApiError::invalid(format!("must have required property '{field}'"))
-            })
+            value.ok_or_else(|| ApiError::invalid(format!("must have required property '{field}'")))
         };
         let enabled = flag("enabled", self.enabled)?;
         let name = validate::required("name", self.name.as_deref(), limits::NAME)?;
@@ -81,7 +79,10 @@ impl DepartmentInput {
 
         for (field, value) in [
             ("description", &self.description),
-            ("offlineMessageChannelName", &self.offline_message_channel_name),
+            (
+                "offlineMessageChannelName",
+                &self.offline_message_channel_name,
+            ),
             (
                 "abandonedRoomsCloseCustomMessage",
                 &self.abandoned_rooms_close_custom_message,
@@ -225,7 +226,11 @@ fn check_list(field: &str, list: &Option<Vec<String>>, max_length: usize) -> Api
 }
 
 /// An agent entry's id, checked for presence and length.
-pub(super) fn agent_id<'a>(list: &str, index: usize, entry: &'a AgentLinkInput) -> ApiResult<&'a str> {
+pub(super) fn agent_id<'a>(
+    list: &str,
+    index: usize,
+    entry: &'a AgentLinkInput,
+) -> ApiResult<&'a str> {
     let id = entry.agent_id.as_deref().ok_or_else(|| {
         ApiError::invalid(format!(
             "{list}[{index}] must have required property 'agentId'"

@@ -89,7 +89,9 @@ impl Livechat {
         check_fallback(&mut tx.exec(), &department).await?;
         tx.exec().save_department(&department).await?;
         let added = match agents {
-            Some(agents) => agents::upsert(&mut tx.exec(), "agents", &department, agents, now).await?,
+            Some(agents) => {
+                agents::upsert(&mut tx.exec(), "agents", &department, agents, now).await?
+            }
             None => 0,
         };
         let saved = self.reread(&mut tx.exec(), &department.id).await?;
@@ -215,7 +217,11 @@ async fn check_fallback(exec: &mut Exec<'_>, department: &Department) -> ApiResu
 
 /// The department a configuration seed describes: the seed's fields over what is stored
 /// (so fields set through the API, and the agents, survive a restart).
-pub(super) fn seeded(seed: &DepartmentSeed, stored: Option<Department>, now: Timestamp) -> Department {
+pub(super) fn seeded(
+    seed: &DepartmentSeed,
+    stored: Option<Department>,
+    now: Timestamp,
+) -> Department {
     let mut department = stored.unwrap_or_else(|| Department::blank(seed.id.clone(), now));
     department.name = seed.name.clone();
     department.enabled = seed.enabled;

@@ -19,9 +19,15 @@ pub struct Desk {
 
 impl Desk {
     pub async fn open() -> Desk {
+        Self::open_with(|_| {}).await
+    }
+
+    /// A desk whose configuration `configure` adjusts (departments to seed, …).
+    pub async fn open_with(configure: impl FnOnce(&mut livechat::Config)) -> Desk {
         let app = TestApp::spawn_with(|c| {
             c.admin_username = Some(ADMIN.into());
             c.admin_password = Some(ADMIN_PASSWORD.into());
+            configure(c);
         })
         .await;
         let admin = login(&app, ADMIN, ADMIN_PASSWORD).await;
