@@ -101,6 +101,15 @@ async fn an_agent_may_read_departments() {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["total"], json!(1));
+
+    // `onlyMyDepartments` hides the departments the agent is not in.
+    let other = id_of(&create(&desk, "Support", &[]).await);
+    for (department, expected) in [(&id, json!("Sales")), (&other, json!(null))] {
+        let path = format!("department/{department}?onlyMyDepartments=true");
+        let (status, body) = desk.call(&agent, Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["department"]["name"], expected, "{body}");
+    }
 }
 
 #[tokio::test]
