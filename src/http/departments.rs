@@ -174,7 +174,6 @@ async fn remove(
         &[MANAGE_LIVECHAT_DEPARTMENTS, REMOVE_LIVECHAT_DEPARTMENT],
     )?;
     state.livechat.delete_department(&id).await?;
-    tracing::info!(department = %id, by = %auth.user.username, "department removed");
     Ok(success(json!({})))
 }
 

@@ -94,7 +94,7 @@ impl Livechat {
             }
             None => 0,
         };
-        let saved = self.reread(&mut tx.exec(), &department.id).await?;
+        let saved = reread(&mut tx.exec(), &department.id).await?;
         tx.commit().await?;
         tracing::info!(department = %saved.0.id, name = %saved.0.name, "department created");
         if added > 0 {
@@ -132,7 +132,7 @@ impl Livechat {
             Some(agents) => agents::replace(&mut tx.exec(), &department, agents, now).await?,
             None => 0,
         };
-        let saved = self.reread(&mut tx.exec(), id).await?;
+        let saved = reread(&mut tx.exec(), id).await?;
         tx.commit().await?;
         if added > 0 {
             self.drain_queue_after_change().await;
@@ -183,17 +183,13 @@ impl Livechat {
         self.drain_queue_after_change().await;
         Ok(())
     }
+}
 
-    /// The department as stored now, with its agents.
-    async fn reread(
-        &self,
-        exec: &mut Exec<'_>,
-        id: &str,
-    ) -> ApiResult<(Department, Vec<DepartmentAgent>)> {
-        let department = exec.department_by_id(id).await?.ok_or_else(not_found)?;
-        let agents = exec.department_agents(id).await?;
-        Ok((department, agents))
-    }
+/// The department as stored now, with its agents.
+async fn reread(exec: &mut Exec<'_>, id: &str) -> ApiResult<(Department, Vec<DepartmentAgent>)> {
+    let department = exec.department_by_id(id).await?.ok_or_else(not_found)?;
+    let agents = exec.department_agents(id).await?;
+    Ok((department, agents))
 }
 
 /// A fallback department must exist and must not be the department itself.
