@@ -6,6 +6,7 @@ mod agents;
 mod appearance;
 mod auth;
 mod chat;
+mod departments;
 mod extract;
 mod inquiries;
 mod listing;
@@ -100,6 +101,7 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
         .merge(inquiries::router())
         .merge(staff_rooms::router())
         .merge(staff_visitors::router())
+        .merge(departments::router())
         .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(

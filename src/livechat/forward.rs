@@ -26,7 +26,7 @@ pub(super) struct Transferrer {
 pub(super) enum Destination {
     Agent(User),
     Department {
-        department: Department,
+        department: Box<Department>,
         agent: Option<User>,
     },
 }
@@ -67,7 +67,7 @@ impl Livechat {
                     .filter(|d| d.enabled)
                     .ok_or(ApiError::Code("error-invalid-department"))?;
                 Destination::Department {
-                    department,
+                    department: Box::new(department),
                     agent: target_agent,
                 }
             }

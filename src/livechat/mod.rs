@@ -7,6 +7,7 @@ mod agent_chat;
 mod agent_messages;
 mod agents;
 mod custom_fields;
+mod departments;
 mod forward;
 mod inquiries;
 mod messages;
@@ -28,12 +29,13 @@ use std::sync::{Arc, RwLock};
 
 use crate::config::Config;
 use crate::error::ApiResult;
-use crate::model::{Department, Message, UserRef, Visitor};
+use crate::model::{Message, UserRef, Visitor};
 use crate::store::Store;
 use crate::time::Timestamp;
 
 pub use agents::StaffRole;
 pub use custom_fields::CustomFieldInput;
+pub use departments::{AgentLinkInput, DepartmentInput, DepartmentQuery};
 pub use forward::ForwardRequest;
 pub use messages::{History, HistoryParams};
 pub use navigation::PageInfo;
@@ -63,17 +65,8 @@ impl Livechat {
         let mut tx = store.begin().await?;
         let now = Timestamp::now();
         for seed in &config.departments {
-            let department = Department {
-                id: seed.id.clone(),
-                name: seed.name.clone(),
-                enabled: seed.enabled,
-                description: seed.description.clone(),
-                show_on_registration: seed.show_on_registration,
-                show_on_offline_form: seed.show_on_offline_form,
-                email: seed.email.clone(),
-                num_agents: 0,
-                updated_at: now,
-            };
+            let stored = tx.exec().department_for_update(&seed.id).await?;
+            let department = departments::seeded(seed, stored, now);
             tx.exec().save_department(&department).await?;
         }
         for field in &config.custom_fields {

@@ -302,7 +302,7 @@ impl Livechat {
         };
         let department_id = target.id.clone();
         let destination = Destination::Department {
-            department: target,
+            department: Box::new(target),
             agent: None,
         };
         let settings = self.settings();

@@ -56,6 +56,8 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         ("Livechat_data_processing_consent_text", json!("")),
         ("Livechat_clear_local_storage_when_chat_ended", json!(false)),
         ("Livechat_videocall_enabled", json!(false)),
+        // Whether managers may delete departments (`DELETE livechat/department/:_id`).
+        ("Omnichannel_enable_department_removal", json!(false)),
         ("Language", json!("en")),
         ("Message_AllowEditing", json!(true)),
         ("Message_AllowDeleting", json!(true)),

@@ -20,6 +20,15 @@ pub mod limits {
     pub const OFFLINE_MESSAGE: usize = 10_000;
     pub const SURVEY_FEEDBACK: usize = 4096;
     pub const LOCATION_TEXT: usize = 256;
+    /// A department's description and its queue / closing texts.
+    pub const DEPARTMENT_TEXT: usize = 4096;
+    /// Entries of a department's tag and forwarding lists.
+    pub const DEPARTMENT_LIST: usize = 100;
+    /// Client-defined fields stored on a department, and the length of each text among them.
+    pub const DEPARTMENT_EXTRA_FIELDS: usize = 20;
+    pub const DEPARTMENT_EXTRA_TEXT: usize = 1024;
+    /// Agent links added, replaced or removed by one request.
+    pub const DEPARTMENT_AGENTS_PER_REQUEST: usize = 1000;
 }
 
 /// A required, non-blank string of at most `max` characters.

@@ -25,8 +25,9 @@ impl Livechat {
         }
         let mut conn = self.store().read().await?;
         let mut exec = conn.exec();
+        // Only departments someone can answer in: enabled, with at least one agent.
         let departments: Vec<Value> = exec
-            .enabled_departments()
+            .widget_departments()
             .await?
             .into_iter()
             .map(|d| {

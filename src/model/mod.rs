@@ -11,7 +11,7 @@ mod user;
 mod visitor;
 
 pub use custom_field::{CustomFieldDefinition, CustomFieldScope};
-pub use department::{Department, DepartmentSeed};
+pub use department::{Department, DepartmentAgent, DepartmentSeed};
 pub use inquiry::{Inquiry, InquiryStatus};
 pub use message::{Message, UserRef};
 pub use room::{AgentMetrics, ClosedBy, Room, RoomMetrics, RoomVisitor, ServedBy, VisitorMetrics};

@@ -1,46 +1,14 @@
-//! Small administrative collections: departments, custom fields, triggers, settings and the
+//! Small administrative collections: custom fields, triggers, settings and the
 //! offline messages left when nobody was there to chat.
 
 use serde_json::Value;
 
 use super::{dispatch, parse_doc, parse_docs, to_doc, Exec};
 use crate::error::ApiResult;
-use crate::model::{CustomFieldDefinition, Department};
+use crate::model::CustomFieldDefinition;
 use crate::time::Timestamp;
 
 impl Exec<'_> {
-    /// A department by `_id` or, failing that, by name (Rocket.Chat accepts both).
-    pub async fn department_by_id_or_name(&mut self, key: &str) -> ApiResult<Option<Department>> {
-        const SQL: &str = "SELECT doc FROM departments WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1";
-        let doc = self.fetch_doc(SQL, key).await?;
-        doc.map(|d| parse_doc(&d)).transpose()
-    }
-
-    pub async fn enabled_departments(&mut self) -> ApiResult<Vec<Department>> {
-        const SQL: &str = "SELECT doc FROM departments WHERE enabled ORDER BY name";
-        let docs: Vec<String> = dispatch!(self, c => {
-            sqlx::query_scalar(SQL).fetch_all(&mut **c).await?
-        });
-        parse_docs(docs)
-    }
-
-    pub async fn save_department(&mut self, department: &Department) -> ApiResult<()> {
-        let doc = to_doc(department)?;
-        const SQL: &str = "INSERT INTO departments (id, name, enabled, doc) VALUES ($1, $2, $3, $4) \
-                           ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled, doc = excluded.doc";
-        dispatch!(self, c => {
-            sqlx::query(SQL)
-                .bind(&department.id)
-                .bind(&department.name)
-                .bind(department.enabled)
-                .bind(&doc)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
-        Ok(())
-    }
-
     pub async fn custom_field(&mut self, id: &str) -> ApiResult<Option<CustomFieldDefinition>> {
         let doc = self
             .fetch_doc("SELECT doc FROM custom_fields WHERE id = $1", id)

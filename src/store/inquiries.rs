@@ -59,6 +59,15 @@ impl Exec<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
+    /// The inquiries of a department, locked for a read-modify-write in this transaction.
+    pub async fn inquiries_of_department_for_update(
+        &mut self,
+        department_id: &str,
+    ) -> ApiResult<Vec<Inquiry>> {
+        const SQL: &str = "SELECT doc FROM inquiries WHERE department = $1 ORDER BY id";
+        super::parse_docs(self.fetch_docs_for_update(SQL, department_id).await?)
+    }
+
     /// Queued inquiries, oldest first, that pass `filter`; with the total.
     pub async fn queued_page(
         &mut self,

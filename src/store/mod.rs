@@ -11,16 +11,12 @@
 
 mod agents;
 mod catalog;
+mod department_agents;
+mod departments;
 mod inquiries;
 mod listing;
 mod message_pages;
 mod messages;
-pub use inquiries::QueueFilter;
-pub use listing::{Direction, OrderBy, SortColumn};
-pub use message_pages::MessageKind;
-pub use messages::HistoryQuery;
-pub use room_search::{RoomFilter, TimeRange};
-pub use visitor_search::PRESENT_STATUSES;
 mod postgres;
 mod room_search;
 mod rooms;
@@ -29,6 +25,14 @@ mod sqlite;
 mod users;
 mod visitor_search;
 mod visitors;
+
+pub use departments::DepartmentFilter;
+pub use inquiries::QueueFilter;
+pub use listing::{Direction, OrderBy, SortColumn};
+pub use message_pages::MessageKind;
+pub use messages::HistoryQuery;
+pub use room_search::{RoomFilter, TimeRange};
+pub use visitor_search::PRESENT_STATUSES;
 
 use anyhow::Context;
 use serde::de::DeserializeOwned;
@@ -217,5 +221,28 @@ impl Exec<'_> {
             Exec::Sqlite(_) => self.fetch_doc(sql, key).await,
             Exec::Postgres(_) => self.fetch_doc(&format!("{sql} FOR UPDATE"), key).await,
         }
+    }
+
+    /// Every `doc` selected by a query with one text parameter, locked like
+    /// [`Exec::fetch_doc_for_update`].
+    async fn fetch_docs_for_update(
+        &mut self,
+        sql: &'static str,
+        key: &str,
+    ) -> ApiResult<Vec<String>> {
+        Ok(match self {
+            Exec::Sqlite(c) => {
+                sqlx::query_scalar(sql)
+                    .bind(key)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+            Exec::Postgres(c) => {
+                sqlx::query_scalar(&format!("{sql} FOR UPDATE"))
+                    .bind(key)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+        })
     }
 }

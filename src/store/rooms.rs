@@ -19,6 +19,15 @@ impl Exec<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
+    /// The open rooms of a department, locked for a read-modify-write in this transaction.
+    pub async fn open_rooms_of_department_for_update(
+        &mut self,
+        department_id: &str,
+    ) -> ApiResult<Vec<Room>> {
+        const SQL: &str = "SELECT doc FROM rooms WHERE department_id = $1 AND open ORDER BY id";
+        parse_docs(self.fetch_docs_for_update(SQL, department_id).await?)
+    }
+
     pub async fn open_room_of_token(&mut self, token: &str) -> ApiResult<Option<Room>> {
         let doc = self
             .fetch_doc(

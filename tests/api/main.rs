@@ -8,6 +8,7 @@ mod agent_chat;
 mod agent_messages;
 mod appearance;
 mod concurrency;
+mod departments;
 mod durability;
 mod forward;
 mod hostile;

@@ -1,6 +1,8 @@
 //! `GET livechat/config`, everything the widget reads before a chat (reference §2.14), and
 //! `GET /api/info`.
 
+use reqwest::Method;
+
 use super::*;
 
 #[tokio::test]
@@ -165,10 +167,24 @@ async fn config_resources_point_at_the_site_url() {
 }
 
 #[tokio::test]
-async fn config_lists_the_enabled_departments_only() {
-    let app = TestApp::spawn_with(seed_departments).await;
+async fn config_lists_the_enabled_departments_with_agents_only() {
+    let desk = Desk::open_with(seed_departments).await;
+    assert_eq!(
+        config(&desk.app, "").await["departments"],
+        json!([]),
+        "no department has an agent yet"
+    );
+    let (agent, _) = desk.agent("alice").await;
+    for department in ["dep-support", "dep-sales", "dep-archive"] {
+        let join = json!({ "upsert": [{ "agentId": agent }], "remove": [] });
+        let path = format!("department/{department}/agents");
+        let (status, body) = desk
+            .call(&desk.admin, Method::POST, &path, Some(join))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
 
-    let departments = config(&app, "").await["departments"].clone();
+    let departments = config(&desk.app, "").await["departments"].clone();
 
     let mut listed = departments.as_array().expect("departments").clone();
     listed.sort_by_key(|d| d["_id"].as_str().unwrap_or_default().to_string());
