@@ -257,7 +257,7 @@ async fn a_visitor_token_opens_no_authenticated_endpoint() {
         (Method::GET, "/api/v1/livechat/visitors.search?term=x"),
         (Method::GET, "/api/v1/livechat/visitors.online"),
     ] {
-        let (status, body) = call(&app, Some(&as_visitor), method, &path, None).await;
+        let (status, body) = call(&app, Some(&as_visitor), method, path, None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {body}");
     }
 }
