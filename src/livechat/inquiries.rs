@@ -67,23 +67,32 @@ impl Livechat {
         if !has_permission(&agent.roles, VIEW_L_ROOM) {
             return Err(ApiError::meteor("error-not-allowed", "Invalid User"));
         }
+        let not_found = || ApiError::meteor("error-not-found", "Inquiry not found");
+        let rid = tx
+            .exec()
+            .inquiry_by_id(inquiry_id)
+            .await?
+            .ok_or_else(not_found)?
+            .rid;
+        // Room, then inquiry (the lock order everywhere); the inquiry is read again under its
+        // lock, so of two agents taking it at once the second sees it taken.
+        let mut room = tx
+            .exec()
+            .room_for_update(&rid)
+            .await?
+            .filter(Room::is_open)
+            .ok_or_else(not_found)?;
         let mut inquiry = tx
             .exec()
             .inquiry_for_update(inquiry_id)
             .await?
-            .ok_or_else(|| ApiError::meteor("error-not-found", "Inquiry not found"))?;
+            .ok_or_else(not_found)?;
         if inquiry.status == InquiryStatus::Taken {
             return Err(ApiError::meteor(
                 "error-inquiry-taken",
                 "Inquiry already taken",
             ));
         }
-        let mut room = tx
-            .exec()
-            .room_for_update(&inquiry.rid)
-            .await?
-            .filter(Room::is_open)
-            .ok_or_else(|| ApiError::meteor("error-not-found", "Inquiry not found"))?;
         let now = Timestamp::now();
         let agent = tx
             .exec()

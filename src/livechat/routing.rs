@@ -95,37 +95,59 @@ impl Livechat {
         }
         let mut assigned = 0;
         loop {
-            let mut tx = self.store().begin().await?;
-            let queued = tx
+            let queued = self
+                .store()
+                .read()
+                .await?
                 .exec()
                 .servable_queued_inquiries(QUEUE_BATCH, global_limit(&settings))
                 .await?;
             let mut progressed = false;
-            for mut inquiry in queued {
-                let Some(mut room) = tx
-                    .exec()
-                    .room_for_update(&inquiry.rid)
-                    .await?
-                    .filter(Room::is_open)
-                else {
-                    continue;
-                };
-                let now = Timestamp::now();
-                if assign_next_agent(&mut tx.exec(), &settings, &mut room, &mut inquiry, now)
-                    .await?
-                    .is_some()
-                {
-                    tx.exec().save_room(&room).await?;
-                    tx.exec().save_inquiry(&inquiry).await?;
+            for candidate in queued {
+                if self.assign_queued(&settings, &candidate).await? {
                     progressed = true;
                     assigned += 1;
                 }
             }
-            tx.commit().await?;
             if !progressed {
                 return Ok(assigned);
             }
         }
+    }
+
+    /// Gives one queued chat an agent, in a transaction of its own so that no transaction
+    /// ever holds two rooms' locks. `false` when it was served meanwhile or nobody can take it.
+    async fn assign_queued(&self, settings: &Settings, candidate: &Inquiry) -> ApiResult<bool> {
+        let mut tx = self.store().begin().await?;
+        // Room, then inquiry: the lock order of every path that touches both. Another pass
+        // may have served the chat since it was listed, so the inquiry is read again.
+        let Some(mut room) = tx
+            .exec()
+            .room_for_update(&candidate.rid)
+            .await?
+            .filter(Room::is_open)
+        else {
+            return Ok(false);
+        };
+        let Some(mut inquiry) = tx
+            .exec()
+            .inquiry_for_update(&candidate.id)
+            .await?
+            .filter(|i| i.status == InquiryStatus::Queued)
+        else {
+            return Ok(false);
+        };
+        let now = Timestamp::now();
+        if assign_next_agent(&mut tx.exec(), settings, &mut room, &mut inquiry, now)
+            .await?
+            .is_none()
+        {
+            return Ok(false);
+        }
+        tx.exec().save_room(&room).await?;
+        tx.exec().save_inquiry(&inquiry).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Runs [`Livechat::drain_queue`], logging instead of failing the caller's request: the

@@ -145,33 +145,21 @@ impl Exec<'_> {
         Ok(found.is_some())
     }
 
-    /// The oldest queued chats that some agent could take now, locked on PostgreSQL (skipping
-    /// ones another routing pass holds, so concurrent passes never wait for or double-serve
-    /// each other). Chats nobody can take yet are passed over, so they never hold up the rest.
+    /// The oldest queued chats that some agent could take now. Chats nobody can take yet are
+    /// passed over, so they never hold up the rest. Not locked: the caller locks each room,
+    /// then its inquiry (the lock order everywhere), and re-checks that it is still queued.
     pub async fn servable_queued_inquiries(
         &mut self,
         limit: i64,
         global_limit: i64,
     ) -> ApiResult<Vec<Inquiry>> {
-        let docs: Vec<String> = match self {
-            Exec::Sqlite(c) => {
-                sqlx::query_scalar(SERVABLE_QUEUE.as_str())
-                    .bind(limit)
-                    .bind(global_limit)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-            Exec::Postgres(c) => {
-                sqlx::query_scalar(&format!(
-                    "{} FOR UPDATE OF inquiries SKIP LOCKED",
-                    *SERVABLE_QUEUE
-                ))
+        let docs: Vec<String> = dispatch!(self, c => {
+            sqlx::query_scalar(SERVABLE_QUEUE.as_str())
                 .bind(limit)
                 .bind(global_limit)
                 .fetch_all(&mut **c)
                 .await?
-            }
-        };
+        });
         parse_docs(docs)
     }
 

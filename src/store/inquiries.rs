@@ -51,6 +51,13 @@ impl Exec<'_> {
 }
 
 impl Exec<'_> {
+    pub async fn inquiry_by_id(&mut self, id: &str) -> ApiResult<Option<Inquiry>> {
+        let doc = self
+            .fetch_doc("SELECT doc FROM inquiries WHERE id = $1", id)
+            .await?;
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
     /// An inquiry by id, locked for a read-modify-write in this transaction.
     pub async fn inquiry_for_update(&mut self, id: &str) -> ApiResult<Option<Inquiry>> {
         let doc = self

@@ -157,18 +157,18 @@ impl Livechat {
             .await?
             .ok_or_else(|| ApiError::meteor("department-not-found", "Department not found"))?;
         let now = Timestamp::now();
-        // Inquiries before rooms, the order routing (queue draining, taking) locks them in.
-        for mut inquiry in tx.exec().inquiries_of_department_for_update(id).await? {
-            inquiry.department = None;
-            inquiry.updated_at = now;
-            tx.exec().save_inquiry(&inquiry).await?;
-        }
         let mut detached = 0;
+        // Rooms before inquiries: the lock order of every path that touches both.
         for mut room in tx.exec().open_rooms_of_department_for_update(id).await? {
             room.department_id = None;
             room.updated_at = now;
             tx.exec().save_room(&room).await?;
             detached += 1;
+        }
+        for mut inquiry in tx.exec().inquiries_of_department_for_update(id).await? {
+            inquiry.department = None;
+            inquiry.updated_at = now;
+            tx.exec().save_inquiry(&inquiry).await?;
         }
         for mut other in tx.exec().departments_falling_back_to(id).await? {
             other.fallback_forward_department = None;
