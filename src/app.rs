@@ -12,6 +12,7 @@ use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::http::{self, AppState, RateLimits};
 use crate::livechat::Livechat;
+use crate::realtime::Realtime;
 use crate::store::Store;
 
 /// How often housekeeping runs (expired navigation history, idle rate-limit entries).
@@ -23,6 +24,7 @@ pub struct App {
     livechat: Livechat,
     limits: RateLimits,
     router: axum::Router,
+    realtime: Realtime,
 }
 
 impl App {
@@ -43,18 +45,20 @@ impl App {
                 .map_err(|err| anyhow::anyhow!("creating the first administrator: {err}"))?;
         }
         let limits = RateLimits::new(&config);
+        let realtime = Realtime::new(livechat.clone(), accounts.clone(), &config);
         let state = AppState {
             livechat: livechat.clone(),
             accounts,
             max_body_bytes: config.max_body_bytes,
         };
-        let router = http::router(state, &limits);
+        let router = http::router(state, &limits).merge(realtime.clone().router());
         Ok(App {
             listener,
             address,
             livechat,
             limits,
             router,
+            realtime,
         })
     }
 
@@ -72,6 +76,9 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.livechat.clone(), self.limits.clone()));
+        let dispatcher = self
+            .realtime
+            .spawn_dispatcher(self.livechat.store().clone());
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -79,6 +86,7 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await;
         housekeeping.abort();
+        dispatcher.abort();
         self.livechat.store().close().await;
         served.context("serving HTTP")
     }

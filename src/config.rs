@@ -54,6 +54,11 @@ pub struct Config {
     pub login_token_days: u32,
     /// Login attempts per minute per client IP (0 disables).
     pub login_per_minute: u32,
+    /// Seconds of silence after which a WebSocket client is pinged; after as long again
+    /// without any frame it is disconnected.
+    pub ddp_ping_seconds: u64,
+    /// Frames queued for one WebSocket client before it counts as too slow and is disconnected.
+    pub ddp_queue_frames: usize,
 }
 
 impl Default for Config {
@@ -76,6 +81,8 @@ impl Default for Config {
             admin_password: None,
             login_token_days: 90,
             login_per_minute: 10,
+            ddp_ping_seconds: 30,
+            ddp_queue_frames: 1024,
         }
     }
 }
@@ -117,7 +124,9 @@ impl Config {
             custom_fields,
             departments,
             login_token_days,
-            login_per_minute
+            login_per_minute,
+            ddp_ping_seconds,
+            ddp_queue_frames
         );
         if file.admin_username.is_some() {
             self.admin_username = file.admin_username.clone();
@@ -146,7 +155,9 @@ impl Config {
             db_max_connections,
             site_url,
             login_token_days,
-            login_per_minute
+            login_per_minute,
+            ddp_ping_seconds,
+            ddp_queue_frames
         );
         if cli.admin_username.is_some() {
             self.admin_username = cli.admin_username.clone();
@@ -181,6 +192,8 @@ struct FileConfig {
     admin_password: Option<String>,
     login_token_days: Option<u32>,
     login_per_minute: Option<u32>,
+    ddp_ping_seconds: Option<u64>,
+    ddp_queue_frames: Option<usize>,
 }
 
 impl FileConfig {
@@ -261,6 +274,14 @@ pub struct Cli {
     /// Login attempts per minute per client IP; 0 disables [default: 10].
     #[arg(long, env = "LIVECHAT_LOGIN_PER_MINUTE")]
     pub login_per_minute: Option<u32>,
+
+    /// Seconds of WebSocket silence before the server pings; as long again and it disconnects [default: 30].
+    #[arg(long, env = "LIVECHAT_DDP_PING_SECONDS")]
+    pub ddp_ping_seconds: Option<u64>,
+
+    /// Frames queued per WebSocket client before it is disconnected as too slow [default: 1024].
+    #[arg(long, env = "LIVECHAT_DDP_QUEUE_FRAMES")]
+    pub ddp_queue_frames: Option<usize>,
 }
 
 #[cfg(test)]

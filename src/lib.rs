@@ -6,6 +6,8 @@ pub mod accounts;
 pub mod app;
 /// Typed configuration from defaults, file, environment and flags.
 pub mod config;
+/// EJSON, the date form of DDP frames.
+pub mod ejson;
 /// The API error type and its mapping to Rocket.Chat's error bodies.
 pub mod error;
 /// The REST routes: one module per resource.
@@ -18,6 +20,8 @@ pub mod input;
 pub mod livechat;
 /// The stored documents, with Rocket.Chat's field names.
 pub mod model;
+/// Realtime over WebSocket (DDP): connections, subscriptions, event fan-out.
+pub mod realtime;
 /// Persistence on SQLite or PostgreSQL.
 pub mod store;
 /// Millisecond timestamps and their wire formats.

@@ -59,3 +59,11 @@ impl Livechat {
         Ok(room)
     }
 }
+
+impl Livechat {
+    /// The livechat room `rid` when it belongs to the visitor with `token`.
+    pub async fn visitor_room(&self, rid: &str, token: &str) -> ApiResult<Option<Room>> {
+        let room = self.store().read().await?.exec().room_by_id(rid).await?;
+        Ok(room.filter(|r| r.t == "l" && r.v.token == token))
+    }
+}

@@ -69,7 +69,7 @@ impl Livechat {
         if !allowed {
             return Err(ApiError::meteor("error-action-not-allowed", "Not allowed"));
         }
-        tx.exec().delete_message(msg_id).await?;
+        tx.exec().delete_message(&message).await?;
         let now = Timestamp::now();
         if is_last_message(&room.last_message, msg_id) {
             room.last_message = None;

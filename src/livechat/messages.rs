@@ -189,7 +189,7 @@ impl Livechat {
                 "Message deleting not allowed",
             ));
         }
-        tx.exec().delete_message(id).await?;
+        tx.exec().delete_message(&message).await?;
         let now = Timestamp::now();
         if is_last_message(&room.last_message, id) {
             room.last_message = None;

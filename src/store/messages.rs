@@ -1,8 +1,15 @@
 //! Messages, in the order they were stored (`seq`), which is the order clients show them.
 
+use serde_json::json;
+
 use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, Exec, Inserted};
+use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::Message;
+
+/// The DDP streams message changes are announced on.
+pub const ROOM_MESSAGES: &str = "stream-room-messages";
+pub const NOTIFY_ROOM: &str = "stream-notify-room";
 
 /// A page of a room's visible history, newest first.
 pub struct HistoryQuery<'a> {
@@ -23,7 +30,7 @@ impl Exec<'_> {
             .token
             .as_deref()
             .or_else(|| navigation_token(message));
-        inserted(dispatch!(self, c => {
+        let result = inserted(dispatch!(self, c => {
             sqlx::query(SQL)
                 .bind(&message.id)
                 .bind(&message.rid)
@@ -36,7 +43,21 @@ impl Exec<'_> {
                 .execute(&mut **c)
                 .await
                 .map(|done| done.rows_affected())
-        }))
+        }))?;
+        if result == Inserted::Yes {
+            self.announce_message(message).await?;
+        }
+        Ok(result)
+    }
+
+    /// Tells the room's subscribers about a new or changed message (after commit; see
+    /// `store::events`). Hidden ones (navigation history) and ones without a room stay quiet.
+    async fn announce_message(&mut self, message: &Message) -> ApiResult<()> {
+        let Some(rid) = message.rid.as_deref().filter(|_| !message.is_hidden()) else {
+            return Ok(());
+        };
+        let args = json!([to_ejson(serde_json::to_value(message)?)]);
+        self.record_event(ROOM_MESSAGES, rid, &args).await
     }
 
     pub async fn message_by_id(&mut self, id: &str) -> ApiResult<Option<Message>> {
@@ -61,13 +82,19 @@ impl Exec<'_> {
                 .await?
                 .rows_affected()
         });
-        Ok(())
+        self.announce_message(message).await
     }
 
-    pub async fn delete_message(&mut self, id: &str) -> ApiResult<()> {
+    /// Deletes a message and tells the room (`<rid>/deleteMessage` on `stream-notify-room`).
+    pub async fn delete_message(&mut self, message: &Message) -> ApiResult<()> {
         dispatch!(self, c => {
-            sqlx::query("DELETE FROM messages WHERE id = $1").bind(id).execute(&mut **c).await?.rows_affected()
+            sqlx::query("DELETE FROM messages WHERE id = $1").bind(&message.id).execute(&mut **c).await?.rows_affected()
         });
+        if let Some(rid) = message.rid.as_deref() {
+            let args = json!([{ "_id": message.id }]);
+            self.record_event(NOTIFY_ROOM, &format!("{rid}/deleteMessage"), &args)
+                .await?;
+        }
         Ok(())
     }
 

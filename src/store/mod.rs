@@ -13,6 +13,7 @@ mod agents;
 mod catalog;
 mod department_agents;
 mod departments;
+mod events;
 mod inquiries;
 mod listing;
 mod message_pages;
@@ -27,6 +28,7 @@ mod visitor_search;
 mod visitors;
 
 pub use departments::DepartmentFilter;
+pub use events::{StoredEvent, EVENTS_CHANNEL};
 pub use inquiries::QueueFilter;
 pub use listing::{Direction, OrderBy, SortColumn};
 pub use message_pages::MessageKind;
@@ -34,10 +36,13 @@ pub use messages::HistoryQuery;
 pub use room_search::{RoomFilter, TimeRange};
 pub use visitor_search::PRESENT_STATUSES;
 
+use std::sync::Arc;
+
 use anyhow::Context;
 use serde::de::DeserializeOwned;
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use tokio::sync::Notify;
 
 use crate::config::Config;
 use crate::error::ApiResult;
@@ -56,6 +61,9 @@ pub(crate) use dispatch;
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    /// Woken after every SQLite commit, so the realtime dispatcher reads new events at once
+    /// (PostgreSQL wakes it with `NOTIFY` instead, across processes).
+    committed: Arc<Notify>,
 }
 
 #[derive(Clone)]
@@ -79,7 +87,10 @@ impl Store {
         } else {
             anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…");
         };
-        let store = Store { backend };
+        let store = Store {
+            backend,
+            committed: Arc::new(Notify::new()),
+        };
         store
             .migrate()
             .await
@@ -107,9 +118,28 @@ impl Store {
     /// Starts a write transaction; dropped without `commit`, it rolls back.
     pub async fn begin(&self) -> ApiResult<Tx> {
         Ok(match &self.backend {
-            Backend::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
+            Backend::Sqlite { writer, .. } => {
+                Tx::Sqlite(writer.begin().await?, self.committed.clone())
+            }
             Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
+    }
+
+    /// Completes after the next SQLite commit (never, on PostgreSQL: listen for
+    /// [`EVENTS_CHANNEL`] there).
+    pub async fn commit_signal(&self) {
+        match &self.backend {
+            Backend::Sqlite { .. } => self.committed.notified().await,
+            Backend::Postgres(_) => std::future::pending().await,
+        }
+    }
+
+    /// The PostgreSQL pool, for `LISTEN`; `None` on SQLite.
+    pub fn postgres_pool(&self) -> Option<&PgPool> {
+        match &self.backend {
+            Backend::Sqlite { .. } => None,
+            Backend::Postgres(pool) => Some(pool),
+        }
     }
 
     /// A connection for reads outside a transaction.
@@ -132,21 +162,24 @@ impl Store {
 }
 
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(Transaction<'static, Sqlite>, Arc<Notify>),
     Postgres(Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub fn exec(&mut self) -> Exec<'_> {
         match self {
-            Tx::Sqlite(tx) => Exec::Sqlite(tx),
+            Tx::Sqlite(tx, _) => Exec::Sqlite(tx),
             Tx::Postgres(tx) => Exec::Postgres(tx),
         }
     }
 
     pub async fn commit(self) -> ApiResult<()> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx, committed) => {
+                tx.commit().await?;
+                committed.notify_one();
+            }
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())

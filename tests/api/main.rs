@@ -16,6 +16,7 @@ mod inquiries;
 mod messages;
 mod offline;
 mod queue_info;
+mod realtime;
 mod rooms;
 mod routing;
 mod sessions;

@@ -7,11 +7,13 @@
 
 mod asserts;
 mod database;
+mod ddp;
 mod desk;
 mod fixtures;
 
 pub use asserts::*;
 pub use database::*;
+pub use ddp::*;
 pub use desk::*;
 pub use fixtures::*;
 

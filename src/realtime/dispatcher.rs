@@ -1,0 +1,180 @@
+//! Reads committed events from the outbox and hands them to the local hub. Woken by each
+//! SQLite commit, or by PostgreSQL `NOTIFY` from any process sharing the database; a periodic
+//! pass catches anything a lost notification or a late commit left behind.
+//!
+//! On PostgreSQL ids are taken at insert time, so a transaction may commit after one holding a
+//! higher id: the cursor remembers ids it has delivered above its low-water mark and re-reads
+//! from there, delivering late ids when they appear. Events of one room never arrive out of
+//! order that way, because every transaction that writes a room's events holds the room's lock.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::postgres::PgListener;
+
+use super::hub::{Hub, Topic};
+use crate::store::{Store, EVENTS_CHANNEL};
+
+/// Events read per query.
+const BATCH: i64 = 500;
+/// A safety pass when no wake-up came.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// How long a missing id may still turn up (a transaction that has not committed yet).
+const GAP_PATIENCE: Duration = Duration::from_secs(10);
+
+/// Which event ids have been delivered.
+struct Cursor {
+    /// Every id at or below it is delivered or given up on.
+    low: i64,
+    delivered_above: BTreeSet<i64>,
+    /// Ids not seen yet although higher ones were, with when the gap was noticed.
+    gaps: BTreeMap<i64, Instant>,
+    highest: i64,
+}
+
+impl Cursor {
+    fn starting_after(id: i64) -> Cursor {
+        Cursor {
+            low: id,
+            delivered_above: BTreeSet::new(),
+            gaps: BTreeMap::new(),
+            highest: id,
+        }
+    }
+
+    /// Whether `id` is new; records it as delivered.
+    fn accept(&mut self, id: i64, now: Instant) -> bool {
+        if id <= self.low || !self.delivered_above.insert(id) {
+            return false;
+        }
+        self.gaps.remove(&id);
+        for missing in (self.highest + 1)..id {
+            self.gaps.insert(missing, now);
+        }
+        self.highest = self.highest.max(id);
+        true
+    }
+
+    /// Moves the low-water mark over delivered ids and gaps that waited long enough.
+    fn advance(&mut self, now: Instant) {
+        loop {
+            let next = self.low + 1;
+            if self.delivered_above.remove(&next) {
+                self.low = next;
+            } else if self
+                .gaps
+                .get(&next)
+                .is_some_and(|since| now.duration_since(*since) > GAP_PATIENCE)
+            {
+                self.gaps.remove(&next);
+                self.low = next;
+            } else {
+                break;
+            }
+        }
+    }
+}
+
+/// Runs until the process ends.
+pub async fn run(store: Store, hub: Arc<Hub>) {
+    let start = match store.read().await {
+        Ok(mut conn) => conn.exec().last_event_id().await.unwrap_or(0),
+        Err(_) => 0,
+    };
+    let mut cursor = Cursor::starting_after(start);
+    let mut listener = listen(&store).await;
+    loop {
+        deliver(&store, &hub, &mut cursor).await;
+        let wake = async {
+            match listener.as_mut() {
+                Some(listener) => {
+                    if listener.recv().await.is_err() {
+                        // The listener reconnects by itself; meanwhile poll.
+                        tokio::time::sleep(POLL_EVERY).await;
+                    }
+                }
+                None => store.commit_signal().await,
+            }
+        };
+        let _ = tokio::time::timeout(POLL_EVERY, wake).await;
+    }
+}
+
+async fn listen(store: &Store) -> Option<PgListener> {
+    let pool = store.postgres_pool()?;
+    match PgListener::connect_with(pool).await {
+        Ok(mut listener) => match listener.listen(EVENTS_CHANNEL).await {
+            Ok(()) => Some(listener),
+            Err(err) => {
+                tracing::warn!(error = %err, "LISTEN failed; realtime events are polled");
+                None
+            }
+        },
+        Err(err) => {
+            tracing::warn!(error = %err, "LISTEN connection failed; realtime events are polled");
+            None
+        }
+    }
+}
+
+async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor) {
+    loop {
+        let events = match store.read().await {
+            Ok(mut conn) => conn.exec().events_after(cursor.low, BATCH).await,
+            Err(err) => Err(err),
+        };
+        let events = match events {
+            Ok(events) => events,
+            Err(err) => {
+                tracing::warn!(error = %err, "reading realtime events failed");
+                return;
+            }
+        };
+        let now = Instant::now();
+        let full_batch = events.len() as i64 == BATCH;
+        for event in events {
+            if cursor.accept(event.id, now) {
+                let topic = Topic {
+                    collection: event.collection,
+                    event_name: event.event_name,
+                };
+                hub.publish(&topic, &event.args, None);
+            }
+        }
+        cursor.advance(now);
+        if !full_batch {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn late_ids_are_delivered_once_and_the_mark_waits_for_them() {
+        let now = Instant::now();
+        let mut cursor = Cursor::starting_after(10);
+        assert!(cursor.accept(11, now));
+        assert!(cursor.accept(13, now)); // 12 not committed yet
+        cursor.advance(now);
+        assert_eq!(cursor.low, 11);
+        assert!(!cursor.accept(13, now), "delivered once");
+        assert!(cursor.accept(12, now), "the late one still arrives");
+        cursor.advance(now);
+        assert_eq!(cursor.low, 13);
+    }
+
+    #[test]
+    fn a_gap_that_never_fills_is_given_up_after_a_while() {
+        let then = Instant::now();
+        let mut cursor = Cursor::starting_after(0);
+        assert!(cursor.accept(2, then)); // 1 rolled back
+        cursor.advance(then);
+        assert_eq!(cursor.low, 0);
+        cursor.advance(then + GAP_PATIENCE + Duration::from_secs(1));
+        assert_eq!(cursor.low, 2);
+    }
+}

@@ -1,0 +1,160 @@
+//! DDP methods (reference §A.6): logging in and out, the visitor's connection setup, and the
+//! typing notifications written to `stream-notify-room` (with Rocket.Chat's bridge between the
+//! old `typing` and the new `user-activity` events).
+
+use serde_json::{json, Value};
+
+use super::hub::Topic;
+use super::session::Connection;
+use super::streams::{may_read_room, NOTIFY_ROOM};
+use super::DdpError;
+use crate::accounts::secrets::Password;
+use crate::ejson;
+
+pub async fn call(conn: &mut Connection, name: &str, params: &[Value]) -> Result<Value, DdpError> {
+    match name {
+        "login" => login(conn, params.first()).await,
+        "logout" => logout(conn).await,
+        "livechat:setUpConnection" => set_up_connection(conn, params.first()),
+        NOTIFY_ROOM => notify_room(conn, params).await,
+        _ => Err(DdpError::new(404, format!("Method '{name}' not found"))),
+    }
+}
+
+/// `login` with `{user: {username|email}, password: {digest, algorithm}}` or `{resume}`.
+async fn login(conn: &mut Connection, request: Option<&Value>) -> Result<Value, DdpError> {
+    let request = request.ok_or_else(|| DdpError::new(400, "Match failed"))?;
+    let refused = || DdpError::new(403, "Incorrect password");
+    let (session, kind) = if let Some(token) = request["resume"].as_str() {
+        let session = conn.rt.accounts.resume(token).await.map_err(|_| {
+            DdpError::new(
+                403,
+                "You've been logged out by the server. Please log in again.",
+            )
+        })?;
+        (session, "resume")
+    } else {
+        let user = &request["user"];
+        let login = user["username"]
+            .as_str()
+            .or_else(|| user["email"].as_str())
+            .or_else(|| request["user"].as_str())
+            .filter(|l| !l.trim().is_empty())
+            .ok_or_else(|| DdpError::new(400, "Match failed"))?;
+        let password = match &request["password"] {
+            Value::String(plain) => Password::Plain(plain.clone()),
+            Value::Object(digest) if digest.get("algorithm") == Some(&json!("sha-256")) => {
+                match digest.get("digest").and_then(Value::as_str) {
+                    Some(digest) => Password::Sha256Digest(digest.to_string()),
+                    None => return Err(DdpError::new(400, "Match failed")),
+                }
+            }
+            _ => return Err(DdpError::new(400, "Match failed")),
+        };
+        let session = conn
+            .rt
+            .accounts
+            .login_with_password(login, password)
+            .await
+            .map_err(|_| refused())?;
+        (session, "password")
+    };
+    // ddp-client reads the logged-in user from this `added` frame.
+    conn.send(json!({
+        "msg": "added",
+        "collection": "users",
+        "id": session.user.id,
+        "fields": { "username": session.user.username },
+    }));
+    let result = json!({
+        "id": session.user.id,
+        "token": session.token,
+        "tokenExpires": ejson::date(session.expires),
+        "type": kind,
+    });
+    tracing::info!(user = %session.user.username, "logged in over DDP");
+    conn.user = Some((session.user, session.token));
+    Ok(result)
+}
+
+async fn logout(conn: &mut Connection) -> Result<Value, DdpError> {
+    if let Some((_, token)) = conn.user.take() {
+        conn.rt
+            .accounts
+            .logout(&token)
+            .await
+            .map_err(|_| DdpError::new(500, "Logout failed"))?;
+    }
+    Ok(Value::Null)
+}
+
+/// Remembers which visitor this connection is (the widget calls it once connected).
+fn set_up_connection(conn: &mut Connection, request: Option<&Value>) -> Result<Value, DdpError> {
+    let token = request
+        .and_then(|r| r["token"].as_str())
+        .filter(|t| !t.is_empty() && t.len() <= 256)
+        .ok_or_else(|| DdpError::new(400, "Match failed"))?;
+    conn.visitor_token = Some(token.to_string());
+    Ok(Value::Null)
+}
+
+/// `stream-notify-room` writes: `["<rid>/typing", username, bool, extra]` or
+/// `["<rid>/user-activity", username, activities, extra]`. Refused writes answer an empty
+/// result, as Rocket.Chat's do.
+async fn notify_room(conn: &mut Connection, params: &[Value]) -> Result<Value, DdpError> {
+    let Some((rid, event)) = params
+        .first()
+        .and_then(Value::as_str)
+        .and_then(|name| name.split_once('/'))
+    else {
+        return Ok(Value::Null);
+    };
+    let Some(username) = params.get(1).and_then(Value::as_str) else {
+        return Ok(Value::Null);
+    };
+    let extra = params.get(3).cloned().unwrap_or(Value::Null);
+    let typing = match event {
+        "typing" => params.get(2).and_then(Value::as_bool).unwrap_or(false),
+        "user-activity" => match params.get(2) {
+            Some(Value::Array(activities)) => activities.contains(&json!("user-typing")),
+            _ => return Ok(Value::Null),
+        },
+        _ => return Ok(Value::Null),
+    };
+    if !may_write_typing(conn, rid, username, &extra).await {
+        return Ok(Value::Null);
+    }
+    let activities = if typing {
+        json!(["user-typing"])
+    } else {
+        json!([])
+    };
+    let publish = |event: &str, args: Value| {
+        let topic = Topic {
+            collection: NOTIFY_ROOM.into(),
+            event_name: format!("{rid}/{event}"),
+        };
+        conn.rt
+            .hub
+            .publish(&topic, &args.to_string(), Some(conn.id));
+    };
+    publish("typing", json!([username, typing]));
+    publish("user-activity", json!([username, activities, extra]));
+    Ok(Value::Null)
+}
+
+/// A visitor of the room (token in `extra`), or a logged-in user typing under its own name.
+async fn may_write_typing(conn: &Connection, rid: &str, username: &str, extra: &Value) -> bool {
+    let token = extra["token"]
+        .as_str()
+        .or_else(|| extra["visitorToken"].as_str());
+    if let Some(token) = token.or(conn.visitor_token.as_deref()) {
+        if let Ok(Some(room)) = conn.rt.livechat.visitor_room(rid, token).await {
+            return room.v.username == username;
+        }
+    }
+    match &conn.user {
+        Some((user, _)) if user.username == username => may_read_room(conn, rid, None).await,
+        _ => false,
+    }
+}

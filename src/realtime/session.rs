@@ -1,0 +1,232 @@
+//! One WebSocket connection speaking DDP: the greeting and handshake, heartbeats both ways,
+//! methods and subscriptions handled strictly in the order they arrive, and one writer task
+//! draining the connection's bounded queue. A client that stops reading until its queue fills
+//! is disconnected; one that goes silent is pinged, then disconnected.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{Message as WsMessage, WebSocket};
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+
+use super::hub::{ConnId, Outbox, Topic};
+use super::{methods, streams, Realtime};
+use crate::ids;
+use crate::model::User;
+
+/// Longest offending text echoed back in an error frame.
+const ECHO_LIMIT: usize = 500;
+
+/// What the connection knows about its client.
+pub struct Connection {
+    pub id: ConnId,
+    pub rt: Realtime,
+    pub outbox: Outbox,
+    connected: bool,
+    /// The logged-in user (DDP `login`), with the token it logged in with.
+    pub user: Option<(User, String)>,
+    /// The visitor token given to `livechat:setUpConnection`.
+    pub visitor_token: Option<String>,
+    subscriptions: HashMap<String, Topic>,
+}
+
+pub async fn serve(socket: WebSocket, rt: Realtime) {
+    let (mut sink, mut stream) = socket.split();
+    let (outbox, mut frames, overflowed) = Outbox::new(rt.queue_frames.max(1));
+    let writer = tokio::spawn(async move {
+        while let Some(frame) = frames.recv().await {
+            if sink
+                .send(WsMessage::Text(frame.as_ref().into()))
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+        let _ = sink.close().await;
+    });
+    let mut conn = Connection {
+        id: rt.hub.next_conn_id(),
+        rt,
+        outbox,
+        connected: false,
+        user: None,
+        visitor_token: None,
+        subscriptions: HashMap::new(),
+    };
+    conn.send(json!({ "server_id": "0" }));
+    let silence = Duration::from_secs(conn.rt.ping_seconds.max(1));
+    let mut pinged = false;
+    loop {
+        tokio::select! {
+            _ = overflowed.notified() => {
+                tracing::info!(conn = conn.id, "disconnecting a client too slow to read its frames");
+                break;
+            }
+            next = tokio::time::timeout(silence, stream.next()) => match next {
+                Ok(Some(Ok(WsMessage::Text(text)))) => {
+                    pinged = false;
+                    if !conn.handle(text.as_str()).await {
+                        break;
+                    }
+                }
+                Ok(Some(Ok(WsMessage::Close(_)))) | Ok(Some(Err(_))) | Ok(None) => break,
+                Ok(Some(Ok(_))) => pinged = false, // binary, ping, pong: alive
+                Err(_) if pinged => {
+                    tracing::debug!(conn = conn.id, "closing a silent connection");
+                    break;
+                }
+                Err(_) => {
+                    conn.send(json!({ "msg": "ping" }));
+                    pinged = true;
+                }
+            }
+        }
+    }
+    conn.close().await;
+    // Let queued frames (a last error, a `failed`) go out, but never wait on a stuck client.
+    let abort = writer.abort_handle();
+    drop(conn);
+    if tokio::time::timeout(Duration::from_secs(1), writer)
+        .await
+        .is_err()
+    {
+        abort.abort();
+    }
+}
+
+impl Connection {
+    /// Queues a frame for this client.
+    pub fn send(&self, frame: Value) {
+        self.outbox.offer(Arc::from(frame.to_string()));
+    }
+
+    /// Handles one inbound frame; `false` when the connection must end.
+    async fn handle(&mut self, text: &str) -> bool {
+        let frame: Value = match serde_json::from_str(text) {
+            Ok(Value::Object(fields)) => Value::Object(fields),
+            _ => {
+                self.bad_request(text, "Bad request");
+                return true;
+            }
+        };
+        let kind = frame["msg"].as_str().unwrap_or_default();
+        if !self.connected {
+            return match kind {
+                "connect" => self.connect(&frame),
+                "ping" => {
+                    self.pong(&frame);
+                    true
+                }
+                _ => {
+                    self.bad_request(text, "Must connect first");
+                    true
+                }
+            };
+        }
+        match kind {
+            "ping" => self.pong(&frame),
+            "pong" => {}
+            "method" => self.method(&frame, text).await,
+            "sub" => self.subscribe(&frame, text).await,
+            "unsub" => self.unsubscribe(&frame),
+            "connect" => self.bad_request(text, "Already connected"),
+            _ => self.bad_request(text, "Bad request"),
+        }
+        true
+    }
+
+    fn connect(&mut self, frame: &Value) -> bool {
+        let speaks = |v: &Value| matches!(v.as_str(), Some("1" | "pre2" | "pre1"));
+        let proposed = frame["version"].as_str().unwrap_or_default();
+        let supported = frame["support"]
+            .as_array()
+            .is_some_and(|all| all.iter().any(speaks));
+        if speaks(&frame["version"]) || supported {
+            self.connected = true;
+            let session = ids::random_id();
+            tracing::debug!(conn = self.id, %session, version = proposed, "DDP connected");
+            self.send(json!({ "msg": "connected", "session": session }));
+            true
+        } else {
+            self.send(json!({ "msg": "failed", "version": "1" }));
+            false
+        }
+    }
+
+    fn pong(&self, frame: &Value) {
+        match frame.get("id") {
+            Some(id) => self.send(json!({ "msg": "pong", "id": id })),
+            None => self.send(json!({ "msg": "pong" })),
+        }
+    }
+
+    async fn method(&mut self, frame: &Value, text: &str) {
+        let (Some(id), Some(name)) = (frame["id"].as_str(), frame["method"].as_str()) else {
+            self.bad_request(text, "Malformed method invocation");
+            return;
+        };
+        let params = match &frame["params"] {
+            Value::Array(params) => params.clone(),
+            Value::Null => Vec::new(),
+            _ => {
+                self.bad_request(text, "Malformed method invocation");
+                return;
+            }
+        };
+        let id = id.to_string();
+        let outcome = methods::call(self, name, &params).await;
+        let mut result = json!({ "msg": "result", "id": id });
+        match outcome {
+            Ok(Value::Null) => {}
+            Ok(value) => result["result"] = value,
+            Err(error) => result["error"] = error.to_value(),
+        }
+        self.send(result);
+        self.send(json!({ "msg": "updated", "methods": [id] }));
+    }
+
+    async fn subscribe(&mut self, frame: &Value, text: &str) {
+        let (Some(id), Some(name)) = (frame["id"].as_str(), frame["name"].as_str()) else {
+            self.bad_request(text, "Malformed subscription");
+            return;
+        };
+        let params = frame["params"].as_array().cloned().unwrap_or_default();
+        match streams::authorize(self, name, &params).await {
+            Ok(topic) => {
+                if let Some(previous) = self.subscriptions.insert(id.to_string(), topic.clone()) {
+                    self.rt.hub.unsubscribe(&previous, self.id);
+                }
+                self.rt.hub.subscribe(topic, self.id, self.outbox.clone());
+                self.send(json!({ "msg": "ready", "subs": [id] }));
+            }
+            Err(error) => self.send(json!({ "msg": "nosub", "id": id, "error": error.to_value() })),
+        }
+    }
+
+    fn unsubscribe(&mut self, frame: &Value) {
+        let Some(id) = frame["id"].as_str() else {
+            return;
+        };
+        if let Some(topic) = self.subscriptions.remove(id) {
+            if !self.subscriptions.values().any(|t| *t == topic) {
+                self.rt.hub.unsubscribe(&topic, self.id);
+            }
+        }
+        self.send(json!({ "msg": "nosub", "id": id }));
+    }
+
+    fn bad_request(&self, text: &str, reason: &str) {
+        let echoed: String = text.chars().take(ECHO_LIMIT).collect();
+        self.send(json!({ "msg": "error", "reason": reason, "offendingMessage": echoed }));
+    }
+
+    async fn close(&mut self) {
+        for topic in self.subscriptions.values() {
+            self.rt.hub.unsubscribe(topic, self.id);
+        }
+        self.subscriptions.clear();
+    }
+}

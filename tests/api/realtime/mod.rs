@@ -1,0 +1,5 @@
+//! Realtime over WebSocket (DDP): the protocol, logins, and what each stream delivers to whom.
+
+mod messages;
+mod protocol;
+mod typing;
