@@ -47,6 +47,9 @@ pub use settings::Settings;
 pub use validate::{is_email, limits};
 pub use visitors::{ClientInfo, VisitorInput};
 
+/// How long realtime events stay in the outbox after they were written.
+pub const EVENT_RETENTION_MS: i64 = 60 * 60 * 1000;
+
 /// The livechat services; cheap to clone (shared state behind an `Arc`).
 #[derive(Clone)]
 pub struct Livechat {
@@ -108,13 +111,13 @@ impl Livechat {
         &self.inner.site_url
     }
 
-    /// Deletes navigation history that no room claimed within its retention time.
+    /// Deletes navigation history that no room claimed within its retention time, and
+    /// realtime events older than [`EVENT_RETENTION_MS`] (delivered long ago).
     pub async fn purge_expired(&self) -> ApiResult<u64> {
+        let now = Timestamp::now().millis();
         let mut tx = self.store().begin().await?;
-        let purged = tx
-            .exec()
-            .purge_expired_messages(Timestamp::now().millis())
-            .await?;
+        let purged = tx.exec().purge_expired_messages(now).await?;
+        tx.exec().purge_events(now - EVENT_RETENTION_MS).await?;
         tx.commit().await?;
         Ok(purged)
     }
