@@ -233,7 +233,7 @@ pub(super) async fn transfer(
         None => None,
     };
     match assigned {
-        Some(agent) => serve(exec, room, inquiry, &agent, now).await?,
+        Some(agent) => serve(exec, settings, room, inquiry, &agent, now).await?,
         None => requeue(room, inquiry, now),
     }
     room.updated_at = now;

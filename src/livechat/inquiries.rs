@@ -104,7 +104,16 @@ impl Livechat {
                     "Agent status is offline or Omnichannel service is not active",
                 )
             })?;
-        serve(&mut tx.exec(), &mut room, &mut inquiry, &agent, now).await?;
+        let settings = self.settings();
+        serve(
+            &mut tx.exec(),
+            &settings,
+            &mut room,
+            &mut inquiry,
+            &agent,
+            now,
+        )
+        .await?;
         tx.exec().save_room(&room).await?;
         tx.exec().save_inquiry(&inquiry).await?;
         tx.commit().await?;

@@ -4,10 +4,13 @@
 //! in arrival order whenever a slot frees up. With `Manual_Selection` chats wait until an
 //! agent takes them. The per-agent limit is held by the database (see `store::agents`).
 
+use serde_json::json;
+
+use super::widget::agent_info;
 use super::{Livechat, Settings};
 use crate::error::ApiResult;
 use crate::model::{Inquiry, InquiryStatus, Message, Room, ServedBy, User, UserRef};
-use crate::store::Exec;
+use crate::store::{Exec, LIVECHAT_ROOM};
 use crate::time::Timestamp;
 
 /// Inquiries looked at per routing pass.
@@ -38,13 +41,15 @@ pub(super) async fn assign_next_agent(
     else {
         return Ok(None);
     };
-    serve(exec, room, inquiry, &agent, now).await?;
+    serve(exec, settings, room, inquiry, &agent, now).await?;
     Ok(Some(agent))
 }
 
-/// Records that `agent` (whose slot is already taken) serves the room.
+/// Records that `agent` (whose slot is already taken) serves the room, and tells the
+/// visitor's widget who it is (`agentData` on `stream-livechat-room`, after commit).
 pub(super) async fn serve(
     exec: &mut Exec<'_>,
+    settings: &Settings,
     room: &mut Room,
     inquiry: &mut Inquiry,
     agent: &User,
@@ -81,6 +86,9 @@ pub(super) async fn serve(
         now,
     ))
     .await?;
+    let agent_data = json!([{ "type": "agentData", "data": agent_info(agent, settings) }]);
+    exec.record_event(LIVECHAT_ROOM, &room.id, &agent_data)
+        .await?;
     tracing::info!(rid = %room.id, agent = %agent.username, "chat assigned");
     Ok(())
 }

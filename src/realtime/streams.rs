@@ -9,6 +9,7 @@ use super::DdpError;
 
 pub const ROOM_MESSAGES: &str = "stream-room-messages";
 pub const NOTIFY_ROOM: &str = "stream-notify-room";
+pub const LIVECHAT_ROOM: &str = "stream-livechat-room";
 
 /// The topic a `sub` may listen to, or why not.
 pub async fn authorize(conn: &Connection, name: &str, params: &[Value]) -> Result<Topic, DdpError> {
@@ -17,7 +18,26 @@ pub async fn authorize(conn: &Connection, name: &str, params: &[Value]) -> Resul
         .and_then(Value::as_str)
         .filter(|e| !e.is_empty() && e.len() <= 200)
         .ok_or_else(|| DdpError::new("invalid-params", "The event name must be a string"))?;
+    let token = visitor_token(params);
     let rid = match name {
+        // The visitor's own view of its room: readable with the room's token only.
+        LIVECHAT_ROOM => {
+            let token = token.or(conn.visitor_token.as_deref());
+            return match token {
+                Some(token)
+                    if matches!(
+                        conn.rt.livechat.visitor_room(event_name, token).await,
+                        Ok(Some(_))
+                    ) =>
+                {
+                    Ok(Topic {
+                        collection: name.to_string(),
+                        event_name: event_name.to_string(),
+                    })
+                }
+                _ => Err(DdpError::not_allowed()),
+            };
+        }
         ROOM_MESSAGES => event_name,
         NOTIFY_ROOM => event_name
             .split_once('/')
@@ -30,7 +50,7 @@ pub async fn authorize(conn: &Connection, name: &str, params: &[Value]) -> Resul
             ))
         }
     };
-    if !may_read_room(conn, rid, visitor_token(params)).await {
+    if !may_read_room(conn, rid, token).await {
         return Err(DdpError::not_allowed());
     }
     Ok(Topic {

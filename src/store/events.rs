@@ -8,6 +8,9 @@ use super::{dispatch, Exec};
 use crate::error::ApiResult;
 use crate::time::Timestamp;
 
+/// The stream of a visitor's room state (agent, queue position): `stream-livechat-room`.
+pub const LIVECHAT_ROOM: &str = "stream-livechat-room";
+
 /// The channel PostgreSQL notifies when events were committed.
 pub const EVENTS_CHANNEL: &str = "livechat_events";
 

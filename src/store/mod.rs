@@ -28,7 +28,7 @@ mod visitor_search;
 mod visitors;
 
 pub use departments::DepartmentFilter;
-pub use events::{StoredEvent, EVENTS_CHANNEL};
+pub use events::{StoredEvent, EVENTS_CHANNEL, LIVECHAT_ROOM};
 pub use inquiries::QueueFilter;
 pub use listing::{Direction, OrderBy, SortColumn};
 pub use message_pages::MessageKind;
