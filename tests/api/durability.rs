@@ -2,92 +2,13 @@
 //! of message sends, restarted on the same database, and must still have every message it
 //! answered 200 for.
 
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
-use crate::helpers::{new_token, TestDatabase};
-
-/// The server binary, started on port 0; its address is read from its start-up log line.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    async fn start(database_url: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_livechat"))
-            .args([
-                "--bind",
-                "127.0.0.1:0",
-                "--database-url",
-                database_url,
-                "--rate-limit-per-minute",
-                "0",
-            ])
-            .env("LIVECHAT_LOG", "info")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start the server binary");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let address = tokio::time::timeout(Duration::from_secs(30), async {
-            while let Some(line) = lines.next_line().await.unwrap() {
-                if let Some(address) = listening_address(&line) {
-                    return address;
-                }
-            }
-            panic!("the server exited before listening");
-        })
-        .await
-        .expect("the server starts within 30 s");
-        // Keep draining the log so the server never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Server {
-            child,
-            base: format!("http://{address}/api/v1/livechat"),
-        }
-    }
-
-    async fn kill_hard(&mut self) {
-        self.child.start_kill().expect("SIGKILL the server");
-        self.child.wait().await.expect("reap the server");
-    }
-}
-
-/// The address in the "livechat server listening address=…" line, escape codes stripped.
-fn listening_address(line: &str) -> Option<String> {
-    let plain: String = strip_ansi(line);
-    if !plain.contains("listening") {
-        return None;
-    }
-    let rest = &plain[plain.find("address=")? + "address=".len()..];
-    Some(rest.split_whitespace().next()?.to_string())
-}
-
-fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+use crate::helpers::{new_token, ServerProcess, TestDatabase};
 
 async fn post(client: &reqwest::Client, url: String, body: Value) -> Result<Value, String> {
     let response = client
@@ -110,7 +31,7 @@ async fn get_json(client: &reqwest::Client, url: String) -> Value {
 async fn acknowledged_messages_survive_kill_9() {
     let database = TestDatabase::create().await;
     let client = reqwest::Client::new();
-    let mut server = Server::start(&database.url).await;
+    let mut server = ServerProcess::start(&database.url).await;
 
     let token = new_token();
     post(
@@ -163,7 +84,7 @@ async fn acknowledged_messages_survive_kill_9() {
         acknowledged.len()
     );
 
-    let server = Server::start(&database.url).await;
+    let server = ServerProcess::start(&database.url).await;
     let mut stored = std::collections::HashSet::new();
     for offset in (0..).step_by(500) {
         let page = get_json(

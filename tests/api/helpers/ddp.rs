@@ -24,7 +24,12 @@ pub struct Ddp {
 impl Ddp {
     /// An open socket that has read the greeting but not sent `connect`.
     pub async fn open(app: &TestApp) -> Ddp {
-        let url = format!("ws://{}/websocket", app.address);
+        Ddp::open_at(&app.address.to_string()).await
+    }
+
+    /// Like `open`, for a server at `address` (`host:port`).
+    pub async fn open_at(address: &str) -> Ddp {
+        let url = format!("ws://{address}/websocket");
         let (socket, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("websocket");
@@ -39,7 +44,11 @@ impl Ddp {
 
     /// A connected DDP session.
     pub async fn connect(app: &TestApp) -> Ddp {
-        let mut ddp = Ddp::open(app).await;
+        Ddp::connect_at(&app.address.to_string()).await
+    }
+
+    pub async fn connect_at(address: &str) -> Ddp {
+        let mut ddp = Ddp::open_at(address).await;
         ddp.send(json!({ "msg": "connect", "version": "1", "support": ["1", "pre2", "pre1"] }))
             .await;
         let connected = ddp.recv().await;

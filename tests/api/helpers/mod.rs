@@ -10,12 +10,14 @@ mod database;
 mod ddp;
 mod desk;
 mod fixtures;
+mod process;
 
 pub use asserts::*;
 pub use database::*;
 pub use ddp::*;
 pub use desk::*;
 pub use fixtures::*;
+pub use process::*;
 
 use livechat::{App, Config};
 use reqwest::{Method, StatusCode};

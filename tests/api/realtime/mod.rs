@@ -2,5 +2,6 @@
 
 mod livechat_room;
 mod messages;
+mod nodes;
 mod protocol;
 mod typing;
