@@ -118,9 +118,13 @@ impl Store {
     /// Starts a write transaction; dropped without `commit`, it rolls back.
     pub async fn begin(&self) -> ApiResult<Tx> {
         Ok(match &self.backend {
-            Backend::Sqlite { writer, .. } => {
-                Tx::Sqlite(writer.begin().await?, self.committed.clone())
-            }
+            // IMMEDIATE takes the write lock at once: inside one process the single writer
+            // connection serializes anyway, and a second process on the same file then waits
+            // (busy timeout) instead of failing when its read turns into a write.
+            Backend::Sqlite { writer, .. } => Tx::Sqlite(
+                writer.begin_with("BEGIN IMMEDIATE").await?,
+                self.committed.clone(),
+            ),
             Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
