@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::auth::Authenticated;
 use super::extract::{require, JsonBody, Pagination, PathParams, QueryParams};
-use super::{success, AppState};
+use super::{paginated, success, AppState};
 use crate::accounts::permissions::permission::{
     EDIT_OMNICHANNEL_CONTACT, MANAGE_LIVECHAT_AGENTS, TRANSFER_LIVECHAT_GUEST,
     VIEW_LIVECHAT_MANAGER, VIEW_L_ROOM,
@@ -42,9 +42,7 @@ async fn list(
     allowed?;
     let (offset, count) = page.resolve()?;
     let (users, total) = state.livechat.list_staff(role, offset, count).await?;
-    Ok(success(
-        json!({ "users": users, "count": users.len(), "offset": offset, "total": total }),
-    ))
+    Ok(paginated("users", &users, offset, total))
 }
 
 #[derive(Deserialize)]

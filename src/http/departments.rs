@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::auth::Authenticated;
 use super::extract::{require, JsonBody, Pagination, PathParams, QueryParams};
-use super::{success, AppState};
+use super::{paginated, success, AppState};
 use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::{
     ADD_LIVECHAT_DEPARTMENT_AGENTS, MANAGE_LIVECHAT_DEPARTMENTS, REMOVE_LIVECHAT_DEPARTMENT,
@@ -80,12 +80,7 @@ async fn list(
         .livechat
         .list_departments(&auth.user, filters, offset, count)
         .await?;
-    Ok(success(json!({
-        "departments": departments,
-        "count": departments.len(),
-        "offset": offset,
-        "total": total,
-    })))
+    Ok(paginated("departments", &departments, offset, total))
 }
 
 #[derive(Deserialize)]
@@ -189,12 +184,7 @@ async fn list_agents(
         .livechat
         .department_agent_page(&id, offset, count)
         .await?;
-    Ok(success(json!({
-        "agents": agents,
-        "count": agents.len(),
-        "offset": offset,
-        "total": total,
-    })))
+    Ok(paginated("agents", &agents, offset, total))
 }
 
 #[derive(Deserialize)]

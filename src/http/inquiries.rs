@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::auth::Authenticated;
 use super::extract::{require, JsonBody, Pagination, QueryParams};
-use super::{success, AppState};
+use super::{paginated, success, AppState};
 use crate::accounts::permissions::permission::{VIEW_LIVECHAT_MANAGER, VIEW_L_ROOM};
 use crate::error::{ApiError, ApiResult};
 
@@ -53,9 +53,7 @@ async fn list(
         .iter()
         .map(|i| json!({ "_id": i.id, "rid": i.rid, "name": i.name, "ts": i.ts, "status": i.status, "department": i.department }))
         .collect();
-    Ok(success(
-        json!({ "inquiries": listed, "count": listed.len(), "offset": offset, "total": total }),
-    ))
+    Ok(paginated("inquiries", &listed, offset, total))
 }
 
 async fn queued(
@@ -69,9 +67,7 @@ async fn queued(
         .livechat
         .queued_inquiries(query.department.as_deref(), Some(&auth.user), offset, count)
         .await?;
-    Ok(success(
-        json!({ "inquiries": inquiries, "count": inquiries.len(), "offset": offset, "total": total }),
-    ))
+    Ok(paginated("inquiries", &inquiries, offset, total))
 }
 
 #[derive(Deserialize)]

@@ -168,6 +168,22 @@ async fn not_found() -> Response {
     ApiError::NotFound.into_response()
 }
 
+/// A paginated answer (reference §1.6): the page under `key`, with its `count`, the `offset`
+/// it starts at, and the `total` matching.
+pub fn paginated<T: serde::Serialize>(
+    key: &str,
+    items: &[T],
+    offset: i64,
+    total: i64,
+) -> Json<Value> {
+    let mut body = serde_json::Map::new();
+    body.insert(key.into(), serde_json::json!(items));
+    body.insert("count".into(), items.len().into());
+    body.insert("offset".into(), offset.into());
+    body.insert("total".into(), total.into());
+    success(Value::Object(body))
+}
+
 /// Rocket.Chat's success envelope: the object plus `"success": true`.
 pub fn success(mut body: Value) -> Json<Value> {
     if let Value::Object(fields) = &mut body {

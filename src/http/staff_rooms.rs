@@ -4,12 +4,12 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::auth::Authenticated;
 use super::extract::{Pagination, PathParams, QueryParams};
 use super::listing::SortedPage;
-use super::{success, AppState};
+use super::{paginated, AppState};
 use crate::accounts::permissions::permission::VIEW_L_ROOM;
 use crate::error::{ApiError, ApiResult};
 use crate::livechat::RoomListQuery;
@@ -33,12 +33,7 @@ async fn list(
         .livechat
         .list_rooms(&auth.user, query, offset, count)
         .await?;
-    Ok(success(json!({
-        "rooms": rooms.items,
-        "count": rooms.items.len(),
-        "offset": offset,
-        "total": rooms.total,
-    })))
+    Ok(paginated("rooms", &rooms.items, offset, rooms.total))
 }
 
 /// The query string of `livechat/rooms`: `agents[]` and `departmentId[]` repeat (qs style;
@@ -90,10 +85,10 @@ async fn messages(
         .livechat
         .room_conversation(&auth.user, &rid, query.sort.as_deref(), offset, count)
         .await?;
-    Ok(success(json!({
-        "messages": messages.items,
-        "count": messages.items.len(),
-        "offset": offset,
-        "total": messages.total,
-    })))
+    Ok(paginated(
+        "messages",
+        &messages.items,
+        offset,
+        messages.total,
+    ))
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::auth::Authenticated;
 use super::extract::{PathParams, QueryParams};
 use super::listing::SortedPage;
-use super::{success, AppState};
+use super::{paginated, success, AppState};
 use crate::accounts::permissions::permission::VIEW_L_ROOM;
 use crate::error::{ApiError, ApiResult};
 use crate::livechat::MAX_PAGES_UNPAGINATED;
@@ -79,12 +79,7 @@ async fn pages_visited(
         .livechat
         .pages_visited(&auth.user, &rid, query.sort.as_deref(), offset, count)
         .await?;
-    Ok(success(json!({
-        "pages": pages.items,
-        "count": pages.items.len(),
-        "offset": offset,
-        "total": pages.total,
-    })))
+    Ok(paginated("pages", &pages.items, offset, pages.total))
 }
 
 async fn chat_history(
@@ -106,12 +101,7 @@ async fn chat_history(
             count,
         )
         .await?;
-    Ok(success(json!({
-        "history": history.items,
-        "count": history.items.len(),
-        "offset": offset,
-        "total": history.total,
-    })))
+    Ok(paginated("history", &history.items, offset, history.total))
 }
 
 #[derive(Deserialize)]
@@ -139,12 +129,12 @@ async fn search(
         .livechat
         .search_visitors(query.term.as_deref(), page.sort.as_deref(), offset, count)
         .await?;
-    Ok(success(json!({
-        "visitors": visitors.items,
-        "count": visitors.items.len(),
-        "offset": offset,
-        "total": visitors.total,
-    })))
+    Ok(paginated(
+        "visitors",
+        &visitors.items,
+        offset,
+        visitors.total,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -173,12 +163,12 @@ async fn online(
         .livechat
         .present_visitors(query.status.as_deref(), page.sort.as_deref(), offset, count)
         .await?;
-    Ok(success(json!({
-        "visitors": visitors.items,
-        "count": visitors.items.len(),
-        "offset": offset,
-        "total": visitors.total,
-    })))
+    Ok(paginated(
+        "visitors",
+        &visitors.items,
+        offset,
+        visitors.total,
+    ))
 }
 
 /// A required, non-empty query parameter.

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::account::user_info;
 use super::auth::Authenticated;
 use super::extract::{require, JsonBody, Pagination, QueryParams};
-use super::{success, AppState};
+use super::{paginated, success, AppState};
 use crate::accounts::permissions::permission::MANAGE_USERS;
 use crate::accounts::{NewUser, UserChanges};
 use crate::error::{ApiError, ApiResult};
@@ -43,9 +43,7 @@ async fn list(
     auth.require(MANAGE_USERS)?;
     let (offset, count) = page.resolve()?;
     let (users, total) = state.accounts.users_page(offset, count).await?;
-    Ok(success(
-        json!({ "users": users, "count": users.len(), "offset": offset, "total": total }),
-    ))
+    Ok(paginated("users", &users, offset, total))
 }
 
 #[derive(Deserialize)]
