@@ -137,7 +137,7 @@ async fn set_status(
     }
     let user = state.accounts.set_status(&target, &status).await?;
     // An available agent coming online can take the chats waiting in the queue.
-    if status != "offline" && user.status_livechat == "available" {
+    if user.takes_chats() {
         state.livechat.drain_queue_after_change().await;
     }
     Ok(success(json!({})))

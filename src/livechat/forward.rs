@@ -7,7 +7,6 @@ use serde_json::json;
 
 use super::routing::{auto_routing, global_limit, serve};
 use super::{Livechat, Settings};
-use crate::accounts::permissions::AGENT;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Department, Inquiry, InquiryStatus, Message, Room, User, UserRef};
 use crate::store::Exec;
@@ -110,12 +109,7 @@ impl Livechat {
 async fn online_agent(exec: &mut Exec<'_>, id: &str) -> ApiResult<User> {
     exec.user_by_id(id)
         .await?
-        .filter(|u| {
-            u.has_role(AGENT)
-                && u.active
-                && u.status_livechat == super::agents::AVAILABLE
-                && u.status != "offline"
-        })
+        .filter(User::takes_chats)
         .ok_or(ApiError::Code("error-user-is-offline"))
 }
 

@@ -14,7 +14,7 @@ use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::{VIEW_LIVECHAT_ROOMS, VIEW_L_ROOM};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Message, Room, User};
-use crate::store::{Direction, MessageKind, RoomFilter, TimeRange};
+use crate::store::{Direction, MessageKind, OrderBy, RoomFilter, TimeRange};
 use crate::time::Timestamp;
 
 /// How many agents or departments one room-list request may name.
@@ -150,15 +150,8 @@ impl Livechat {
         count: i64,
     ) -> ApiResult<Page<Message>> {
         let order = CONVERSATION_SORTING.order_by(sort)?;
-        self.readable_room(user, rid).await?;
-        let (items, total) = self
-            .store()
-            .read()
-            .await?
-            .exec()
-            .room_messages_page(rid, MessageKind::Conversation, &order, offset, count)
-            .await?;
-        Ok(Page { items, total })
+        self.room_messages(user, rid, MessageKind::Conversation, &order, offset, count)
+            .await
     }
 
     /// `GET livechat/visitors.pagesVisited[/:roomId]`: the pages the room's visitor viewed,
@@ -172,13 +165,27 @@ impl Livechat {
         count: i64,
     ) -> ApiResult<Page<Message>> {
         let order = PAGES_SORTING.order_by(sort)?;
+        self.room_messages(user, rid, MessageKind::PagesVisited, &order, offset, count)
+            .await
+    }
+
+    /// A page of one kind of message of a room `user` may read.
+    async fn room_messages(
+        &self,
+        user: &User,
+        rid: &str,
+        kind: MessageKind,
+        order: &OrderBy,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<Page<Message>> {
         self.readable_room(user, rid).await?;
         let (items, total) = self
             .store()
             .read()
             .await?
             .exec()
-            .room_messages_page(rid, MessageKind::PagesVisited, &order, offset, count)
+            .room_messages_page(rid, kind, order, offset, count)
             .await?;
         Ok(Page { items, total })
     }

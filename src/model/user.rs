@@ -53,6 +53,15 @@ impl User {
         self.roles.iter().any(|r| r == role)
     }
 
+    /// Whether this user could be given a chat now: an active agent, available for livechat
+    /// and not offline. The same rule as the routing queries' `AVAILABLE` (store/agents.rs).
+    pub fn takes_chats(&self) -> bool {
+        self.has_role("livechat-agent")
+            && self.active
+            && self.status_livechat == "available"
+            && self.status != "offline"
+    }
+
     pub fn email(&self) -> Option<&str> {
         self.emails.first().map(|e| e.address.as_str())
     }

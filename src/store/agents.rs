@@ -13,7 +13,8 @@ use crate::time::Timestamp;
 const LIMIT: &str =
     "(CASE WHEN max_chats > 0 THEN max_chats WHEN $2 > 0 THEN $2 ELSE 9223372036854775807 END)";
 
-/// Who can take a chat now: an active agent, available for livechat, not offline.
+/// Who can take a chat now: an active agent, available for livechat, not offline (in Rust:
+/// `User::takes_chats`).
 const AVAILABLE: &str =
     "is_agent AND active AND status_livechat = 'available' AND status <> 'offline'";
 
