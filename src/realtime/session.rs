@@ -85,7 +85,7 @@ pub async fn serve(socket: WebSocket, rt: Realtime) {
             }
         }
     }
-    conn.close().await;
+    conn.unsubscribe_all();
     // Let queued frames (a last error, a `failed`) go out, but never wait on a stuck client.
     let abort = writer.abort_handle();
     drop(conn);
@@ -223,7 +223,7 @@ impl Connection {
         self.send(json!({ "msg": "error", "reason": reason, "offendingMessage": echoed }));
     }
 
-    async fn close(&mut self) {
+    fn unsubscribe_all(&mut self) {
         for topic in self.subscriptions.values() {
             self.rt.hub.unsubscribe(topic, self.id);
         }
