@@ -59,6 +59,9 @@ pub struct Config {
     pub ddp_ping_seconds: u64,
     /// Frames queued for one WebSocket client before it counts as too slow and is disconnected.
     pub ddp_queue_frames: usize,
+    /// Seconds an agent stays online after its last WebSocket closes (a page reload or a
+    /// network blip should not take it out of routing).
+    pub presence_grace_seconds: u64,
 }
 
 impl Default for Config {
@@ -83,6 +86,7 @@ impl Default for Config {
             login_per_minute: 10,
             ddp_ping_seconds: 30,
             ddp_queue_frames: 1024,
+            presence_grace_seconds: 20,
         }
     }
 }
@@ -126,7 +130,8 @@ impl Config {
             login_token_days,
             login_per_minute,
             ddp_ping_seconds,
-            ddp_queue_frames
+            ddp_queue_frames,
+            presence_grace_seconds
         );
         if file.admin_username.is_some() {
             self.admin_username = file.admin_username.clone();
@@ -157,7 +162,8 @@ impl Config {
             login_token_days,
             login_per_minute,
             ddp_ping_seconds,
-            ddp_queue_frames
+            ddp_queue_frames,
+            presence_grace_seconds
         );
         if cli.admin_username.is_some() {
             self.admin_username = cli.admin_username.clone();
@@ -194,6 +200,7 @@ struct FileConfig {
     login_per_minute: Option<u32>,
     ddp_ping_seconds: Option<u64>,
     ddp_queue_frames: Option<usize>,
+    presence_grace_seconds: Option<u64>,
 }
 
 impl FileConfig {
@@ -282,6 +289,10 @@ pub struct Cli {
     /// Frames queued per WebSocket client before it is disconnected as too slow [default: 1024].
     #[arg(long, env = "LIVECHAT_DDP_QUEUE_FRAMES")]
     pub ddp_queue_frames: Option<usize>,
+
+    /// Seconds an agent stays online after its last WebSocket closes [default: 20].
+    #[arg(long, env = "LIVECHAT_PRESENCE_GRACE_SECONDS")]
+    pub presence_grace_seconds: Option<u64>,
 }
 
 #[cfg(test)]

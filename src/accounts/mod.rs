@@ -6,6 +6,7 @@ pub mod secrets;
 
 use serde::Deserialize;
 
+use crate::livechat::agent_events::record_agent_status;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::{User, UserEmail};
@@ -237,6 +238,7 @@ impl Accounts {
             roles,
             status: "offline".into(),
             status_connection: "offline".into(),
+            status_default: None,
             status_livechat: "not-available".into(),
             active: input.active.unwrap_or(true),
             utc_offset: 0.0,
@@ -318,10 +320,48 @@ impl Accounts {
             .user_for_update(id)
             .await?
             .ok_or_else(invalid_user)?;
+        let changed = user.status != status;
         user.status = status.to_string();
         user.status_connection = status.to_string();
+        user.status_default = Some(status.to_string());
         user.updated_at = Timestamp::now();
         tx.exec().save_user(&user).await?;
+        if changed {
+            record_agent_status(&mut tx.exec(), id, status).await?;
+        }
+        tx.commit().await?;
+        Ok(user)
+    }
+}
+
+impl Accounts {
+    /// Presence following the user's realtime connections: its first connection brings back
+    /// the status it chose (online by default), losing the last one makes it offline. Returns
+    /// the user as it now is.
+    pub async fn set_connection_status(&self, id: &str, connected: bool) -> ApiResult<User> {
+        let mut tx = self.store.begin().await?;
+        let mut user = tx
+            .exec()
+            .user_for_update(id)
+            .await?
+            .ok_or_else(invalid_user)?;
+        let (status, connection) = if connected {
+            let chosen = user.status_default.as_deref().unwrap_or("online");
+            (chosen.to_string(), "online")
+        } else {
+            ("offline".to_string(), "offline")
+        };
+        if user.status == status && user.status_connection == connection {
+            return Ok(user);
+        }
+        let changed = user.status != status;
+        user.status = status;
+        user.status_connection = connection.to_string();
+        user.updated_at = Timestamp::now();
+        tx.exec().save_user(&user).await?;
+        if changed {
+            record_agent_status(&mut tx.exec(), id, &user.status).await?;
+        }
         tx.commit().await?;
         Ok(user)
     }

@@ -190,6 +190,7 @@ pub(super) async fn transfer(
     // transfer gives nothing back).
     if let Some(previous) = &previous {
         exec.release_agent_slot(&previous.id).await?;
+        super::agent_events::record_subscription(exec, "removed", room, previous).await?;
         exec.insert_message(&Message::system(
             "ul",
             &room.id,

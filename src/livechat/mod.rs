@@ -4,6 +4,7 @@
 
 mod access;
 mod agent_chat;
+pub(crate) mod agent_events;
 mod agent_messages;
 mod agents;
 mod custom_fields;

@@ -10,7 +10,8 @@ use super::widget::agent_info;
 use super::{Livechat, Settings};
 use crate::error::ApiResult;
 use crate::model::{Inquiry, InquiryStatus, Message, Room, ServedBy, User, UserRef};
-use crate::store::{Exec, LIVECHAT_ROOM};
+use crate::store::streams::LIVECHAT_ROOM;
+use crate::store::Exec;
 use crate::time::Timestamp;
 
 /// Inquiries looked at per routing pass.
@@ -89,6 +90,9 @@ pub(super) async fn serve(
     let agent_data = json!([{ "type": "agentData", "data": agent_info(agent, settings) }]);
     exec.record_event(LIVECHAT_ROOM, &room.id, &agent_data)
         .await?;
+    if let Some(served_by) = &room.served_by {
+        super::agent_events::record_subscription(exec, "inserted", room, served_by).await?;
+    }
     tracing::info!(rid = %room.id, agent = %agent.username, "chat assigned");
     Ok(())
 }

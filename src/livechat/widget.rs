@@ -197,6 +197,16 @@ impl Livechat {
     }
 }
 
+impl Livechat {
+    /// The `queueData` of a room for its visitor's widget: where its chat waits, or `None`
+    /// when it does not wait (served, closed, unknown).
+    pub async fn queue_data(&self, rid: &str) -> ApiResult<Option<Value>> {
+        let settings = self.settings();
+        let mut conn = self.store().read().await?;
+        queue_info(&mut conn.exec(), rid, &settings).await
+    }
+}
+
 /// Where a waiting chat stands (`config.queueInfo`): its 1-based `spot` in the queue it waits
 /// in, and the waiting message when one is set. `None` unless the chat is queued.
 async fn queue_info(

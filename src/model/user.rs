@@ -20,7 +20,12 @@ pub struct User {
     pub roles: Vec<String>,
     /// Presence: `online`, `away`, `busy` or `offline`.
     pub status: String,
+    /// Whether the user has a realtime connection: `online` or `offline`.
     pub status_connection: String,
+    /// The presence the user chose (`users.setStatus`, `UserPresence:setDefaultStatus`), taken
+    /// again when it reconnects after having gone offline with its last connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_default: Option<String>,
     /// Whether the agent takes chats: `available` or `not-available`.
     pub status_livechat: String,
     pub active: bool,

@@ -12,9 +12,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sqlx::postgres::PgListener;
+use tokio::sync::Notify;
 
-use super::hub::{Hub, Topic};
-use crate::store::{Store, EVENTS_CHANNEL};
+use super::hub::{Event, Hub, Topic};
+use crate::store::streams::INQUIRY_QUEUE;
+use crate::store::{StoredEvent, Store, EVENTS_CHANNEL};
 
 /// Events read per query.
 const BATCH: i64 = 500;
@@ -76,8 +78,9 @@ impl Cursor {
     }
 }
 
-/// Runs until the process ends.
-pub async fn run(store: Store, hub: Arc<Hub>) {
+/// Runs until the process ends. `queue_changed` is raised whenever the inquiry queue changed,
+/// so queue positions can be recomputed.
+pub async fn run(store: Store, hub: Arc<Hub>, queue_changed: Arc<Notify>) {
     let start = match store.read().await {
         Ok(mut conn) => conn.exec().last_event_id().await.unwrap_or(0),
         Err(_) => 0,
@@ -85,7 +88,7 @@ pub async fn run(store: Store, hub: Arc<Hub>) {
     let mut cursor = Cursor::starting_after(start);
     let mut listener = listen(&store).await;
     loop {
-        deliver(&store, &hub, &mut cursor).await;
+        deliver(&store, &hub, &mut cursor, &queue_changed).await;
         let wake = async {
             match listener.as_mut() {
                 Some(listener) => {
@@ -118,7 +121,7 @@ async fn listen(store: &Store) -> Option<PgListener> {
     }
 }
 
-async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor) {
+async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor, queue_changed: &Notify) {
     loop {
         let events = match store.read().await {
             Ok(mut conn) => conn.exec().events_after(cursor.low, BATCH).await,
@@ -135,11 +138,10 @@ async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor) {
         let full_batch = events.len() as i64 == BATCH;
         for event in events {
             if cursor.accept(event.id, now) {
-                let topic = Topic {
-                    collection: event.collection,
-                    event_name: event.event_name,
-                };
-                hub.publish(&topic, &event.args, None);
+                if event.collection == INQUIRY_QUEUE {
+                    queue_changed.notify_one();
+                }
+                publish(hub, event);
             }
         }
         cursor.advance(now);
@@ -147,6 +149,31 @@ async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor) {
             return;
         }
     }
+}
+
+pub fn publish(hub: &Hub, event: StoredEvent) {
+    let topic = Topic {
+        collection: event.collection,
+        event_name: event.event_name,
+        audience: event.audience,
+    };
+    hub.publish(&Event {
+        topic: &topic,
+        seq: Some(event.id),
+        args: &event.args,
+        skip: event.origin.as_deref().and_then(|o| local_connection(hub, o)),
+    });
+}
+
+/// The connection of this process named by an event's origin (`<node>/<conn>`).
+fn local_connection(hub: &Hub, origin: &str) -> Option<u64> {
+    let (node, conn) = origin.split_once('/')?;
+    (node.parse::<u64>().ok()? == hub.node).then(|| conn.parse().ok())?
+}
+
+/// The origin of an event caused by connection `conn` of this process.
+pub fn origin(hub: &Hub, conn: u64) -> String {
+    format!("{}/{conn}", hub.node)
 }
 
 #[cfg(test)]

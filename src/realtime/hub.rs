@@ -1,6 +1,11 @@
 //! The local fan-out: which connections of this process subscribe to which stream event, and
 //! handing each of them a frame without ever waiting. A connection whose queue is full is
 //! told to close (a slow consumer), so one stuck client never delays the others.
+//!
+//! Stored events carry their outbox id as `seq`, increasing within a room. A subscriber that
+//! asks to catch up from a `seq` is held while its missed events are replayed from the outbox:
+//! live events arriving meanwhile wait in its hold and are released after the replay, each
+//! exactly once and in order.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,6 +24,7 @@ pub type Frame = Arc<str>;
 pub struct Outbox {
     frames: mpsc::Sender<Frame>,
     overflowed: Arc<Notify>,
+    capacity: usize,
 }
 
 impl Outbox {
@@ -28,6 +34,7 @@ impl Outbox {
         let outbox = Outbox {
             frames,
             overflowed: overflowed.clone(),
+            capacity,
         };
         (outbox, receiver, overflowed)
     }
@@ -37,38 +44,133 @@ impl Outbox {
         match self.frames.try_send(frame) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                self.overflowed.notify_one();
+                self.overflow();
                 false
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
         }
     }
+
+    fn overflow(&self) {
+        self.overflowed.notify_one();
+    }
 }
 
-/// `collection` + `eventName`: what a subscription listens to.
+/// What a subscription listens to: `collection` + `eventName`, and for per-user streams that
+/// share one event name (`__my_messages__`), the user.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Topic {
     pub collection: String,
     pub event_name: String,
+    pub audience: Option<String>,
 }
 
-#[derive(Default)]
+impl Topic {
+    pub fn new(collection: &str, event_name: &str) -> Topic {
+        Topic {
+            collection: collection.to_string(),
+            event_name: event_name.to_string(),
+            audience: None,
+        }
+    }
+}
+
+/// An event on its way to subscribers.
+pub struct Event<'a> {
+    pub topic: &'a Topic,
+    /// The outbox id of a stored event; `None` for ephemeral ones (queue positions).
+    pub seq: Option<i64>,
+    /// The `args` array, already serialized (the same for every subscriber).
+    pub args: &'a str,
+    /// The connection that caused it, which does not hear it back.
+    pub skip: Option<ConnId>,
+}
+
+enum Delivery {
+    /// Replaying missed events; live ones wait here.
+    CatchingUp(Vec<(Option<i64>, Frame)>),
+    /// Receiving live events; stored ones at or below `replayed_to` were sent by the replay.
+    /// (The dispatcher itself never delivers an event twice.)
+    Live { replayed_to: i64 },
+}
+
+struct Subscriber {
+    outbox: Outbox,
+    delivery: Delivery,
+}
+
+impl Subscriber {
+    fn deliver(&mut self, seq: Option<i64>, frame: &Frame) {
+        match &mut self.delivery {
+            Delivery::Live { replayed_to } => {
+                if seq.is_some_and(|seq| seq <= *replayed_to) {
+                    return;
+                }
+                self.outbox.offer(frame.clone());
+            }
+            Delivery::CatchingUp(held) => {
+                if held.len() >= self.outbox.capacity {
+                    self.outbox.overflow();
+                } else {
+                    held.push((seq, frame.clone()));
+                }
+            }
+        }
+    }
+}
+
 pub struct Hub {
+    /// Tells this process's events apart from other processes' (typing origins).
+    pub node: u64,
     next_conn: AtomicU64,
-    topics: Mutex<HashMap<Topic, HashMap<ConnId, Outbox>>>,
+    topics: Mutex<HashMap<Topic, HashMap<ConnId, Subscriber>>>,
 }
 
 impl Hub {
     pub fn new() -> Arc<Hub> {
-        Arc::new(Hub::default())
+        Arc::new(Hub {
+            node: rand::random(),
+            next_conn: AtomicU64::new(0),
+            topics: Mutex::default(),
+        })
     }
 
     pub fn next_conn_id(&self) -> ConnId {
         self.next_conn.fetch_add(1, Ordering::Relaxed) + 1
     }
 
+    /// Adds a live subscriber.
     pub fn subscribe(&self, topic: Topic, conn: ConnId, outbox: Outbox) {
-        self.lock().entry(topic).or_default().insert(conn, outbox);
+        let delivery = Delivery::Live { replayed_to: 0 };
+        let subscriber = Subscriber { outbox, delivery };
+        self.lock().entry(topic).or_default().insert(conn, subscriber);
+    }
+
+    /// Adds a subscriber that is about to replay what it missed: live events are held until
+    /// `finish_catch_up`.
+    pub fn subscribe_catching_up(&self, topic: Topic, conn: ConnId, outbox: Outbox) {
+        let delivery = Delivery::CatchingUp(Vec::new());
+        let subscriber = Subscriber { outbox, delivery };
+        self.lock().entry(topic).or_default().insert(conn, subscriber);
+    }
+
+    /// Ends a replay that sent every stored event up to `replayed_to`: releases the held live
+    /// events that come after it, then delivers live.
+    pub fn finish_catch_up(&self, topic: &Topic, conn: ConnId, replayed_to: i64) {
+        let mut topics = self.lock();
+        let Some(subscriber) = topics.get_mut(topic).and_then(|s| s.get_mut(&conn)) else {
+            return;
+        };
+        let held = match std::mem::replace(
+            &mut subscriber.delivery,
+            Delivery::Live { replayed_to },
+        ) {
+            Delivery::CatchingUp(held) => held,
+            Delivery::Live { .. } => Vec::new(),
+        };
+        for (seq, frame) in held {
+            subscriber.deliver(seq, &frame);
+        }
     }
 
     pub fn unsubscribe(&self, topic: &Topic, conn: ConnId) {
@@ -81,24 +183,34 @@ impl Hub {
         }
     }
 
-    /// Sends the `changed` frame of an event to every subscriber of its topic, except
-    /// `skip` (the sender of a typing notification does not hear itself).
-    pub fn publish(&self, topic: &Topic, args: &str, skip: Option<ConnId>) {
-        let subscribers: Vec<Outbox> = match self.lock().get(topic) {
-            Some(subscribers) => subscribers
-                .iter()
-                .filter(|(conn, _)| Some(**conn) != skip)
-                .map(|(_, outbox)| outbox.clone())
-                .collect(),
-            None => return,
+    /// The event names of `collection` that connections of this process listen to.
+    pub fn event_names(&self, collection: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .lock()
+            .keys()
+            .filter(|topic| topic.collection == collection)
+            .map(|topic| topic.event_name.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Sends the `changed` frame of an event to every subscriber of its topic.
+    pub fn publish(&self, event: &Event<'_>) {
+        let mut topics = self.lock();
+        let Some(subscribers) = topics.get_mut(event.topic) else {
+            return;
         };
-        let frame: Frame = changed_frame(topic, args).into();
-        for outbox in subscribers {
-            outbox.offer(frame.clone());
+        let frame: Frame = changed_frame(event.topic, event.seq, event.args).into();
+        for (conn, subscriber) in subscribers.iter_mut() {
+            if Some(*conn) != event.skip {
+                subscriber.deliver(event.seq, &frame);
+            }
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Topic, HashMap<ConnId, Outbox>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Topic, HashMap<ConnId, Subscriber>>> {
         match self.topics.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -106,12 +218,58 @@ impl Hub {
     }
 }
 
-/// `{"msg":"changed","collection":…,"id":"id","fields":{"eventName":…,"args":…}}`, with the
-/// already-serialized `args` spliced in (it is the same for every subscriber).
-fn changed_frame(topic: &Topic, args: &str) -> String {
+/// `{"msg":"changed","collection":…,"id":"id","fields":{"eventName":…,"args":…},"seq":…}`,
+/// with the already-serialized `args` spliced in. Clients read `collection` and `fields`; the
+/// extra top-level `seq` is the catch-up point of stored events.
+pub fn changed_frame(topic: &Topic, seq: Option<i64>, args: &str) -> String {
     let collection = serde_json::Value::String(topic.collection.clone());
     let event_name = serde_json::Value::String(topic.event_name.clone());
+    let seq = seq.map(|s| format!(r#","seq":{s}"#)).unwrap_or_default();
     format!(
-        r#"{{"msg":"changed","collection":{collection},"id":"id","fields":{{"eventName":{event_name},"args":{args}}}}}"#
+        r#"{{"msg":"changed","collection":{collection},"id":"id","fields":{{"eventName":{event_name},"args":{args}}}{seq}}}"#
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(frames: &mut mpsc::Receiver<Frame>) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Ok(frame) = frames.try_recv() {
+            out.push(frame.to_string());
+        }
+        out
+    }
+
+    #[test]
+    fn events_held_during_a_replay_are_released_once_in_order() {
+        let hub = Hub::new();
+        let topic = Topic::new("stream-room-messages", "R1");
+        let (outbox, mut frames, _) = Outbox::new(16);
+        hub.subscribe_catching_up(topic.clone(), 1, outbox);
+        for seq in [5, 6, 7] {
+            let args = format!("[{seq}]");
+            hub.publish(&Event {
+                topic: &topic,
+                seq: Some(seq),
+                args: &args,
+                skip: None,
+            });
+        }
+        assert!(drain(&mut frames).is_empty(), "held while catching up");
+        // The replay read the outbox up to 6: only 7 is still to be sent.
+        hub.finish_catch_up(&topic, 1, 6);
+        let sent = drain(&mut frames);
+        assert_eq!(sent.len(), 1);
+        assert!(sent[0].contains(r#""args":[7]"#) && sent[0].ends_with(r#","seq":7}"#));
+        // A live event the replay already sent (it committed just before the replay read).
+        hub.publish(&Event {
+            topic: &topic,
+            seq: Some(6),
+            args: "[6]",
+            skip: None,
+        });
+        assert!(drain(&mut frames).is_empty(), "never twice");
+    }
 }

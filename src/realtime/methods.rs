@@ -4,18 +4,20 @@
 
 use serde_json::{json, Value};
 
-use super::hub::Topic;
+use super::dispatcher::origin;
 use super::session::Connection;
-use super::streams::{may_read_room, NOTIFY_ROOM};
+use super::streams::may_read_room;
 use super::DdpError;
 use crate::accounts::secrets::Password;
 use crate::ejson;
+use crate::store::streams::NOTIFY_ROOM;
+use crate::store::NewEvent;
 
 pub async fn call(conn: &mut Connection, name: &str, params: &[Value]) -> Result<Value, DdpError> {
     match name {
         "login" => login(conn, params.first()).await,
         "logout" => logout(conn).await,
-        "livechat:setUpConnection" => set_up_connection(conn, params.first()),
+        "livechat:setUpConnection" => set_up_connection(conn, params.first()).await,
         NOTIFY_ROOM => notify_room(conn, params).await,
         _ => Err(DdpError::new(404, format!("Method '{name}' not found"))),
     }
@@ -73,12 +75,18 @@ async fn login(conn: &mut Connection, request: Option<&Value>) -> Result<Value, 
         "type": kind,
     });
     tracing::info!(user = %session.user.username, "logged in over DDP");
+    let presence = conn.rt.presence.clone();
+    if let Some((previous, _)) = conn.user.take() {
+        presence.user_disconnected(&previous.id);
+    }
+    presence.user_connected(&session.user.id).await;
     conn.user = Some((session.user, session.token));
     Ok(result)
 }
 
 async fn logout(conn: &mut Connection) -> Result<Value, DdpError> {
-    if let Some((_, token)) = conn.user.take() {
+    if let Some((user, token)) = conn.user.take() {
+        conn.rt.presence.user_disconnected(&user.id);
         conn.rt
             .accounts
             .logout(&token)
@@ -88,12 +96,24 @@ async fn logout(conn: &mut Connection) -> Result<Value, DdpError> {
     Ok(Value::Null)
 }
 
-/// Remembers which visitor this connection is (the widget calls it once connected).
-fn set_up_connection(conn: &mut Connection, request: Option<&Value>) -> Result<Value, DdpError> {
+/// Remembers which visitor this connection is (the widget calls it once connected): the
+/// visitor is online while the connection lasts.
+async fn set_up_connection(
+    conn: &mut Connection,
+    request: Option<&Value>,
+) -> Result<Value, DdpError> {
     let token = request
         .and_then(|r| r["token"].as_str())
         .filter(|t| !t.is_empty() && t.len() <= 256)
         .ok_or_else(|| DdpError::new(400, "Match failed"))?;
+    if conn.visitor_token.as_deref() == Some(token) {
+        return Ok(Value::Null);
+    }
+    let presence = conn.rt.presence.clone();
+    if let Some(previous) = conn.visitor_token.take() {
+        presence.visitor_disconnected(&previous).await;
+    }
+    presence.visitor_connected(token).await;
     conn.visitor_token = Some(token.to_string());
     Ok(Value::Null)
 }
@@ -129,17 +149,34 @@ async fn notify_room(conn: &mut Connection, params: &[Value]) -> Result<Value, D
     } else {
         json!([])
     };
-    let publish = |event: &str, args: Value| {
-        let topic = Topic {
-            collection: NOTIFY_ROOM.into(),
-            event_name: format!("{rid}/{event}"),
-        };
-        conn.rt
-            .hub
-            .publish(&topic, &args.to_string(), Some(conn.id));
+    // Through the outbox, so subscribers on every process hear it; not back to the sender.
+    let origin = origin(&conn.rt.hub, conn.id);
+    let typing_name = format!("{rid}/typing");
+    let activity_name = format!("{rid}/user-activity");
+    let typing_args = json!([username, typing]);
+    let activity_args = json!([username, activities, extra]);
+    let events = [
+        (typing_name.as_str(), &typing_args),
+        (activity_name.as_str(), &activity_args),
+    ];
+    let recorded = async {
+        let mut tx = conn.rt.livechat.store().begin().await?;
+        for (event_name, args) in events {
+            tx.exec()
+                .record(&NewEvent {
+                    collection: NOTIFY_ROOM,
+                    event_name,
+                    audience: None,
+                    origin: Some(&origin),
+                    args,
+                })
+                .await?;
+        }
+        tx.commit().await
     };
-    publish("typing", json!([username, typing]));
-    publish("user-activity", json!([username, activities, extra]));
+    if let Err(err) = recorded.await {
+        tracing::warn!(error = %err, "recording a typing notification failed");
+    }
     Ok(Value::Null)
 }
 

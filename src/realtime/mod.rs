@@ -7,18 +7,23 @@
 mod dispatcher;
 mod hub;
 mod methods;
+mod presence;
+mod queue_positions;
 mod session;
 mod streams;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
+use tokio::sync::Notify;
 
 pub use hub::Hub;
+use presence::Presence;
 
 use crate::accounts::Accounts;
 use crate::config::Config;
@@ -31,6 +36,9 @@ pub struct Realtime {
     pub hub: Arc<Hub>,
     pub livechat: Livechat,
     pub accounts: Accounts,
+    pub presence: Arc<Presence>,
+    /// Raised by the dispatcher when the inquiry queue changed.
+    queue_changed: Arc<Notify>,
     pub ping_seconds: u64,
     pub queue_frames: usize,
     pub max_frame_bytes: usize,
@@ -38,8 +46,11 @@ pub struct Realtime {
 
 impl Realtime {
     pub fn new(livechat: Livechat, accounts: Accounts, config: &Config) -> Realtime {
+        let grace = Duration::from_secs(config.presence_grace_seconds);
         Realtime {
             hub: Hub::new(),
+            presence: Presence::new(livechat.clone(), accounts.clone(), grace),
+            queue_changed: Arc::new(Notify::new()),
             livechat,
             accounts,
             ping_seconds: config.ddp_ping_seconds,
@@ -48,9 +59,19 @@ impl Realtime {
         }
     }
 
-    /// The task that delivers committed events to this process's subscribers.
+    /// The tasks that deliver committed events to this process's subscribers, and queue
+    /// positions to its waiting visitors.
     pub fn spawn_dispatcher(&self, store: Store) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(dispatcher::run(store, self.hub.clone()))
+        let positions = queue_positions::run(
+            self.livechat.clone(),
+            self.hub.clone(),
+            self.queue_changed.clone(),
+        );
+        let dispatch = dispatcher::run(store, self.hub.clone(), self.queue_changed.clone());
+        // One task, so aborting it at shutdown stops both.
+        tokio::spawn(async move {
+            tokio::join!(positions, dispatch);
+        })
     }
 
     pub fn router(self) -> Router {

@@ -11,13 +11,16 @@ use axum::extract::ws::{Message as WsMessage, WebSocket};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 
-use super::hub::{ConnId, Outbox, Topic};
+use super::hub::{changed_frame, ConnId, Outbox, Topic};
 use super::{methods, streams, Realtime};
 use crate::ids;
 use crate::model::User;
 
 /// Longest offending text echoed back in an error frame.
 const ECHO_LIMIT: usize = 500;
+
+/// Stored events read per query when a subscriber catches up.
+const REPLAY_BATCH: i64 = 500;
 
 /// What the connection knows about its client.
 pub struct Connection {
@@ -86,6 +89,7 @@ pub async fn serve(socket: WebSocket, rt: Realtime) {
         }
     }
     conn.unsubscribe_all();
+    conn.leave_presence().await;
     // Let queued frames (a last error, a `failed`) go out, but never wait on a stuck client.
     let abort = writer.abort_handle();
     drop(conn);
@@ -195,14 +199,67 @@ impl Connection {
         };
         let params = frame["params"].as_array().cloned().unwrap_or_default();
         match streams::authorize(self, name, &params).await {
-            Ok(topic) => {
+            Ok(subscription) => {
+                let topic = subscription.topic;
                 if let Some(previous) = self.subscriptions.insert(id.to_string(), topic.clone()) {
                     self.rt.hub.unsubscribe(&previous, self.id);
                 }
-                self.rt.hub.subscribe(topic, self.id, self.outbox.clone());
+                match subscription.since {
+                    None => self
+                        .rt
+                        .hub
+                        .subscribe(topic, self.id, self.outbox.clone()),
+                    Some(since) => {
+                        let hub = self.rt.hub.clone();
+                        hub.subscribe_catching_up(topic.clone(), self.id, self.outbox.clone());
+                        let replayed_to = self.replay(&topic, since).await;
+                        hub.finish_catch_up(&topic, self.id, replayed_to);
+                    }
+                }
                 self.send(json!({ "msg": "ready", "subs": [id] }));
             }
             Err(error) => self.send(json!({ "msg": "nosub", "id": id, "error": error.to_value() })),
+        }
+    }
+
+    /// Sends the stored events of `topic` after `since`, oldest first; returns the last id
+    /// sent (`since` when there were none). Events older than the outbox keeps are gone: a
+    /// client that was away longer reloads the history over REST.
+    async fn replay(&self, topic: &Topic, since: i64) -> i64 {
+        let mut after = since;
+        loop {
+            let page = match self.rt.livechat.store().read().await {
+                Ok(mut db) => {
+                    db.exec()
+                        .topic_events_after(
+                            &topic.collection,
+                            &topic.event_name,
+                            topic.audience.as_deref(),
+                            after,
+                            REPLAY_BATCH,
+                        )
+                        .await
+                }
+                Err(err) => Err(err),
+            };
+            let events = match page {
+                Ok(events) => events,
+                Err(err) => {
+                    tracing::warn!(error = %err, "reading missed events failed");
+                    return after;
+                }
+            };
+            let full = events.len() as i64 == REPLAY_BATCH;
+            for event in events {
+                let frame = changed_frame(topic, Some(event.id), &event.args);
+                if !self.outbox.offer(Arc::from(frame)) {
+                    return after;
+                }
+                after = event.id;
+            }
+            if !full {
+                return after;
+            }
         }
     }
 
@@ -221,6 +278,16 @@ impl Connection {
     fn bad_request(&self, text: &str, reason: &str) {
         let echoed: String = text.chars().take(ECHO_LIMIT).collect();
         self.send(json!({ "msg": "error", "reason": reason, "offendingMessage": echoed }));
+    }
+
+    /// The connection ends: its visitor goes offline, and its user's grace period starts.
+    async fn leave_presence(&mut self) {
+        if let Some(token) = self.visitor_token.take() {
+            self.rt.presence.visitor_disconnected(&token).await;
+        }
+        if let Some((user, _)) = self.user.take() {
+            self.rt.presence.user_disconnected(&user.id);
+        }
     }
 
     fn unsubscribe_all(&mut self) {

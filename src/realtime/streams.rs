@@ -1,48 +1,71 @@
 //! Subscriptions and their read rules (reference §A.5). Visitors never log in over DDP: they
 //! name their token in the subscription's `args`; agents and managers log in first.
+//!
+//! A subscriber may also name the last `seq` it saw (`args[0].since`, or `since` beside
+//! `args`): it then first receives every stored event of the stream it missed since.
 
 use serde_json::Value;
 
 use super::hub::Topic;
 use super::session::Connection;
 use super::DdpError;
+use crate::accounts::permissions::has_permission;
+use crate::accounts::permissions::permission::VIEW_L_ROOM;
+use crate::store::streams::{
+    INQUIRY_QUEUE, LIVECHAT_ROOM, MY_MESSAGES, NOTIFY_ROOM, NOTIFY_USER, ROOM_MESSAGES,
+    SESSIONS_EVENT, VISITOR_SESSIONS,
+};
 
-pub const ROOM_MESSAGES: &str = "stream-room-messages";
-pub const NOTIFY_ROOM: &str = "stream-notify-room";
-pub const LIVECHAT_ROOM: &str = "stream-livechat-room";
+/// An authorized subscription: what it listens to, and where it catches up from.
+pub struct Subscription {
+    pub topic: Topic,
+    pub since: Option<i64>,
+}
 
-/// The topic a `sub` may listen to, or why not.
-pub async fn authorize(conn: &Connection, name: &str, params: &[Value]) -> Result<Topic, DdpError> {
+/// The subscription a `sub` asks for, or why not.
+pub async fn authorize(
+    conn: &Connection,
+    name: &str,
+    params: &[Value],
+) -> Result<Subscription, DdpError> {
     let event_name = params
         .first()
         .and_then(Value::as_str)
         .filter(|e| !e.is_empty() && e.len() <= 200)
         .ok_or_else(|| DdpError::new("invalid-params", "The event name must be a string"))?;
     let token = visitor_token(params);
-    let rid = match name {
+    let mut topic = Topic::new(name, event_name);
+    let allowed = match name {
         // The visitor's own view of its room: readable with the room's token only.
-        LIVECHAT_ROOM => {
-            let token = token.or(conn.visitor_token.as_deref());
-            return match token {
-                Some(token)
-                    if matches!(
-                        conn.rt.livechat.visitor_room(event_name, token).await,
-                        Ok(Some(_))
-                    ) =>
-                {
-                    Ok(Topic {
-                        collection: name.to_string(),
-                        event_name: event_name.to_string(),
-                    })
-                }
-                _ => Err(DdpError::not_allowed()),
-            };
+        LIVECHAT_ROOM => match token.or(conn.visitor_token.as_deref()) {
+            Some(token) => matches!(
+                conn.rt.livechat.visitor_room(event_name, token).await,
+                Ok(Some(_))
+            ),
+            None => false,
+        },
+        ROOM_MESSAGES if event_name == MY_MESSAGES => match &conn.user {
+            Some((user, _)) => {
+                topic.audience = Some(user.id.clone());
+                true
+            }
+            None => false,
+        },
+        ROOM_MESSAGES => may_read_room(conn, event_name, token).await,
+        NOTIFY_ROOM => match event_name.split_once('/') {
+            Some((rid, _)) => may_read_room(conn, rid, token).await,
+            None => false,
+        },
+        // A user's own notifications only.
+        NOTIFY_USER => match (&conn.user, event_name.split_once('/')) {
+            (Some((user, _)), Some((uid, _))) => uid == user.id,
+            _ => false,
+        },
+        INQUIRY_QUEUE => {
+            let known = event_name == "public" || event_name.starts_with("department/");
+            known && logged_in_with(conn, VIEW_L_ROOM)
         }
-        ROOM_MESSAGES => event_name,
-        NOTIFY_ROOM => event_name
-            .split_once('/')
-            .map(|(rid, _)| rid)
-            .ok_or_else(DdpError::not_allowed)?,
+        VISITOR_SESSIONS => event_name == SESSIONS_EVENT && logged_in_with(conn, VIEW_L_ROOM),
         _ => {
             return Err(DdpError::new(
                 404,
@@ -50,12 +73,12 @@ pub async fn authorize(conn: &Connection, name: &str, params: &[Value]) -> Resul
             ))
         }
     };
-    if !may_read_room(conn, rid, token).await {
+    if !allowed {
         return Err(DdpError::not_allowed());
     }
-    Ok(Topic {
-        collection: name.to_string(),
-        event_name: event_name.to_string(),
+    Ok(Subscription {
+        topic,
+        since: since(params)?,
     })
 }
 
@@ -67,6 +90,30 @@ fn visitor_token(params: &[Value]) -> Option<&str> {
         .or_else(|| extra.get("token"))
         .and_then(Value::as_str)
         .filter(|t| !t.is_empty())
+}
+
+/// The catch-up point: `params[1].args[0].since` or `params[1].since`, a non-negative integer.
+fn since(params: &[Value]) -> Result<Option<i64>, DdpError> {
+    let options = params.get(1);
+    let value = options
+        .and_then(|o| o.get("args"))
+        .and_then(|a| a.get(0))
+        .and_then(|extra| extra.get("since"))
+        .or_else(|| options.and_then(|o| o.get("since")));
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_i64()
+            .filter(|s| *s >= 0)
+            .map(Some)
+            .ok_or_else(|| DdpError::new("invalid-params", "'since' must be a sequence number")),
+    }
+}
+
+fn logged_in_with(conn: &Connection, permission: &str) -> bool {
+    conn.user
+        .as_ref()
+        .is_some_and(|(user, _)| has_permission(&user.roles, permission))
 }
 
 /// A visitor with the room's token, or a logged-in user allowed to read the room.

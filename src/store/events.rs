@@ -8,76 +8,135 @@ use super::{dispatch, Exec};
 use crate::error::ApiResult;
 use crate::time::Timestamp;
 
-/// The stream of a visitor's room state (agent, queue position): `stream-livechat-room`.
-pub const LIVECHAT_ROOM: &str = "stream-livechat-room";
-
 /// The channel PostgreSQL notifies when events were committed.
 pub const EVENTS_CHANNEL: &str = "livechat_events";
 
 /// One stored event: a `changed` frame of `collection` for subscribers of `event_name`.
 #[derive(Clone, Debug)]
 pub struct StoredEvent {
+    /// Increases in commit order within a room: a client's catch-up point.
     pub id: i64,
     pub collection: String,
     pub event_name: String,
+    /// Only this user's subscription hears it (`__my_messages__`).
+    pub audience: Option<String>,
+    /// The process and connection that caused it (`<node>/<conn>`), not echoed back there.
+    pub origin: Option<String>,
     pub args: String,
 }
 
+/// An event to record; `audience` and `origin` as in `StoredEvent`.
+pub struct NewEvent<'a> {
+    pub collection: &'a str,
+    pub event_name: &'a str,
+    pub audience: Option<&'a str>,
+    pub origin: Option<&'a str>,
+    pub args: &'a Value,
+}
+
+const COLUMNS: &str = "id, collection, event_name, audience, origin, args";
+type Row = (i64, String, String, Option<String>, Option<String>, String);
+
+fn stored(rows: Vec<Row>) -> Vec<StoredEvent> {
+    rows.into_iter()
+        .map(
+            |(id, collection, event_name, audience, origin, args)| StoredEvent {
+                id,
+                collection,
+                event_name,
+                audience,
+                origin,
+                args,
+            },
+        )
+        .collect()
+}
+
 impl Exec<'_> {
-    /// Records an event in the current transaction.
+    /// Records an event for every subscriber of `event_name`, in the current transaction.
     pub async fn record_event(
         &mut self,
         collection: &str,
         event_name: &str,
         args: &Value,
     ) -> ApiResult<()> {
-        const SQL: &str =
-            "INSERT INTO events (collection, event_name, args, created_at) VALUES ($1, $2, $3, $4)";
-        let args = serde_json::to_string(args)?;
+        self.record(&NewEvent {
+            collection,
+            event_name,
+            audience: None,
+            origin: None,
+            args,
+        })
+        .await
+    }
+
+    /// Records an event in the current transaction.
+    pub async fn record(&mut self, event: &NewEvent<'_>) -> ApiResult<()> {
+        const SQL: &str = "INSERT INTO events (collection, event_name, audience, origin, args, created_at) \
+                           VALUES ($1, $2, $3, $4, $5, $6)";
+        let args = serde_json::to_string(event.args)?;
         let now = Timestamp::now().millis();
-        match self {
-            Exec::Sqlite(c) => {
-                sqlx::query(SQL)
-                    .bind(collection)
-                    .bind(event_name)
-                    .bind(&args)
-                    .bind(now)
-                    .execute(&mut **c)
-                    .await?;
-            }
-            Exec::Postgres(c) => {
-                sqlx::query(SQL)
-                    .bind(collection)
-                    .bind(event_name)
-                    .bind(&args)
-                    .bind(now)
-                    .execute(&mut **c)
-                    .await?;
-                // Repeated notifications in one transaction are folded into one at commit.
-                sqlx::query("SELECT pg_notify($1, '')")
-                    .bind(EVENTS_CHANNEL)
-                    .execute(&mut **c)
-                    .await?;
-            }
+        dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(event.collection)
+                .bind(event.event_name)
+                .bind(event.audience)
+                .bind(event.origin)
+                .bind(&args)
+                .bind(now)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        self.notify_events().await
+    }
+
+    /// Wakes the dispatchers of every process at commit (PostgreSQL; SQLite's commit wakes its
+    /// own process). Repeated notifications in one transaction are folded into one.
+    pub(super) async fn notify_events(&mut self) -> ApiResult<()> {
+        if let Exec::Postgres(c) = self {
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(EVENTS_CHANNEL)
+                .execute(&mut **c)
+                .await?;
         }
         Ok(())
     }
 
     /// Events with an id above `after`, oldest first.
     pub async fn events_after(&mut self, after: i64, limit: i64) -> ApiResult<Vec<StoredEvent>> {
-        const SQL: &str = "SELECT id, collection, event_name, args FROM events WHERE id > $1 ORDER BY id LIMIT $2";
-        let rows: Vec<(i64, String, String, String)> = dispatch!(self, c => {
-            sqlx::query_as(SQL).bind(after).bind(limit).fetch_all(&mut **c).await?
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE id > $1 ORDER BY id LIMIT $2");
+        let rows: Vec<Row> = dispatch!(self, c => {
+            sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(&mut **c).await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(id, collection, event_name, args)| StoredEvent {
-                id,
-                collection,
-                event_name,
-                args,
-            })
-            .collect())
+        Ok(stored(rows))
+    }
+
+    /// The events of one stream event name (and audience) above `after`, oldest first: what a
+    /// reconnecting subscriber missed.
+    pub async fn topic_events_after(
+        &mut self,
+        collection: &str,
+        event_name: &str,
+        audience: Option<&str>,
+        after: i64,
+        limit: i64,
+    ) -> ApiResult<Vec<StoredEvent>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE event_name = $1 AND id > $2 AND collection = $3 \
+             AND (audience = $4 OR (audience IS NULL AND $4 IS NULL)) ORDER BY id LIMIT $5"
+        );
+        let rows: Vec<Row> = dispatch!(self, c => {
+            sqlx::query_as(&sql)
+                .bind(event_name)
+                .bind(after)
+                .bind(collection)
+                .bind(audience)
+                .bind(limit)
+                .fetch_all(&mut **c)
+                .await?
+        });
+        Ok(stored(rows))
     }
 
     /// The newest event id (0 when there is none).

@@ -1,6 +1,10 @@
 //! Inquiries: the queue entry of each open room.
 
+use serde_json::json;
+
+use super::streams::INQUIRY_QUEUE;
 use super::{dispatch, parse_doc, to_doc, Exec};
+use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::Inquiry;
 
@@ -30,14 +34,31 @@ impl Exec<'_> {
                 .await?
                 .rows_affected()
         });
-        Ok(())
+        self.announce_inquiry("changed", inquiry).await
     }
 
     pub async fn delete_inquiry_of_room(&mut self, rid: &str) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query("DELETE FROM inquiries WHERE rid = $1").bind(rid).execute(&mut **c).await?.rows_affected()
+        let docs: Vec<String> = dispatch!(self, c => {
+            sqlx::query_scalar("DELETE FROM inquiries WHERE rid = $1 RETURNING doc").bind(rid).fetch_all(&mut **c).await?
         });
+        for doc in docs {
+            let inquiry: Inquiry = parse_doc(&doc)?;
+            self.announce_inquiry("removed", &inquiry).await?;
+        }
         Ok(())
+    }
+
+    /// Tells the agents' queue observers (`public`, or `department/<id>` for a department's
+    /// inquiry) that an inquiry changed or left the queue.
+    async fn announce_inquiry(&mut self, kind: &str, inquiry: &Inquiry) -> ApiResult<()> {
+        let mut doc = to_ejson(serde_json::to_value(inquiry)?);
+        doc["type"] = json!(kind);
+        let event_name = match &inquiry.department {
+            Some(department) => format!("department/{department}"),
+            None => "public".to_string(),
+        };
+        self.record_event(INQUIRY_QUEUE, &event_name, &json!([doc]))
+            .await
     }
 }
 

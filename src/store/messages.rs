@@ -2,14 +2,12 @@
 
 use serde_json::json;
 
+use super::streams::{MY_MESSAGES, NOTIFY_ROOM, NOTIFY_USER, ROOM_MESSAGES};
 use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, Exec, Inserted};
 use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::Message;
 
-/// The DDP streams message changes are announced on.
-pub const ROOM_MESSAGES: &str = "stream-room-messages";
-pub const NOTIFY_ROOM: &str = "stream-notify-room";
 
 /// A page of a room's visible history, newest first.
 pub struct HistoryQuery<'a> {
@@ -46,18 +44,83 @@ impl Exec<'_> {
         }))?;
         if result == Inserted::Yes {
             self.announce_message(message).await?;
+            self.notify_serving_agent(message).await?;
         }
         Ok(result)
     }
 
     /// Tells the room's subscribers about a new or changed message (after commit; see
-    /// `store::events`). Hidden ones (navigation history) and ones without a room stay quiet.
+    /// `store::events`), and the agent serving the room on its `__my_messages__`. Hidden ones
+    /// (navigation history) and ones without a room stay quiet.
     async fn announce_message(&mut self, message: &Message) -> ApiResult<()> {
         let Some(rid) = message.rid.as_deref().filter(|_| !message.is_hidden()) else {
             return Ok(());
         };
         let args = json!([to_ejson(serde_json::to_value(message)?)]);
-        self.record_event(ROOM_MESSAGES, rid, &args).await
+        self.record_event(ROOM_MESSAGES, rid, &args).await?;
+        self.record_for_serving_agent(rid, ROOM_MESSAGES, "", MY_MESSAGES, true, &args)
+            .await
+    }
+
+    /// A visitor's new message is a `notification` for the agent serving its room.
+    async fn notify_serving_agent(&mut self, message: &Message) -> ApiResult<()> {
+        let Some(rid) = message.rid.as_deref() else {
+            return Ok(());
+        };
+        if message.token.is_none() || message.t.is_some() || message.is_hidden() {
+            return Ok(());
+        }
+        let sender = &message.u;
+        let args = json!([{
+            "title": message.alias.as_deref().unwrap_or(&sender.username),
+            "text": message.msg,
+            "payload": {
+                "_id": message.id,
+                "rid": rid,
+                "sender": sender,
+                "type": "l",
+                "message": { "msg": message.msg },
+            },
+        }]);
+        self.record_for_serving_agent(rid, NOTIFY_USER, "", "/notification", false, &args)
+            .await
+    }
+
+    /// Records an event for the agent serving room `rid`, if any, looked up in the same
+    /// statement: event name `<prefix><agent id><suffix>`, or the fixed `suffix` with the agent
+    /// as audience when `audience` is set.
+    async fn record_for_serving_agent(
+        &mut self,
+        rid: &str,
+        collection: &str,
+        prefix: &str,
+        suffix: &str,
+        audience: bool,
+        args: &serde_json::Value,
+    ) -> ApiResult<()> {
+        const BY_NAME: &str = "INSERT INTO events (collection, event_name, args, created_at) \
+             SELECT $1, $2 || served_by || $3, $4, $5 FROM rooms WHERE id = $6 AND served_by IS NOT NULL";
+        const BY_AUDIENCE: &str = "INSERT INTO events (collection, event_name, audience, args, created_at) \
+             SELECT $1, $2 || $3, served_by, $4, $5 FROM rooms WHERE id = $6 AND served_by IS NOT NULL";
+        let sql = if audience { BY_AUDIENCE } else { BY_NAME };
+        let args = serde_json::to_string(args)?;
+        let now = crate::time::Timestamp::now().millis();
+        let recorded = dispatch!(self, c => {
+            sqlx::query(sql)
+                .bind(collection)
+                .bind(prefix)
+                .bind(suffix)
+                .bind(&args)
+                .bind(now)
+                .bind(rid)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        if recorded > 0 {
+            self.notify_events().await?;
+        }
+        Ok(())
     }
 
     pub async fn message_by_id(&mut self, id: &str) -> ApiResult<Option<Message>> {

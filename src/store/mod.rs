@@ -23,12 +23,13 @@ mod room_search;
 mod rooms;
 mod sessions;
 mod sqlite;
+pub mod streams;
 mod users;
 mod visitor_search;
 mod visitors;
 
 pub use departments::DepartmentFilter;
-pub use events::{StoredEvent, EVENTS_CHANNEL, LIVECHAT_ROOM};
+pub use events::{NewEvent, StoredEvent, EVENTS_CHANNEL};
 pub use inquiries::QueueFilter;
 pub use listing::{Direction, OrderBy, SortColumn};
 pub use message_pages::MessageKind;

@@ -1,7 +1,11 @@
 //! Livechat rooms. The partial unique index `rooms_one_open_per_visitor` makes a second open
 //! room for a visitor impossible; `insert_room` reports it as `Duplicate`.
 
+use serde_json::json;
+
+use super::streams::NOTIFY_USER;
 use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, Exec, Inserted};
+use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::Room;
 
@@ -53,7 +57,7 @@ impl Exec<'_> {
         let doc = to_doc(room)?;
         const SQL: &str = "INSERT INTO rooms (id, visitor_id, visitor_token, open, served_by, department_id, ts, closed_at, updated_at, doc, fname_lower) \
                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-        inserted(dispatch!(self, c => {
+        let result = inserted(dispatch!(self, c => {
             sqlx::query(SQL)
                 .bind(&room.id)
                 .bind(&room.v.id)
@@ -69,7 +73,11 @@ impl Exec<'_> {
                 .execute(&mut **c)
                 .await
                 .map(|done| done.rows_affected())
-        }))
+        }))?;
+        if result == Inserted::Yes {
+            self.announce_room("inserted", room).await?;
+        }
+        Ok(result)
     }
 
     pub async fn save_room(&mut self, room: &Room) -> ApiResult<()> {
@@ -91,7 +99,27 @@ impl Exec<'_> {
                 .await?
                 .rows_affected()
         });
-        Ok(())
+        self.announce_room("updated", room).await
+    }
+
+    /// `<agent>/rooms-changed [action, room]` for the agent serving the room.
+    async fn announce_room(&mut self, action: &str, room: &Room) -> ApiResult<()> {
+        let Some(agent) = &room.served_by else {
+            return Ok(());
+        };
+        let args = json!([action, to_ejson(serde_json::to_value(room)?)]);
+        self.record_event(NOTIFY_USER, &format!("{}/rooms-changed", agent.id), &args)
+            .await
+    }
+
+    /// Ids of the open rooms an agent serves.
+    pub async fn open_room_ids_served_by(&mut self, agent_id: &str) -> ApiResult<Vec<String>> {
+        Ok(dispatch!(self, c => {
+            sqlx::query_scalar("SELECT id FROM rooms WHERE served_by = $1 AND open ORDER BY id")
+                .bind(agent_id)
+                .fetch_all(&mut **c)
+                .await?
+        }))
     }
 
     pub async fn delete_room(&mut self, rid: &str) -> ApiResult<()> {

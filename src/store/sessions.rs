@@ -1,6 +1,10 @@
 //! Realtime-visitor sessions, one per visitor token.
 
+use serde_json::json;
+
+use super::streams::{SESSIONS_EVENT, VISITOR_SESSIONS};
 use super::{dispatch, parse_doc, to_doc, Exec};
+use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::VisitorSession;
 
@@ -34,13 +38,25 @@ impl Exec<'_> {
                 .await?
                 .rows_affected()
         });
-        Ok(())
+        let session = to_ejson(serde_json::to_value(session)?);
+        self.announce_session(json!([{ "type": "changed", "session": session }]))
+            .await
     }
 
     pub async fn delete_session(&mut self, token: &str) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query("DELETE FROM visitor_sessions WHERE token = $1").bind(token).execute(&mut **c).await?.rows_affected()
+        let ids: Vec<String> = dispatch!(self, c => {
+            sqlx::query_scalar("DELETE FROM visitor_sessions WHERE token = $1 RETURNING id").bind(token).fetch_all(&mut **c).await?
         });
+        for id in ids {
+            self.announce_session(json!([{ "type": "removed", "session": { "_id": id } }]))
+                .await?;
+        }
         Ok(())
+    }
+
+    /// The live-visitors view hears every session change.
+    async fn announce_session(&mut self, args: serde_json::Value) -> ApiResult<()> {
+        self.record_event(VISITOR_SESSIONS, SESSIONS_EVENT, &args)
+            .await
     }
 }

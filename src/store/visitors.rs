@@ -1,6 +1,10 @@
 //! Visitors and the named counters that number guests.
 
+use serde_json::json;
+
+use super::streams::LIVECHAT_ROOM;
 use super::{dispatch, inserted, parse_doc, to_doc, Exec, Inserted};
+use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::Visitor;
 
@@ -78,6 +82,29 @@ impl Exec<'_> {
                 .await?
                 .rows_affected()
         });
+        self.announce_visitor(visitor).await
+    }
+
+    /// `visitorData` on `stream-livechat-room` of each of the visitor's open rooms.
+    async fn announce_visitor(&mut self, visitor: &Visitor) -> ApiResult<()> {
+        const SQL: &str = "INSERT INTO events (collection, event_name, args, created_at) \
+                           SELECT $1, id, $2, $3 FROM rooms WHERE visitor_token = $4 AND open";
+        let visitor_doc = to_ejson(serde_json::to_value(visitor)?);
+        let args = json!([{ "type": "visitorData", "visitor": visitor_doc }]).to_string();
+        let now = crate::time::Timestamp::now().millis();
+        let recorded = dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(LIVECHAT_ROOM)
+                .bind(&args)
+                .bind(now)
+                .bind(&visitor.token)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        if recorded > 0 {
+            self.notify_events().await?;
+        }
         Ok(())
     }
 

@@ -164,6 +164,20 @@ impl Ddp {
         .await
     }
 
+    /// The next `stream-livechat-room` event of `kind` (`agentData`, `queueData`, …) for room
+    /// `rid`: its `args[0]`. Events of other kinds are kept for later reads.
+    pub async fn room_state(&mut self, rid: &str, kind: &str) -> Value {
+        let frame = self
+            .wait_for(|f| {
+                f["msg"] == json!("changed")
+                    && f["collection"] == json!("stream-livechat-room")
+                    && f["fields"]["eventName"] == json!(rid)
+                    && f["fields"]["args"][0]["type"] == json!(kind)
+            })
+            .await;
+        frame["fields"]["args"][0].clone()
+    }
+
     /// Asserts that no `changed` frame arrives for a while.
     pub async fn assert_no_event(&mut self, wait: Duration) {
         let deadline = tokio::time::Instant::now() + wait;

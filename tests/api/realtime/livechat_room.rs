@@ -19,9 +19,7 @@ async fn the_widget_hears_which_agent_took_the_chat() {
 
     // The chat waited; the first agent to come online takes it.
     let (first_id, _) = desk.agent("first").await;
-    let event = visitor.event("stream-livechat-room", &rid).await;
-    let args = &event["fields"]["args"][0];
-    assert_eq!(args["type"], json!("agentData"));
+    let args = visitor.room_state(&rid, "agentData").await;
     assert_eq!(args["data"]["_id"], json!(first_id));
     assert_eq!(args["data"]["username"], json!("first"));
 
@@ -35,11 +33,8 @@ async fn the_widget_hears_which_agent_took_the_chat() {
         )
         .await;
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
-    let event = visitor.event("stream-livechat-room", &rid).await;
-    assert_eq!(
-        event["fields"]["args"][0]["data"]["username"],
-        json!("second")
-    );
+    let args = visitor.room_state(&rid, "agentData").await;
+    assert_eq!(args["data"]["username"], json!("second"));
 }
 
 #[tokio::test]

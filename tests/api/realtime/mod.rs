@@ -5,3 +5,4 @@ mod messages;
 mod nodes;
 mod protocol;
 mod typing;
+mod room_state;
