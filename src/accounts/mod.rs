@@ -6,9 +6,9 @@ pub mod secrets;
 
 use serde::Deserialize;
 
-use crate::livechat::agent_events::record_agent_status;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
+use crate::livechat::agent_events::record_agent_status;
 use crate::model::{User, UserEmail};
 use crate::store::{Inserted, Store};
 use crate::time::Timestamp;

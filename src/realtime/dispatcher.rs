@@ -16,7 +16,7 @@ use tokio::sync::Notify;
 
 use super::hub::{Event, Hub, Topic};
 use crate::store::streams::INQUIRY_QUEUE;
-use crate::store::{StoredEvent, Store, EVENTS_CHANNEL};
+use crate::store::{Store, StoredEvent, EVENTS_CHANNEL};
 
 /// Events read per query.
 const BATCH: i64 = 500;
@@ -161,7 +161,10 @@ pub fn publish(hub: &Hub, event: StoredEvent) {
         topic: &topic,
         seq: Some(event.id),
         args: &event.args,
-        skip: event.origin.as_deref().and_then(|o| local_connection(hub, o)),
+        skip: event
+            .origin
+            .as_deref()
+            .and_then(|o| local_connection(hub, o)),
     });
 }
 

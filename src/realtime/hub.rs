@@ -143,7 +143,10 @@ impl Hub {
     pub fn subscribe(&self, topic: Topic, conn: ConnId, outbox: Outbox) {
         let delivery = Delivery::Live { replayed_to: 0 };
         let subscriber = Subscriber { outbox, delivery };
-        self.lock().entry(topic).or_default().insert(conn, subscriber);
+        self.lock()
+            .entry(topic)
+            .or_default()
+            .insert(conn, subscriber);
     }
 
     /// Adds a subscriber that is about to replay what it missed: live events are held until
@@ -151,7 +154,10 @@ impl Hub {
     pub fn subscribe_catching_up(&self, topic: Topic, conn: ConnId, outbox: Outbox) {
         let delivery = Delivery::CatchingUp(Vec::new());
         let subscriber = Subscriber { outbox, delivery };
-        self.lock().entry(topic).or_default().insert(conn, subscriber);
+        self.lock()
+            .entry(topic)
+            .or_default()
+            .insert(conn, subscriber);
     }
 
     /// Ends a replay that sent every stored event up to `replayed_to`: releases the held live
@@ -161,10 +167,8 @@ impl Hub {
         let Some(subscriber) = topics.get_mut(topic).and_then(|s| s.get_mut(&conn)) else {
             return;
         };
-        let held = match std::mem::replace(
-            &mut subscriber.delivery,
-            Delivery::Live { replayed_to },
-        ) {
+        let held = match std::mem::replace(&mut subscriber.delivery, Delivery::Live { replayed_to })
+        {
             Delivery::CatchingUp(held) => held,
             Delivery::Live { .. } => Vec::new(),
         };

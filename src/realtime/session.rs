@@ -205,10 +205,7 @@ impl Connection {
                     self.rt.hub.unsubscribe(&previous, self.id);
                 }
                 match subscription.since {
-                    None => self
-                        .rt
-                        .hub
-                        .subscribe(topic, self.id, self.outbox.clone()),
+                    None => self.rt.hub.subscribe(topic, self.id, self.outbox.clone()),
                     Some(since) => {
                         let hub = self.rt.hub.clone();
                         hub.subscribe_catching_up(topic.clone(), self.id, self.outbox.clone());

@@ -72,7 +72,8 @@ impl Exec<'_> {
 
     /// Records an event in the current transaction.
     pub async fn record(&mut self, event: &NewEvent<'_>) -> ApiResult<()> {
-        const SQL: &str = "INSERT INTO events (collection, event_name, audience, origin, args, created_at) \
+        const SQL: &str =
+            "INSERT INTO events (collection, event_name, audience, origin, args, created_at) \
                            VALUES ($1, $2, $3, $4, $5, $6)";
         let args = serde_json::to_string(event.args)?;
         let now = Timestamp::now().millis();

@@ -8,7 +8,6 @@ use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::Message;
 
-
 /// A page of a room's visible history, newest first.
 pub struct HistoryQuery<'a> {
     pub rid: &'a str,

@@ -4,5 +4,7 @@ mod livechat_room;
 mod messages;
 mod nodes;
 mod protocol;
-mod typing;
 mod room_state;
+mod staff_streams;
+mod typing;
+mod user_streams;
