@@ -42,6 +42,43 @@ impl Ddp {
         ddp
     }
 
+    /// A connected session whose TCP receive buffer is tiny, so the server's writes back up
+    /// quickly when the test stops reading (a slow consumer).
+    pub async fn connect_with_small_window(app: &TestApp) -> Ddp {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let stream = socket.connect(app.address).await.expect("tcp");
+        let url = format!("ws://{}/websocket", app.address);
+        let (socket, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream))
+            .await
+            .expect("websocket");
+        let mut ddp = Ddp {
+            socket,
+            next_id: 0,
+            backlog: Vec::new(),
+        };
+        assert_eq!(ddp.recv().await, json!({ "server_id": "0" }));
+        ddp.send(json!({ "msg": "connect", "version": "1", "support": ["1"] }))
+            .await;
+        assert_eq!(ddp.recv().await["msg"], json!("connected"));
+        ddp
+    }
+
+    /// Reads until the server closes the connection; the frames read on the way, or `None` if
+    /// it stayed open for `wait`.
+    pub async fn read_until_closed(&mut self, wait: Duration) -> Option<Vec<Value>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut frames = std::mem::take(&mut self.backlog);
+        loop {
+            let left = deadline.checked_duration_since(tokio::time::Instant::now())?;
+            match self.read_within(left).await {
+                Some(Value::Null) => return Some(frames),
+                Some(frame) => frames.push(frame),
+                None => return None,
+            }
+        }
+    }
+
     /// A connected DDP session.
     pub async fn connect(app: &TestApp) -> Ddp {
         Ddp::connect_at(&app.address.to_string()).await

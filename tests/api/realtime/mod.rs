@@ -1,8 +1,10 @@
 //! Realtime over WebSocket (DDP): the protocol, logins, and what each stream delivers to whom.
 
+mod delivery;
 mod livechat_room;
 mod messages;
 mod nodes;
+mod presence;
 mod protocol;
 mod room_state;
 mod staff_streams;
