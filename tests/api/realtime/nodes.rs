@@ -60,3 +60,51 @@ async fn messages_written_on_node_a_reach_a_visitor_on_node_b_in_order() {
         assert_eq!(event["fields"]["args"][0]["msg"], json!(format!("m{i}")));
     }
 }
+
+#[tokio::test]
+async fn typing_on_node_a_reaches_node_b_but_not_the_sender() {
+    let database = TestDatabase::create().await;
+    let node_a = ServerProcess::start(&database.url).await;
+    let node_b = ServerProcess::start(&database.url).await;
+    let client = reqwest::Client::new();
+    let token = format!("typing-{}", livechat::ids::random_id());
+    let visitor: Value = client
+        .post(format!("{}/visitor", node_a.base))
+        .json(&json!({ "visitor": { "token": token } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let username = visitor["visitor"]["username"].as_str().unwrap().to_string();
+    let room: Value = client
+        .get(format!("{}/room?token={token}", node_a.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rid = room["room"]["_id"].as_str().unwrap().to_string();
+    let typing = format!("{rid}/typing");
+
+    // The same visitor in two tabs, one on each node.
+    let mut on_a = Ddp::connect_at(&node_a.address).await;
+    let mut on_b = Ddp::connect_at(&node_b.address).await;
+    for ddp in [&mut on_a, &mut on_b] {
+        let ready = ddp
+            .sub("stream-notify-room", visitor_args(&typing, &token))
+            .await;
+        assert_eq!(ready["msg"], json!("ready"), "{ready}");
+    }
+    on_a.call(
+        "stream-notify-room",
+        json!([typing, username, true, { "token": token }]),
+    )
+    .await;
+    let event = on_b.event("stream-notify-room", &typing).await;
+    assert_eq!(event["fields"]["args"], json!([username, true]));
+    on_a.assert_no_event(std::time::Duration::from_millis(1500))
+        .await;
+}
