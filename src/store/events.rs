@@ -8,7 +8,8 @@ use super::{dispatch, Exec};
 use crate::error::ApiResult;
 use crate::time::Timestamp;
 
-/// The channel PostgreSQL notifies when events were committed.
+/// The channel PostgreSQL notifies when events were committed (by a trigger on `events`,
+/// migration 0007; SQLite's commit wakes its own process).
 pub const EVENTS_CHANNEL: &str = "livechat_events";
 
 /// One stored event: a `changed` frame of `collection` for subscribers of `event_name`.
@@ -89,18 +90,6 @@ impl Exec<'_> {
                 .await?
                 .rows_affected()
         });
-        self.notify_events().await
-    }
-
-    /// Wakes the dispatchers of every process at commit (PostgreSQL; SQLite's commit wakes its
-    /// own process). Repeated notifications in one transaction are folded into one.
-    pub(super) async fn notify_events(&mut self) -> ApiResult<()> {
-        if let Exec::Postgres(c) = self {
-            sqlx::query("SELECT pg_notify($1, '')")
-                .bind(EVENTS_CHANNEL)
-                .execute(&mut **c)
-                .await?;
-        }
         Ok(())
     }
 

@@ -104,7 +104,7 @@ impl Exec<'_> {
         let sql = if audience { BY_AUDIENCE } else { BY_NAME };
         let args = serde_json::to_string(args)?;
         let now = crate::time::Timestamp::now().millis();
-        let recorded = dispatch!(self, c => {
+        dispatch!(self, c => {
             sqlx::query(sql)
                 .bind(collection)
                 .bind(prefix)
@@ -116,9 +116,6 @@ impl Exec<'_> {
                 .await?
                 .rows_affected()
         });
-        if recorded > 0 {
-            self.notify_events().await?;
-        }
         Ok(())
     }
 

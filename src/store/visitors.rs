@@ -92,7 +92,7 @@ impl Exec<'_> {
         let visitor_doc = to_ejson(serde_json::to_value(visitor)?);
         let args = json!([{ "type": "visitorData", "visitor": visitor_doc }]).to_string();
         let now = crate::time::Timestamp::now().millis();
-        let recorded = dispatch!(self, c => {
+        dispatch!(self, c => {
             sqlx::query(SQL)
                 .bind(LIVECHAT_ROOM)
                 .bind(&args)
@@ -102,9 +102,6 @@ impl Exec<'_> {
                 .await?
                 .rows_affected()
         });
-        if recorded > 0 {
-            self.notify_events().await?;
-        }
         Ok(())
     }
 
