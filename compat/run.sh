@@ -45,3 +45,17 @@ NODE_PATH="$clients/node/node_modules" node --test "$root/compat/sdk-visitor-res
 echo "== rocketchat-api (PyPI) against $SERVER_URL"
 "$clients/venv/bin/python" "$root/compat/rocketchat_api_visitor.py"
 "$clients/venv/bin/python" "$root/compat/rocketchat_api_agent.py"
+
+# ---- realtime clients: the SDK visitor over DDP, rocketchat-async as an agent ----
+# `ws` (the agent's raw DDP socket in the SDK test) is also a dependency of the SDK; it is
+# installed by name so the test does not rely on how npm hoists it.
+if ! (cd "$clients/node" && node -e 'process.exit(require("./package.json").dependencies?.ws ? 0 : 1)'); then
+    (cd "$clients/node" && npm install --no-audit --no-fund ws@8.18.0)
+fi
+"$clients/venv/bin/pip" install --quiet rocketchat-async==4.3.0
+
+echo "== @rocket.chat/sdk visitor over DDP with a DDP agent, against $SERVER_URL"
+NODE_PATH="$clients/node/node_modules" node --test "$root/compat/sdk-visitor-realtime.test.js"
+
+echo "== rocketchat-async (PyPI) as the agent, against $SERVER_URL"
+"$clients/venv/bin/python" "$root/compat/rocketchat_async_agent.py"

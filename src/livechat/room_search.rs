@@ -140,6 +140,22 @@ impl Livechat {
         Ok(Page { items, total })
     }
 
+    /// DDP `rooms/get`: the rooms `user` has a subscription to, which for livechat are the
+    /// open rooms it serves (managers too: their right to read every room does not make every
+    /// room theirs). With `updated_after`, only those changed since then.
+    pub async fn served_open_rooms(
+        &self,
+        user: &User,
+        updated_after: Option<Timestamp>,
+    ) -> ApiResult<Vec<Room>> {
+        self.store()
+            .read()
+            .await?
+            .exec()
+            .open_rooms_served_by(&user.id, updated_after.map(Timestamp::millis))
+            .await
+    }
+
     /// `GET livechat/:rid/messages`: what was said in a room, oldest first by default.
     pub async fn room_conversation(
         &self,

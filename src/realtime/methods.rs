@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 
+use super::agent_methods;
 use super::dispatcher::origin;
 use super::session::Connection;
 use super::streams::may_read_room;
@@ -19,6 +20,11 @@ pub async fn call(conn: &mut Connection, name: &str, params: &[Value]) -> Result
         "logout" => logout(conn).await,
         "livechat:setUpConnection" => set_up_connection(conn, params.first()).await,
         NOTIFY_ROOM => notify_room(conn, params).await,
+        "sendMessage" => agent_methods::send_message(conn, params).await,
+        "rooms/get" => agent_methods::get_rooms(conn, params).await,
+        "UserPresence:setDefaultStatus" => agent_methods::set_default_status(conn, params).await,
+        "UserPresence:online" => agent_methods::set_presence(conn, "online").await,
+        "UserPresence:away" => agent_methods::set_presence(conn, "away").await,
         _ => Err(DdpError::new(404, format!("Method '{name}' not found"))),
     }
 }

@@ -4,6 +4,7 @@
 //! dispatcher reads them once committed and the hub fans them out to this process's
 //! subscribers, so every process sharing a PostgreSQL database delivers every event.
 
+mod agent_methods;
 mod dispatcher;
 mod hub;
 mod methods;
@@ -27,6 +28,7 @@ use presence::Presence;
 
 use crate::accounts::Accounts;
 use crate::config::Config;
+use crate::error::ApiError;
 use crate::livechat::Livechat;
 use crate::store::Store;
 
@@ -119,5 +121,32 @@ impl DdpError {
             "message": format!("{} [{code}]", self.reason),
             "errorType": "Meteor.Error",
         })
+    }
+}
+
+/// A domain error as a DDP method error: the same Meteor code and reason the REST answer
+/// carries, so a client sees one vocabulary whichever way it called.
+impl From<ApiError> for DdpError {
+    fn from(err: ApiError) -> DdpError {
+        match err {
+            ApiError::Meteor { code, reason } => {
+                let reason = reason.unwrap_or_else(|| code.to_string());
+                DdpError::new(code, reason)
+            }
+            ApiError::Code(code) => DdpError::new(code, code),
+            ApiError::Failure { text, code } => DdpError::new(code, text),
+            ApiError::InvalidParams(text) => DdpError::new(400, text),
+            ApiError::NotLoggedIn | ApiError::LoginFailed => {
+                DdpError::new("error-invalid-user", "Invalid user")
+            }
+            ApiError::Forbidden | ApiError::Unauthorized => DdpError::not_allowed(),
+            ApiError::TooManyRequests { .. } => DdpError::new("too-many-requests", err.to_string()),
+            // Meteor hides internal failures from clients the same way.
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %format!("{cause:#}"), "DDP method failed");
+                DdpError::new(500, "Internal server error")
+            }
+            other => DdpError::new(other.status().as_u16(), other.to_string()),
+        }
     }
 }

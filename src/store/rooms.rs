@@ -53,6 +53,25 @@ impl Exec<'_> {
         parse_docs(docs)
     }
 
+    /// The open rooms `agent_id` serves, oldest first; with `updated_after` (epoch ms) only
+    /// those changed since then (`rooms/get`). The agent's open rooms are bounded by its chat
+    /// limit, so the list is not paginated.
+    pub async fn open_rooms_served_by(
+        &mut self,
+        agent_id: &str,
+        updated_after: Option<i64>,
+    ) -> ApiResult<Vec<Room>> {
+        const SQL: &str = "SELECT doc FROM rooms WHERE served_by = $1 AND open AND updated_at > $2 ORDER BY ts, id";
+        let docs: Vec<String> = dispatch!(self, c => {
+            sqlx::query_scalar(SQL)
+                .bind(agent_id)
+                .bind(updated_after.unwrap_or(i64::MIN))
+                .fetch_all(&mut **c)
+                .await?
+        });
+        parse_docs(docs)
+    }
+
     pub async fn insert_room(&mut self, room: &Room) -> ApiResult<Inserted> {
         let doc = to_doc(room)?;
         const SQL: &str = "INSERT INTO rooms (id, visitor_id, visitor_token, open, served_by, department_id, ts, closed_at, updated_at, doc, fname_lower) \

@@ -1,5 +1,6 @@
 //! Realtime over WebSocket (DDP): the protocol, logins, and what each stream delivers to whom.
 
+mod agent_methods;
 mod delivery;
 mod livechat_room;
 mod messages;
