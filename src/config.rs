@@ -42,7 +42,9 @@ pub struct Config {
     /// Connections in the database pool (SQLite: readers; writes use one connection).
     pub db_max_connections: u32,
     /// Public base URL of this server, used in links handed to the widget (sound file…).
-    pub site_url: String,
+    /// `None` when the operator did not set one: links then use [`DEFAULT_SITE_URL`], and the
+    /// widget page at `/livechat` derives the URL from each request instead.
+    pub site_url: Option<String>,
     /// Custom-field definitions created or updated at start (see README).
     pub custom_fields: Vec<CustomFieldDefinition>,
     /// Departments created or updated at start (see README).
@@ -59,7 +61,14 @@ pub struct Config {
     pub ddp_ping_seconds: u64,
     /// Frames queued for one WebSocket client before it counts as too slow and is disconnected.
     pub ddp_queue_frames: usize,
+
+    // --- widget build (served at /livechat) ---
+    /// Directory holding the official widget's build (`@rocket.chat/livechat`'s `build/`).
+    pub widget_dir: Option<PathBuf>,
 }
+
+/// The site URL used in links when none is configured.
+pub const DEFAULT_SITE_URL: &str = "http://localhost:3000";
 
 impl Default for Config {
     fn default() -> Self {
@@ -74,7 +83,7 @@ impl Default for Config {
             trust_proxy_headers: false,
             sqlite_synchronous: SqliteSync::Normal,
             db_max_connections: 8,
-            site_url: "http://localhost:3000".into(),
+            site_url: None,
             custom_fields: Vec::new(),
             departments: Vec::new(),
             admin_username: None,
@@ -83,6 +92,7 @@ impl Default for Config {
             login_per_minute: 10,
             ddp_ping_seconds: 30,
             ddp_queue_frames: 1024,
+            widget_dir: None,
         }
     }
 }
@@ -94,6 +104,11 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("livechat.db").display()),
         }
+    }
+
+    /// The site URL for links: the configured one, or [`DEFAULT_SITE_URL`].
+    pub fn effective_site_url(&self) -> &str {
+        self.site_url.as_deref().unwrap_or(DEFAULT_SITE_URL)
     }
 
     /// Loads the configuration for the server binary.
@@ -120,7 +135,6 @@ impl Config {
             trust_proxy_headers,
             sqlite_synchronous,
             db_max_connections,
-            site_url,
             custom_fields,
             departments,
             login_token_days,
@@ -136,6 +150,12 @@ impl Config {
         }
         if file.database_url.is_some() {
             self.database_url = file.database_url.clone();
+        }
+        if file.site_url.is_some() {
+            self.site_url = file.site_url.clone();
+        }
+        if file.widget_dir.is_some() {
+            self.widget_dir = file.widget_dir.clone();
         }
     }
 
@@ -153,7 +173,6 @@ impl Config {
             trust_proxy_headers,
             sqlite_synchronous,
             db_max_connections,
-            site_url,
             login_token_days,
             login_per_minute,
             ddp_ping_seconds,
@@ -167,6 +186,12 @@ impl Config {
         }
         if cli.database_url.is_some() {
             self.database_url = cli.database_url.clone();
+        }
+        if cli.site_url.is_some() {
+            self.site_url = cli.site_url.clone();
+        }
+        if cli.widget_dir.is_some() {
+            self.widget_dir = cli.widget_dir.clone();
         }
     }
 }
@@ -194,6 +219,7 @@ struct FileConfig {
     login_per_minute: Option<u32>,
     ddp_ping_seconds: Option<u64>,
     ddp_queue_frames: Option<usize>,
+    widget_dir: Option<PathBuf>,
 }
 
 impl FileConfig {
@@ -255,7 +281,7 @@ pub struct Cli {
     #[arg(long, env = "LIVECHAT_DB_MAX_CONNECTIONS")]
     pub db_max_connections: Option<u32>,
 
-    /// Public base URL of this server, used in links given to the widget [default: http://localhost:3000].
+    /// Public base URL of this server, used in links given to the widget [default: http://localhost:3000; /livechat then uses the request's host].
     #[arg(long, env = "LIVECHAT_SITE_URL")]
     pub site_url: Option<String>,
 
@@ -282,6 +308,10 @@ pub struct Cli {
     /// Frames queued per WebSocket client before it is disconnected as too slow [default: 1024].
     #[arg(long, env = "LIVECHAT_DDP_QUEUE_FRAMES")]
     pub ddp_queue_frames: Option<usize>,
+
+    /// Directory of the official widget's build, served at /livechat [default: none, /livechat is 404].
+    #[arg(long, env = "LIVECHAT_WIDGET_DIR")]
+    pub widget_dir: Option<PathBuf>,
 }
 
 #[cfg(test)]
@@ -300,7 +330,7 @@ mod tests {
         config.apply_cli(&cli);
         assert_eq!(config.bind.port(), 4000);
         assert_eq!(config.rate_limit_per_minute, 7);
-        assert_eq!(config.site_url, "https://chat.example");
+        assert_eq!(config.site_url.as_deref(), Some("https://chat.example"));
         assert_eq!(config.max_body_bytes, 256 * 1024);
     }
 
