@@ -119,7 +119,8 @@ test('a visitor chats with an agent through the real widget', async (t) => {
 
   await step('the agent was routed the chat and reads the message', async () => {
     const { rooms } = await api('GET', `livechat/rooms?agents[]=${agent.userId}&open=true`, { auth: agent });
-    assert.deepEqual(rooms.map((r) => r._id), [rid]);
+    // Chats other tests left waiting in the queue may have come to this agent too.
+    assert.ok(rooms.some((r) => r._id === rid), JSON.stringify(rooms.map((r) => r._id)));
     const { messages } = await api('GET', `livechat/${rid}/messages`, { auth: agent });
     assert.ok(messages.some((m) => m.msg === visitorText), JSON.stringify(messages));
   });
