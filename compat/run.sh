@@ -17,6 +17,18 @@ if [ ! -x "$clients/venv/bin/python" ]; then
 fi
 "$clients/venv/bin/pip" install --quiet rocketchat-api==3.7.1
 
+# --- the official widget in headless Chromium (compat/widget.test.js) ---
+if [ ! -x /usr/bin/chromium ]; then
+    apt-get update && apt-get install -y chromium
+fi
+widget_modules="$clients/widget/node_modules"
+if [ ! -f "$widget_modules/@rocket.chat/livechat/build/index.html" ] || [ ! -d "$widget_modules/playwright-core" ]; then
+    mkdir -p "$clients/widget"
+    (cd "$clients/widget" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+        npm install --no-audit --no-fund @rocket.chat/livechat@1.13.3 playwright-core@1.65.1)
+fi
+# --- end widget ---
+
 workdir="$(mktemp -d)"
 cat > "$workdir/livechat.toml" <<'TOML'
 [[custom_fields]]
@@ -28,7 +40,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 export ADMIN_USER=compat-admin ADMIN_PASSWORD="compat-$RANDOM-$RANDOM"
 LIVECHAT_ADMIN_USERNAME="$ADMIN_USER" LIVECHAT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     "$binary" --config "$workdir/livechat.toml" --bind "127.0.0.1:$port" --data-dir "$workdir/data" \
-    --rate-limit-per-minute 0 --login-per-minute 0 > "$workdir/server.log" 2>&1 &
+    --rate-limit-per-minute 0 --login-per-minute 0 \
+    --widget-dir "$widget_modules/@rocket.chat/livechat/build" > "$workdir/server.log" 2>&1 &
 server_pid=$!
 trap 'status=$?; kill $server_pid 2>/dev/null || true
       [ $status -eq 0 ] || { echo "== server log"; tail -n 40 "$workdir/server.log"; }
@@ -59,3 +72,5 @@ NODE_PATH="$clients/node/node_modules" node --test "$root/compat/sdk-visitor-rea
 
 echo "== rocketchat-async (PyPI) as the agent, against $SERVER_URL"
 "$clients/venv/bin/python" "$root/compat/rocketchat_async_agent.py"
+echo "== the official widget (@rocket.chat/livechat 1.13.3) in headless Chromium against $SERVER_URL/livechat"
+NODE_PATH="$widget_modules" node --test "$root/compat/widget.test.js"

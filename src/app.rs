@@ -44,6 +44,7 @@ impl App {
                 .await
                 .map_err(|err| anyhow::anyhow!("creating the first administrator: {err}"))?;
         }
+        let widget = http::widget_build::WidgetBuild::from_config(&config)?;
         let limits = RateLimits::new(&config);
         let realtime = Realtime::new(livechat.clone(), accounts.clone(), &config);
         let state = AppState {
@@ -51,7 +52,7 @@ impl App {
             accounts,
             max_body_bytes: config.max_body_bytes,
         };
-        let router = http::router(state, &limits).merge(realtime.clone().router());
+        let router = http::router(state, &limits, widget).merge(realtime.clone().router());
         Ok(App {
             listener,
             address,

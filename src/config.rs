@@ -42,7 +42,9 @@ pub struct Config {
     /// Connections in the database pool (SQLite: readers; writes use one connection).
     pub db_max_connections: u32,
     /// Public base URL of this server, used in links handed to the widget (sound file…).
-    pub site_url: String,
+    /// `None` when the operator did not set one: links then use [`DEFAULT_SITE_URL`], and the
+    /// widget page at `/livechat` derives the URL from each request instead.
+    pub site_url: Option<String>,
     /// Custom-field definitions created or updated at start (see README).
     pub custom_fields: Vec<CustomFieldDefinition>,
     /// Departments created or updated at start (see README).
@@ -62,7 +64,14 @@ pub struct Config {
     /// Seconds an agent stays online after its last WebSocket closes (a page reload or a
     /// network blip should not take it out of routing).
     pub presence_grace_seconds: u64,
+
+    // --- widget build (served at /livechat) ---
+    /// Directory holding the official widget's build (`@rocket.chat/livechat`'s `build/`).
+    pub widget_dir: Option<PathBuf>,
 }
+
+/// The site URL used in links when none is configured.
+pub const DEFAULT_SITE_URL: &str = "http://localhost:3000";
 
 impl Default for Config {
     fn default() -> Self {
@@ -77,7 +86,7 @@ impl Default for Config {
             trust_proxy_headers: false,
             sqlite_synchronous: SqliteSync::Normal,
             db_max_connections: 8,
-            site_url: "http://localhost:3000".into(),
+            site_url: None,
             custom_fields: Vec::new(),
             departments: Vec::new(),
             admin_username: None,
@@ -87,6 +96,7 @@ impl Default for Config {
             ddp_ping_seconds: 30,
             ddp_queue_frames: 1024,
             presence_grace_seconds: 20,
+            widget_dir: None,
         }
     }
 }
@@ -98,6 +108,11 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("livechat.db").display()),
         }
+    }
+
+    /// The site URL for links: the configured one, or [`DEFAULT_SITE_URL`].
+    pub fn effective_site_url(&self) -> &str {
+        self.site_url.as_deref().unwrap_or(DEFAULT_SITE_URL)
     }
 
     /// Loads the configuration for the server binary.
@@ -124,7 +139,6 @@ impl Config {
             trust_proxy_headers,
             sqlite_synchronous,
             db_max_connections,
-            site_url,
             custom_fields,
             departments,
             login_token_days,
@@ -142,6 +156,12 @@ impl Config {
         if file.database_url.is_some() {
             self.database_url = file.database_url.clone();
         }
+        if file.site_url.is_some() {
+            self.site_url = file.site_url.clone();
+        }
+        if file.widget_dir.is_some() {
+            self.widget_dir = file.widget_dir.clone();
+        }
     }
 
     fn apply_cli(&mut self, cli: &Cli) {
@@ -158,7 +178,6 @@ impl Config {
             trust_proxy_headers,
             sqlite_synchronous,
             db_max_connections,
-            site_url,
             login_token_days,
             login_per_minute,
             ddp_ping_seconds,
@@ -173,6 +192,12 @@ impl Config {
         }
         if cli.database_url.is_some() {
             self.database_url = cli.database_url.clone();
+        }
+        if cli.site_url.is_some() {
+            self.site_url = cli.site_url.clone();
+        }
+        if cli.widget_dir.is_some() {
+            self.widget_dir = cli.widget_dir.clone();
         }
     }
 }
@@ -201,6 +226,7 @@ struct FileConfig {
     ddp_ping_seconds: Option<u64>,
     ddp_queue_frames: Option<usize>,
     presence_grace_seconds: Option<u64>,
+    widget_dir: Option<PathBuf>,
 }
 
 impl FileConfig {
@@ -262,7 +288,7 @@ pub struct Cli {
     #[arg(long, env = "LIVECHAT_DB_MAX_CONNECTIONS")]
     pub db_max_connections: Option<u32>,
 
-    /// Public base URL of this server, used in links given to the widget [default: http://localhost:3000].
+    /// Public base URL of this server, used in links given to the widget [default: http://localhost:3000; /livechat then uses the request's host].
     #[arg(long, env = "LIVECHAT_SITE_URL")]
     pub site_url: Option<String>,
 
@@ -293,6 +319,9 @@ pub struct Cli {
     /// Seconds an agent stays online after its last WebSocket closes [default: 20].
     #[arg(long, env = "LIVECHAT_PRESENCE_GRACE_SECONDS")]
     pub presence_grace_seconds: Option<u64>,
+    /// Directory of the official widget's build, served at /livechat [default: none, /livechat is 404].
+    #[arg(long, env = "LIVECHAT_WIDGET_DIR")]
+    pub widget_dir: Option<PathBuf>,
 }
 
 #[cfg(test)]
@@ -311,7 +340,7 @@ mod tests {
         config.apply_cli(&cli);
         assert_eq!(config.bind.port(), 4000);
         assert_eq!(config.rate_limit_per_minute, 7);
-        assert_eq!(config.site_url, "https://chat.example");
+        assert_eq!(config.site_url.as_deref(), Some("https://chat.example"));
         assert_eq!(config.max_body_bytes, 256 * 1024);
     }
 

@@ -22,6 +22,8 @@ mod staff_visitors;
 mod users;
 mod visitor;
 mod widget;
+// --- widget build (the official widget at /livechat) ---
+pub mod widget_build;
 
 use std::time::Duration;
 
@@ -84,7 +86,11 @@ impl RateLimits {
     }
 }
 
-pub fn router(state: AppState, limits: &RateLimits) -> Router {
+pub fn router(
+    state: AppState,
+    limits: &RateLimits,
+    widget: Option<widget_build::WidgetBuild>,
+) -> Router {
     let offline = offline::router().route_layer(middleware::from_fn_with_state(
         limits.offline_messages.clone(),
         rate_limit::enforce,
@@ -124,6 +130,7 @@ pub fn router(state: AppState, limits: &RateLimits) -> Router {
         .nest("/api/v1/livechat", livechat)
         .nest("/api/v1", api)
         .route("/api/info", axum::routing::get(info))
+        .merge(widget_build::router(widget))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .with_state(state)

@@ -83,7 +83,10 @@ impl Livechat {
             inner: Arc::new(Inner {
                 store,
                 settings: RwLock::new(Arc::new(Settings::from_stored(stored))),
-                site_url: config.site_url.trim_end_matches('/').to_string(),
+                site_url: config
+                    .effective_site_url()
+                    .trim_end_matches('/')
+                    .to_string(),
             }),
         })
     }

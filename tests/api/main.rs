@@ -24,3 +24,4 @@ mod smoke;
 mod staff_views;
 mod visitors;
 mod widget;
+mod widget_build;

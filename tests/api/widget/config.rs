@@ -155,7 +155,7 @@ async fn config_has_no_triggers_or_departments_on_a_fresh_server() {
 
 #[tokio::test]
 async fn config_resources_point_at_the_site_url() {
-    let app = TestApp::spawn_with(|c| c.site_url = "https://chat.example.com/".into()).await;
+    let app = TestApp::spawn_with(|c| c.site_url = Some("https://chat.example.com/".into())).await;
 
     let resources = config(&app, "").await["resources"].clone();
 
