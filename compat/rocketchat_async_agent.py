@@ -130,6 +130,9 @@ async def main():
 
     received = asyncio.Queue()
     await agent.subscribe_to_channel_messages_raw(rid, received.put_nowait)
+    changed_rooms = asyncio.Queue()
+    await agent.subscribe_to_channel_changes(
+        lambda channel_id, channel_type: changed_rooms.put_nowait((channel_id, channel_type)))
     # rocketchat-async does not wait for `ready`; a method call behind the sub on the same
     # connection is answered only once the server has handled the sub.
     await within(agent.get_channels(), "rooms/get after subscribing")
@@ -153,6 +156,13 @@ async def main():
         if message.get("rid") != rid or message.get("token") != token:
             fail(f"the agent received {message}")
 
+        # The message updated the room (its last message): stream-notify-user rooms-changed.
+        async def room_changed():
+            while True:
+                if await changed_rooms.get() == (rid, "l"):
+                    return
+        await within(room_changed(), "rooms-changed for the agent's room")
+
         await within(agent.send_typing_event(rid), "typing result")
         await visitor.event("stream-notify-room", f"{rid}/typing",
                             lambda args: args[:2] == [name, True], "the agent's typing at the visitor")
@@ -174,7 +184,7 @@ async def main():
     rest("POST", "livechat/room.close", {"rid": rid, "token": token})
     rest("POST", "livechat/agent.status", {"status": "not-available"}, agent_rest)
     rest("DELETE", f"livechat/users/agent/{user['_id']}", None, admin)
-    print(f"rocketchat-async (agent): {name} logged in over DDP, listed {rid}, received, typed, replied")
+    print(f"rocketchat-async (agent): {name} logged in over DDP, listed {rid}, received, saw the room change, typed, replied")
     print("1 passed, 0 failed")
 
 

@@ -178,9 +178,11 @@ test('a visitor on the SDK and an agent on DDP chat in realtime', { timeout: 600
     const messages = [];
     const typing = [];
     const agentChanges = [];
+    const agentStatuses = [];
     await lc.onMessage((message) => messages.push(message));
     await lc.onTyping((username, isTyping) => typing.push([username, isTyping]));
     await lc.onAgentChange(rid, (data) => agentChanges.push(data));
+    await lc.onAgentStatusChange(rid, (status) => agentStatuses.push(status));
 
     // The visitor writes (REST, as the SDK does); the agent's subscription delivers it.
     await lc.sendMessage({ msg: 'hello', rid });
@@ -210,6 +212,12 @@ test('a visitor on the SDK and an agent on DDP chat in realtime', { timeout: 600
     const history = await lc.loadMessages(rid);
     const texts = history.map((m) => m.msg);
     assert.ok(texts.includes('hello') && texts.includes('hi, how can I help?'), JSON.stringify(texts));
+
+    // The agent steps away (UserPresence over DDP); the SDK's onAgentStatusChange hears it.
+    await agent.call('UserPresence:away');
+    await eventually(() => agentStatuses.find((status) => status === 'away'), 'agentStatus in onAgentStatusChange');
+    await agent.call('UserPresence:online');
+    await eventually(() => agentStatuses.find((status) => status === 'online'), 'agentStatus back online');
 
     // Handing the chat to another agent reaches the SDK's onAgentChange.
     const second = await availableAgent(admin, `sdk-agent2-${suffix}`);
