@@ -83,10 +83,17 @@ impl Realtime {
     }
 }
 
+/// Bytes a connection reads from its socket at a time. tungstenite allocates this buffer up
+/// front for every connection (128 KiB by default, which made each idle DDP connection cost
+/// about 150 KiB of server memory); clients send small frames, and a larger one is still read,
+/// only in more steps.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+
 async fn upgrade(State(rt): State<Realtime>, ws: WebSocketUpgrade) -> Response {
     let limit = rt.max_frame_bytes;
     ws.max_message_size(limit)
         .max_frame_size(limit)
+        .read_buffer_size(READ_BUFFER_BYTES)
         .on_upgrade(move |socket| session::serve(socket, rt))
 }
 
