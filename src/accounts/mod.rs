@@ -314,57 +314,60 @@ impl Accounts {
                 PRESENCE.join(", ")
             )));
         }
+        self.update_presence(id, |user| {
+            user.status = status.to_string();
+            user.status_connection = status.to_string();
+            user.status_default = Some(status.to_string());
+        })
+        .await
+    }
+
+    /// Presence following the user's realtime connections: its first connection brings back
+    /// the status it chose (online by default), losing the last one makes it offline. Returns
+    /// the user as it now is.
+    pub async fn set_connection_status(&self, id: &str, connected: bool) -> ApiResult<User> {
+        self.update_presence(id, |user| {
+            if connected {
+                user.status = user.status_default.as_deref().unwrap_or("online").into();
+                user.status_connection = "online".into();
+            } else {
+                user.status = "offline".into();
+                user.status_connection = "offline".into();
+            }
+        })
+        .await
+    }
+
+    /// Applies `change` to the user's presence fields under its row lock, saves when anything
+    /// changed, and tells the visitors it serves when its status did (`agentStatus`).
+    async fn update_presence(&self, id: &str, change: impl FnOnce(&mut User)) -> ApiResult<User> {
         let mut tx = self.store.begin().await?;
         let mut user = tx
             .exec()
             .user_for_update(id)
             .await?
             .ok_or_else(invalid_user)?;
-        let changed = user.status != status;
-        user.status = status.to_string();
-        user.status_connection = status.to_string();
-        user.status_default = Some(status.to_string());
+        let before = presence_of(&user);
+        change(&mut user);
+        if presence_of(&user) == before {
+            return Ok(user);
+        }
         user.updated_at = Timestamp::now();
         tx.exec().save_user(&user).await?;
-        if changed {
-            record_agent_status(&mut tx.exec(), id, status).await?;
+        if user.status != before.0 {
+            record_agent_status(&mut tx.exec(), id, &user.status).await?;
         }
         tx.commit().await?;
         Ok(user)
     }
 }
 
-impl Accounts {
-    /// Presence following the user's realtime connections: its first connection brings back
-    /// the status it chose (online by default), losing the last one makes it offline. Returns
-    /// the user as it now is.
-    pub async fn set_connection_status(&self, id: &str, connected: bool) -> ApiResult<User> {
-        let mut tx = self.store.begin().await?;
-        let mut user = tx
-            .exec()
-            .user_for_update(id)
-            .await?
-            .ok_or_else(invalid_user)?;
-        let (status, connection) = if connected {
-            let chosen = user.status_default.as_deref().unwrap_or("online");
-            (chosen.to_string(), "online")
-        } else {
-            ("offline".to_string(), "offline")
-        };
-        if user.status == status && user.status_connection == connection {
-            return Ok(user);
-        }
-        let changed = user.status != status;
-        user.status = status;
-        user.status_connection = connection.to_string();
-        user.updated_at = Timestamp::now();
-        tx.exec().save_user(&user).await?;
-        if changed {
-            record_agent_status(&mut tx.exec(), id, &user.status).await?;
-        }
-        tx.commit().await?;
-        Ok(user)
-    }
+fn presence_of(user: &User) -> (String, String, Option<String>) {
+    (
+        user.status.clone(),
+        user.status_connection.clone(),
+        user.status_default.clone(),
+    )
 }
 
 /// argon2 is deliberately slow: hashing runs on the blocking pool, not the async workers.

@@ -151,7 +151,7 @@ async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor, queue_changed: &
     }
 }
 
-pub fn publish(hub: &Hub, event: StoredEvent) {
+fn publish(hub: &Hub, event: StoredEvent) {
     let topic = Topic {
         collection: event.collection,
         event_name: event.event_name,
@@ -164,19 +164,8 @@ pub fn publish(hub: &Hub, event: StoredEvent) {
         skip: event
             .origin
             .as_deref()
-            .and_then(|o| local_connection(hub, o)),
+            .and_then(|o| hub.local_connection(o)),
     });
-}
-
-/// The connection of this process named by an event's origin (`<node>/<conn>`).
-fn local_connection(hub: &Hub, origin: &str) -> Option<u64> {
-    let (node, conn) = origin.split_once('/')?;
-    (node.parse::<u64>().ok()? == hub.node).then(|| conn.parse().ok())?
-}
-
-/// The origin of an event caused by connection `conn` of this process.
-pub fn origin(hub: &Hub, conn: u64) -> String {
-    format!("{}/{conn}", hub.node)
 }
 
 #[cfg(test)]

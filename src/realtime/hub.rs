@@ -24,7 +24,6 @@ pub type Frame = Arc<str>;
 pub struct Outbox {
     frames: mpsc::Sender<Frame>,
     overflowed: Arc<Notify>,
-    capacity: usize,
 }
 
 impl Outbox {
@@ -34,7 +33,6 @@ impl Outbox {
         let outbox = Outbox {
             frames,
             overflowed: overflowed.clone(),
-            capacity,
         };
         (outbox, receiver, overflowed)
     }
@@ -109,7 +107,8 @@ impl Subscriber {
                 self.outbox.offer(frame.clone());
             }
             Delivery::CatchingUp(held) => {
-                if held.len() >= self.outbox.capacity {
+                // A replay holds no more live frames than the queue itself would.
+                if held.len() >= self.outbox.frames.max_capacity() {
                     self.outbox.overflow();
                 } else {
                     held.push((seq, frame.clone()));
@@ -121,7 +120,7 @@ impl Subscriber {
 
 pub struct Hub {
     /// Tells this process's events apart from other processes' (typing origins).
-    pub node: u64,
+    node: u64,
     next_conn: AtomicU64,
     topics: Mutex<HashMap<Topic, HashMap<ConnId, Subscriber>>>,
 }
@@ -141,7 +140,16 @@ impl Hub {
 
     /// Adds a live subscriber.
     pub fn subscribe(&self, topic: Topic, conn: ConnId, outbox: Outbox) {
-        let delivery = Delivery::Live { replayed_to: 0 };
+        self.add(topic, conn, outbox, Delivery::Live { replayed_to: 0 });
+    }
+
+    /// Adds a subscriber that is about to replay what it missed: live events are held until
+    /// `finish_catch_up`.
+    pub fn subscribe_catching_up(&self, topic: Topic, conn: ConnId, outbox: Outbox) {
+        self.add(topic, conn, outbox, Delivery::CatchingUp(Vec::new()));
+    }
+
+    fn add(&self, topic: Topic, conn: ConnId, outbox: Outbox, delivery: Delivery) {
         let subscriber = Subscriber { outbox, delivery };
         self.lock()
             .entry(topic)
@@ -149,15 +157,15 @@ impl Hub {
             .insert(conn, subscriber);
     }
 
-    /// Adds a subscriber that is about to replay what it missed: live events are held until
-    /// `finish_catch_up`.
-    pub fn subscribe_catching_up(&self, topic: Topic, conn: ConnId, outbox: Outbox) {
-        let delivery = Delivery::CatchingUp(Vec::new());
-        let subscriber = Subscriber { outbox, delivery };
-        self.lock()
-            .entry(topic)
-            .or_default()
-            .insert(conn, subscriber);
+    /// The origin of an event caused by connection `conn` of this process (`<node>/<conn>`).
+    pub fn origin(&self, conn: ConnId) -> String {
+        format!("{}/{conn}", self.node)
+    }
+
+    /// The connection of this process an event's origin names, if it is one of ours.
+    pub fn local_connection(&self, origin: &str) -> Option<ConnId> {
+        let (node, conn) = origin.split_once('/')?;
+        (node.parse::<u64>().ok()? == self.node).then(|| conn.parse().ok())?
     }
 
     /// Ends a replay that sent every stored event up to `replayed_to`: releases the held live

@@ -5,7 +5,6 @@
 use serde_json::{json, Value};
 
 use super::agent_methods;
-use super::dispatcher::origin;
 use super::session::Connection;
 use super::streams::may_read_room;
 use super::DdpError;
@@ -156,7 +155,7 @@ async fn notify_room(conn: &mut Connection, params: &[Value]) -> Result<Value, D
         json!([])
     };
     // Through the outbox, so subscribers on every process hear it; not back to the sender.
-    let origin = origin(&conn.rt.hub, conn.id);
+    let origin = conn.rt.hub.origin(conn.id);
     let typing_name = format!("{rid}/typing");
     let activity_name = format!("{rid}/user-activity");
     let typing_args = json!([username, typing]);

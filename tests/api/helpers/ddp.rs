@@ -33,6 +33,11 @@ impl Ddp {
         let (socket, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("websocket");
+        Ddp::greeted(socket).await
+    }
+
+    /// A client on an upgraded socket, once the server's greeting is read.
+    async fn greeted(socket: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Ddp {
         let mut ddp = Ddp {
             socket,
             next_id: 0,
@@ -40,6 +45,14 @@ impl Ddp {
         };
         assert_eq!(ddp.recv().await, json!({ "server_id": "0" }));
         ddp
+    }
+
+    /// Sends `connect` and expects `connected`.
+    async fn handshake(&mut self) {
+        self.send(json!({ "msg": "connect", "version": "1", "support": ["1", "pre2", "pre1"] }))
+            .await;
+        let connected = self.recv().await;
+        assert_eq!(connected["msg"], json!("connected"), "{connected}");
     }
 
     /// A connected session whose TCP receive buffer is tiny, so the server's writes back up
@@ -52,15 +65,8 @@ impl Ddp {
         let (socket, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream))
             .await
             .expect("websocket");
-        let mut ddp = Ddp {
-            socket,
-            next_id: 0,
-            backlog: Vec::new(),
-        };
-        assert_eq!(ddp.recv().await, json!({ "server_id": "0" }));
-        ddp.send(json!({ "msg": "connect", "version": "1", "support": ["1"] }))
-            .await;
-        assert_eq!(ddp.recv().await["msg"], json!("connected"));
+        let mut ddp = Ddp::greeted(socket).await;
+        ddp.handshake().await;
         ddp
     }
 
@@ -86,10 +92,7 @@ impl Ddp {
 
     pub async fn connect_at(address: &str) -> Ddp {
         let mut ddp = Ddp::open_at(address).await;
-        ddp.send(json!({ "msg": "connect", "version": "1", "support": ["1", "pre2", "pre1"] }))
-            .await;
-        let connected = ddp.recv().await;
-        assert_eq!(connected["msg"], json!("connected"), "{connected}");
+        ddp.handshake().await;
         ddp
     }
 

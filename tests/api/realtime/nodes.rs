@@ -12,27 +12,13 @@ async fn messages_written_on_node_a_reach_a_visitor_on_node_b_in_order() {
     let node_b = ServerProcess::start(&database.url).await;
     let client = reqwest::Client::new();
     let token = format!("nodes-{}", livechat::ids::random_id());
+    let (_, rid) = visitor_room_on(&client, &node_a, &token).await;
     let post = |path: &str, body: Value| {
         client
             .post(format!("{}/{path}", node_a.base))
             .json(&body)
             .send()
     };
-    post("visitor", json!({ "visitor": { "token": token } }))
-        .await
-        .unwrap();
-    let room: Value = client
-        .get(format!("{}/room?token={token}", node_a.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let rid = room["room"]["_id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no room: {room}"))
-        .to_string();
 
     let mut on_b = Ddp::connect_at(&node_b.address).await;
     let ready = on_b
@@ -68,25 +54,7 @@ async fn typing_on_node_a_reaches_node_b_but_not_the_sender() {
     let node_b = ServerProcess::start(&database.url).await;
     let client = reqwest::Client::new();
     let token = format!("typing-{}", livechat::ids::random_id());
-    let visitor: Value = client
-        .post(format!("{}/visitor", node_a.base))
-        .json(&json!({ "visitor": { "token": token } }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let username = visitor["visitor"]["username"].as_str().unwrap().to_string();
-    let room: Value = client
-        .get(format!("{}/room?token={token}", node_a.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let rid = room["room"]["_id"].as_str().unwrap().to_string();
+    let (username, rid) = visitor_room_on(&client, &node_a, &token).await;
     let typing = format!("{rid}/typing");
 
     // The same visitor in two tabs, one on each node.
@@ -107,4 +75,35 @@ async fn typing_on_node_a_reaches_node_b_but_not_the_sender() {
     assert_eq!(event["fields"]["args"], json!([username, true]));
     on_a.assert_no_event(std::time::Duration::from_millis(1500))
         .await;
+}
+
+/// Registers a visitor with `token` on `node` and opens its room: its username and the room id.
+async fn visitor_room_on(
+    client: &reqwest::Client,
+    node: &ServerProcess,
+    token: &str,
+) -> (String, String) {
+    let visitor: Value = client
+        .post(format!("{}/visitor", node.base))
+        .json(&json!({ "visitor": { "token": token } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let room: Value = client
+        .get(format!("{}/room?token={token}", node.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rid = room["room"]["_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no room: {room}"))
+        .to_string();
+    let username = visitor["visitor"]["username"].as_str().unwrap().to_string();
+    (username, rid)
 }
