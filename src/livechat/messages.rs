@@ -8,7 +8,7 @@ use super::validate::{self, limits};
 use super::{actor, author, is_last_message, Livechat};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::model::{Message, Room, Visitor, VisitorMetrics};
+use crate::model::{Inquiry, Message, Room, Visitor, VisitorMetrics};
 use crate::store::{HistoryQuery, Inserted};
 use crate::time::Timestamp;
 
@@ -79,32 +79,51 @@ impl Livechat {
                 ));
             }
         }
-        let mut tx = self.store().begin().await?;
-        let visitor = tx
-            .exec()
-            .visitor_by_token(token)
-            .await?
-            .ok_or(ApiError::Code("invalid-token"))?;
-        let mut room = visitor_room_for_update(&mut tx.exec(), rid, token).await?;
-        if !room.is_open() {
-            return Err(ApiError::Code("room-closed"));
-        }
-        let now = Timestamp::now();
         let id = client_id.map_or_else(ids::random_id, str::to_string);
-        let message = visitor_message(&visitor, id, rid, msg, now);
-        if tx.exec().insert_message(&message).await? == Inserted::Duplicate {
-            drop(tx);
-            return self.resend(&message).await;
+        let stored = match self.store().batcher() {
+            Some(batcher) => {
+                let (token, rid, msg) = (token.to_string(), rid.to_string(), msg.to_string());
+                batcher
+                    .run(move |conn| {
+                        let visitor = conn.visitor_by_token(&token)?;
+                        let room = conn.room_for_update(&rid)?;
+                        let (message, mut room) = accept(visitor, room, id, &token, &msg)?;
+                        if conn.insert_message(&message)? == Inserted::Duplicate {
+                            return Ok(Stored::Duplicate(message));
+                        }
+                        record_visitor_message(&mut room, &message);
+                        conn.save_room(&room)?;
+                        if let Some(mut inquiry) = conn.inquiry_by_room(&rid)? {
+                            touch_inquiry(&mut inquiry, &message);
+                            conn.save_inquiry(&inquiry)?;
+                        }
+                        Ok(Stored::New(message))
+                    })
+                    .await?
+            }
+            None => {
+                let mut tx = self.store().begin().await?;
+                let visitor = tx.exec().visitor_by_token(token).await?;
+                let room = tx.exec().room_for_update(rid).await?;
+                let (message, mut room) = accept(visitor, room, id, token, msg)?;
+                if tx.exec().insert_message(&message).await? == Inserted::Duplicate {
+                    Stored::Duplicate(message)
+                } else {
+                    record_visitor_message(&mut room, &message);
+                    tx.exec().save_room(&room).await?;
+                    if let Some(mut inquiry) = tx.exec().inquiry_by_room(rid).await? {
+                        touch_inquiry(&mut inquiry, &message);
+                        tx.exec().save_inquiry(&inquiry).await?;
+                    }
+                    tx.commit().await?;
+                    Stored::New(message)
+                }
+            }
+        };
+        match stored {
+            Stored::New(message) => Ok(message),
+            Stored::Duplicate(attempt) => self.resend(&attempt).await,
         }
-        record_visitor_message(&mut room, &message);
-        tx.exec().save_room(&room).await?;
-        if let Some(mut inquiry) = tx.exec().inquiry_by_room(rid).await? {
-            inquiry.last_message = Some(Box::new(message.clone()));
-            inquiry.updated_at = now;
-            tx.exec().save_inquiry(&inquiry).await?;
-        }
-        tx.commit().await?;
-        Ok(message)
     }
 
     /// A message `_id` was sent twice: the same visitor retrying gets its stored message.
@@ -274,6 +293,39 @@ fn visitor_message(visitor: &Visitor, id: String, rid: &str, msg: &str, now: Tim
 
 /// A visitor message's effect on its room (reference §4.5): counters, last message, and the
 /// marks that the visitor is waiting for an answer.
+/// The outcome of storing a visitor message.
+enum Stored {
+    New(Message),
+    /// Its `_id` exists: nothing was written.
+    Duplicate(Message),
+}
+
+/// Checks that the token and the room allow the visitor to write, and builds its message.
+fn accept(
+    visitor: Option<Visitor>,
+    room: Option<Room>,
+    id: String,
+    token: &str,
+    msg: &str,
+) -> ApiResult<(Message, Room)> {
+    let visitor = visitor.ok_or(ApiError::Code("invalid-token"))?;
+    let room = match room {
+        Some(room) if room.v.token == token => room,
+        _ => return Err(ApiError::Code("invalid-room")),
+    };
+    if !room.is_open() {
+        return Err(ApiError::Code("room-closed"));
+    }
+    let message = visitor_message(&visitor, id, &room.id, msg, Timestamp::now());
+    Ok((message, room))
+}
+
+/// A waiting room's inquiry shows its last message in the queue.
+fn touch_inquiry(inquiry: &mut Inquiry, message: &Message) {
+    inquiry.last_message = Some(Box::new(message.clone()));
+    inquiry.updated_at = message.ts;
+}
+
 fn record_visitor_message(room: &mut Room, message: &Message) {
     room.msgs += 1;
     room.lm = message.ts;

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{dispatch, Exec};
+use super::{dispatch, BatchConn, Exec};
 use crate::error::ApiResult;
 use crate::time::Timestamp;
 
@@ -34,6 +34,10 @@ pub struct NewEvent<'a> {
     pub origin: Option<&'a str>,
     pub args: &'a Value,
 }
+
+const INSERT: &str =
+    "INSERT INTO events (collection, event_name, audience, origin, args, created_at) \
+                      VALUES ($1, $2, $3, $4, $5, $6)";
 
 const COLUMNS: &str = "id, collection, event_name, audience, origin, args";
 type Row = (i64, String, String, Option<String>, Option<String>, String);
@@ -73,13 +77,10 @@ impl Exec<'_> {
 
     /// Records an event in the current transaction.
     pub async fn record(&mut self, event: &NewEvent<'_>) -> ApiResult<()> {
-        const SQL: &str =
-            "INSERT INTO events (collection, event_name, audience, origin, args, created_at) \
-                           VALUES ($1, $2, $3, $4, $5, $6)";
         let args = serde_json::to_string(event.args)?;
         let now = Timestamp::now().millis();
         dispatch!(self, c => {
-            sqlx::query(SQL)
+            sqlx::query(INSERT)
                 .bind(event.collection)
                 .bind(event.event_name)
                 .bind(event.audience)
@@ -142,5 +143,19 @@ impl Exec<'_> {
         Ok(dispatch!(self, c => {
             sqlx::query("DELETE FROM events WHERE created_at < $1").bind(before).execute(&mut **c).await?.rows_affected()
         }))
+    }
+}
+
+impl BatchConn<'_> {
+    /// [`Exec::record_event`] in a batched write.
+    pub fn record_event(&self, collection: &str, event_name: &str, args: &Value) -> ApiResult<()> {
+        let args = serde_json::to_string(args)?;
+        let now = Timestamp::now().millis();
+        let no_one: Option<&str> = None;
+        self.execute(
+            INSERT,
+            &[&collection, &event_name, &no_one, &no_one, &args, &now],
+        )?;
+        Ok(())
     }
 }

@@ -3,27 +3,39 @@
 use serde_json::json;
 
 use super::streams::INQUIRY_QUEUE;
-use super::{dispatch, parse_doc, to_doc, Exec};
+use super::{dispatch, parse_doc, to_doc, BatchConn, Exec};
 use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::Inquiry;
 
+const BY_ROOM: &str = "SELECT doc FROM inquiries WHERE rid = $1";
+const SAVE: &str = "INSERT INTO inquiries (id, rid, status, department, queued_at, doc) VALUES ($1, $2, $3, $4, $5, $6) \
+                    ON CONFLICT (id) DO UPDATE SET status = excluded.status, department = excluded.department, \
+                    queued_at = excluded.queued_at, doc = excluded.doc";
+
+/// The queue observers' event of an inquiry change: its event name (`public` or
+/// `department/<id>`) and args.
+fn inquiry_change(kind: &str, inquiry: &Inquiry) -> ApiResult<(String, serde_json::Value)> {
+    let mut doc = to_ejson(serde_json::to_value(inquiry)?);
+    doc["type"] = json!(kind);
+    let event_name = match &inquiry.department {
+        Some(department) => format!("department/{department}"),
+        None => "public".to_string(),
+    };
+    Ok((event_name, json!([doc])))
+}
+
 impl Exec<'_> {
     pub async fn inquiry_by_room(&mut self, rid: &str) -> ApiResult<Option<Inquiry>> {
-        let doc = self
-            .fetch_doc("SELECT doc FROM inquiries WHERE rid = $1", rid)
-            .await?;
+        let doc = self.fetch_doc(BY_ROOM, rid).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
     /// Inserts or replaces the inquiry of a room.
     pub async fn save_inquiry(&mut self, inquiry: &Inquiry) -> ApiResult<()> {
         let doc = to_doc(inquiry)?;
-        const SQL: &str = "INSERT INTO inquiries (id, rid, status, department, queued_at, doc) VALUES ($1, $2, $3, $4, $5, $6) \
-                           ON CONFLICT (id) DO UPDATE SET status = excluded.status, department = excluded.department, \
-                           queued_at = excluded.queued_at, doc = excluded.doc";
         dispatch!(self, c => {
-            sqlx::query(SQL)
+            sqlx::query(SAVE)
                 .bind(&inquiry.id)
                 .bind(&inquiry.rid)
                 .bind(inquiry.status.as_str())
@@ -51,14 +63,8 @@ impl Exec<'_> {
     /// Tells the agents' queue observers (`public`, or `department/<id>` for a department's
     /// inquiry) that an inquiry changed or left the queue.
     async fn announce_inquiry(&mut self, kind: &str, inquiry: &Inquiry) -> ApiResult<()> {
-        let mut doc = to_ejson(serde_json::to_value(inquiry)?);
-        doc["type"] = json!(kind);
-        let event_name = match &inquiry.department {
-            Some(department) => format!("department/{department}"),
-            None => "public".to_string(),
-        };
-        self.record_event(INQUIRY_QUEUE, &event_name, &json!([doc]))
-            .await
+        let (event_name, args) = inquiry_change(kind, inquiry)?;
+        self.record_event(INQUIRY_QUEUE, &event_name, &args).await
     }
 }
 
@@ -147,5 +153,31 @@ impl Exec<'_> {
                 .fetch_one(&mut **c)
                 .await?
         }))
+    }
+}
+
+impl BatchConn<'_> {
+    /// [`Exec::inquiry_by_room`] in a batched write.
+    pub fn inquiry_by_room(&self, rid: &str) -> ApiResult<Option<Inquiry>> {
+        let doc = self.fetch_doc(BY_ROOM, rid)?;
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// [`Exec::save_inquiry`] in a batched write.
+    pub fn save_inquiry(&self, inquiry: &Inquiry) -> ApiResult<()> {
+        let doc = to_doc(inquiry)?;
+        self.execute(
+            SAVE,
+            &[
+                &inquiry.id,
+                &inquiry.rid,
+                &inquiry.status.as_str(),
+                &inquiry.department,
+                &inquiry.queued_at.millis(),
+                &doc,
+            ],
+        )?;
+        let (event_name, args) = inquiry_change("changed", inquiry)?;
+        self.record_event(INQUIRY_QUEUE, &event_name, &args)
     }
 }

@@ -3,7 +3,9 @@
 use serde_json::json;
 
 use super::streams::{MY_MESSAGES, NOTIFY_ROOM, NOTIFY_USER, ROOM_MESSAGES};
-use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, Exec, Inserted};
+use super::{
+    dispatch, inserted, inserted_sync, parse_doc, parse_docs, to_doc, BatchConn, Exec, Inserted,
+};
 use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::Message;
@@ -17,21 +19,70 @@ pub struct HistoryQuery<'a> {
     pub limit: i64,
 }
 
+const INSERT: &str = "INSERT INTO messages (id, rid, token, t, hidden, ts, expire_at, doc) \
+                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// An event for the agent serving room `$6`, if any, looked up in the same statement: event
+/// name `$2 || <agent id> || $3`...
+const FOR_SERVING_AGENT_BY_NAME: &str =
+    "INSERT INTO events (collection, event_name, args, created_at) \
+     SELECT $1, $2 || served_by || $3, $4, $5 FROM rooms WHERE id = $6 AND served_by IS NOT NULL";
+/// ...or event name `$2 || $3` with the agent as its audience.
+const FOR_SERVING_AGENT_AS_AUDIENCE: &str =
+    "INSERT INTO events (collection, event_name, audience, args, created_at) \
+     SELECT $1, $2 || $3, served_by, $4, $5 FROM rooms WHERE id = $6 AND served_by IS NOT NULL";
+
+/// The `token` column: the visitor's, or for navigation history the token it was recorded for.
+fn token_column(message: &Message) -> Option<&str> {
+    message
+        .token
+        .as_deref()
+        .or_else(|| navigation_token(message))
+}
+
+/// The room and `stream-room-messages` args a new or changed message is announced with.
+/// Hidden ones (navigation history) and ones without a room stay quiet.
+fn announcement(message: &Message) -> ApiResult<Option<(&str, serde_json::Value)>> {
+    let Some(rid) = message.rid.as_deref().filter(|_| !message.is_hidden()) else {
+        return Ok(None);
+    };
+    Ok(Some((
+        rid,
+        json!([to_ejson(serde_json::to_value(message)?)]),
+    )))
+}
+
+/// A visitor's new message is a `notification` for the agent serving its room: the room and
+/// the notification's args.
+fn notification(message: &Message) -> Option<(&str, serde_json::Value)> {
+    let rid = message.rid.as_deref()?;
+    if message.token.is_none() || message.t.is_some() || message.is_hidden() {
+        return None;
+    }
+    let sender = &message.u;
+    let args = json!([{
+        "title": message.alias.as_deref().unwrap_or(&sender.username),
+        "text": message.msg,
+        "payload": {
+            "_id": message.id,
+            "rid": rid,
+            "sender": sender,
+            "type": "l",
+            "message": { "msg": message.msg },
+        },
+    }]);
+    Some((rid, args))
+}
+
 impl Exec<'_> {
     /// Inserts a message; `Duplicate` when its id exists (a client resending its own `_id`).
     pub async fn insert_message(&mut self, message: &Message) -> ApiResult<Inserted> {
         let doc = to_doc(message)?;
-        const SQL: &str = "INSERT INTO messages (id, rid, token, t, hidden, ts, expire_at, doc) \
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-        let token = message
-            .token
-            .as_deref()
-            .or_else(|| navigation_token(message));
         let result = inserted(dispatch!(self, c => {
-            sqlx::query(SQL)
+            sqlx::query(INSERT)
                 .bind(&message.id)
                 .bind(&message.rid)
-                .bind(token)
+                .bind(token_column(message))
                 .bind(&message.t)
                 .bind(message.is_hidden())
                 .bind(message.ts.millis())
@@ -43,65 +94,50 @@ impl Exec<'_> {
         }))?;
         if result == Inserted::Yes {
             self.announce_message(message).await?;
-            self.notify_serving_agent(message).await?;
+            if let Some((rid, args)) = notification(message) {
+                self.record_for_serving_agent(
+                    FOR_SERVING_AGENT_BY_NAME,
+                    rid,
+                    NOTIFY_USER,
+                    "",
+                    "/notification",
+                    &args,
+                )
+                .await?;
+            }
         }
         Ok(result)
     }
 
     /// Tells the room's subscribers about a new or changed message (after commit; see
-    /// `store::events`), and the agent serving the room on its `__my_messages__`. Hidden ones
-    /// (navigation history) and ones without a room stay quiet.
+    /// `store::events`), and the agent serving the room on its `__my_messages__`.
     async fn announce_message(&mut self, message: &Message) -> ApiResult<()> {
-        let Some(rid) = message.rid.as_deref().filter(|_| !message.is_hidden()) else {
+        let Some((rid, args)) = announcement(message)? else {
             return Ok(());
         };
-        let args = json!([to_ejson(serde_json::to_value(message)?)]);
         self.record_event(ROOM_MESSAGES, rid, &args).await?;
-        self.record_for_serving_agent(rid, ROOM_MESSAGES, "", MY_MESSAGES, true, &args)
-            .await
+        self.record_for_serving_agent(
+            FOR_SERVING_AGENT_AS_AUDIENCE,
+            rid,
+            ROOM_MESSAGES,
+            "",
+            MY_MESSAGES,
+            &args,
+        )
+        .await
     }
 
-    /// A visitor's new message is a `notification` for the agent serving its room.
-    async fn notify_serving_agent(&mut self, message: &Message) -> ApiResult<()> {
-        let Some(rid) = message.rid.as_deref() else {
-            return Ok(());
-        };
-        if message.token.is_none() || message.t.is_some() || message.is_hidden() {
-            return Ok(());
-        }
-        let sender = &message.u;
-        let args = json!([{
-            "title": message.alias.as_deref().unwrap_or(&sender.username),
-            "text": message.msg,
-            "payload": {
-                "_id": message.id,
-                "rid": rid,
-                "sender": sender,
-                "type": "l",
-                "message": { "msg": message.msg },
-            },
-        }]);
-        self.record_for_serving_agent(rid, NOTIFY_USER, "", "/notification", false, &args)
-            .await
-    }
-
-    /// Records an event for the agent serving room `rid`, if any, looked up in the same
-    /// statement: event name `<prefix><agent id><suffix>`, or the fixed `suffix` with the agent
-    /// as audience when `audience` is set.
+    /// Records an event for the agent serving room `rid` with one of the `FOR_SERVING_AGENT`
+    /// statements.
     async fn record_for_serving_agent(
         &mut self,
+        sql: &str,
         rid: &str,
         collection: &str,
         prefix: &str,
         suffix: &str,
-        audience: bool,
         args: &serde_json::Value,
     ) -> ApiResult<()> {
-        const BY_NAME: &str = "INSERT INTO events (collection, event_name, args, created_at) \
-             SELECT $1, $2 || served_by || $3, $4, $5 FROM rooms WHERE id = $6 AND served_by IS NOT NULL";
-        const BY_AUDIENCE: &str = "INSERT INTO events (collection, event_name, audience, args, created_at) \
-             SELECT $1, $2 || $3, served_by, $4, $5 FROM rooms WHERE id = $6 AND served_by IS NOT NULL";
-        let sql = if audience { BY_AUDIENCE } else { BY_NAME };
         let args = serde_json::to_string(args)?;
         let now = crate::time::Timestamp::now().millis();
         dispatch!(self, c => {
@@ -241,4 +277,61 @@ impl Exec<'_> {
 
 fn navigation_token(message: &Message) -> Option<&str> {
     message.navigation.as_ref()?.get("token")?.as_str()
+}
+
+impl BatchConn<'_> {
+    /// [`Exec::insert_message`] in a batched write.
+    pub fn insert_message(&self, message: &Message) -> ApiResult<Inserted> {
+        let doc = to_doc(message)?;
+        let params: [&dyn rusqlite::ToSql; 8] = [
+            &message.id,
+            &message.rid,
+            &token_column(message),
+            &message.t,
+            &message.is_hidden(),
+            &message.ts.millis(),
+            &message.expire_at.map(|t| t.millis()),
+            &doc,
+        ];
+        let result = inserted_sync(self.statement(INSERT, &params)?.raw_execute())?;
+        if result == Inserted::Yes {
+            if let Some((rid, args)) = announcement(message)? {
+                self.record_event(ROOM_MESSAGES, rid, &args)?;
+                self.record_for_serving_agent(
+                    FOR_SERVING_AGENT_AS_AUDIENCE,
+                    rid,
+                    ROOM_MESSAGES,
+                    "",
+                    MY_MESSAGES,
+                    &args,
+                )?;
+            }
+            if let Some((rid, args)) = notification(message) {
+                self.record_for_serving_agent(
+                    FOR_SERVING_AGENT_BY_NAME,
+                    rid,
+                    NOTIFY_USER,
+                    "",
+                    "/notification",
+                    &args,
+                )?;
+            }
+        }
+        Ok(result)
+    }
+
+    fn record_for_serving_agent(
+        &self,
+        sql: &str,
+        rid: &str,
+        collection: &str,
+        prefix: &str,
+        suffix: &str,
+        args: &serde_json::Value,
+    ) -> ApiResult<()> {
+        let args = serde_json::to_string(args)?;
+        let now = crate::time::Timestamp::now().millis();
+        self.execute(sql, &[&collection, &prefix, &suffix, &args, &now, &rid])?;
+        Ok(())
+    }
 }

@@ -27,6 +27,7 @@ pub mod streams;
 mod users;
 mod visitor_search;
 mod visitors;
+mod write_batch;
 
 pub use departments::DepartmentFilter;
 pub use events::{NewEvent, StoredEvent, EVENTS_CHANNEL};
@@ -36,6 +37,7 @@ pub use message_pages::MessageKind;
 pub use messages::HistoryQuery;
 pub use room_search::{RoomFilter, TimeRange};
 pub use visitor_search::PRESENT_STATUSES;
+pub use write_batch::WriteBatcher;
 
 use std::sync::Arc;
 
@@ -46,7 +48,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
 use tokio::sync::Notify;
 
 use crate::config::Config;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// Runs `$body` with `$conn` bound to the backend's connection: one text, compiled twice.
 macro_rules! dispatch {
@@ -65,6 +67,9 @@ pub struct Store {
     /// Woken after every SQLite commit, so the realtime dispatcher reads new events at once
     /// (PostgreSQL wakes it with `NOTIFY` instead, across processes).
     committed: Arc<Notify>,
+    /// SQLite's group commit for the hottest writes; `None` on PostgreSQL, where concurrent
+    /// transactions already share WAL flushes.
+    batcher: Option<Arc<WriteBatcher>>,
 }
 
 #[derive(Clone)]
@@ -80,17 +85,25 @@ impl Store {
     /// Connects to the configured database and brings its schema up to date.
     pub async fn connect(config: &Config) -> anyhow::Result<Store> {
         let url = config.effective_database_url();
+        let committed = Arc::new(Notify::new());
+        let mut batcher = None;
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres(postgres::connect(&url, config).await?)
         } else if url.starts_with("sqlite:") {
-            let (writer, readers) = sqlite::connect(&url, config).await?;
+            let (writer, readers, batches) = sqlite::connect(&url, config).await?;
+            batcher = Some(Arc::new(WriteBatcher::new(
+                writer.clone(),
+                batches,
+                committed.clone(),
+            )));
             Backend::Sqlite { writer, readers }
         } else {
             anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…");
         };
         let store = Store {
             backend,
-            committed: Arc::new(Notify::new()),
+            committed,
+            batcher,
         };
         store
             .migrate()
@@ -128,6 +141,11 @@ impl Store {
             ),
             Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
+    }
+
+    /// The group-commit path for synchronous write jobs (SQLite only).
+    pub fn batcher(&self) -> Option<&WriteBatcher> {
+        self.batcher.as_deref()
     }
 
     /// Completes after the next SQLite commit (never, on PostgreSQL: listen for
@@ -211,6 +229,54 @@ pub enum Exec<'a> {
     Postgres(&'a mut PgConnection),
 }
 
+/// The writer connection inside a batched SQLite write ([`WriteBatcher`]): the same queries as
+/// [`Exec`], run synchronously. Each collection's file implements the ones the batched paths
+/// need, next to their async twins and from the same SQL text.
+pub struct BatchConn<'a>(&'a rusqlite::Connection);
+
+impl BatchConn<'_> {
+    /// The `doc` selected by a query with one text parameter.
+    fn fetch_doc(&self, sql: &str, key: &str) -> ApiResult<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .prepare_cached(sql)?
+            .query_row([key], |row| row.get(0))
+            .optional()?)
+    }
+
+    /// Runs one statement; the number of rows it changed.
+    fn execute(&self, sql: &str, params: &[&dyn rusqlite::ToSql]) -> ApiResult<usize> {
+        Ok(self.statement(sql, params)?.raw_execute()?)
+    }
+
+    /// `sql` prepared (once per connection) with `params` bound to `$1`, `$2`, …: by name,
+    /// because SQLite numbers named parameters in order of appearance, and the shared SQL
+    /// text may use `$2` before `$1`.
+    fn statement(
+        &self,
+        sql: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> ApiResult<rusqlite::CachedStatement<'_>> {
+        const NAMES: [&str; 12] = [
+            "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11", "$12",
+        ];
+        let mut statement = self.0.prepare_cached(sql)?;
+        for (param, name) in params.iter().zip(NAMES) {
+            let index = statement.parameter_index(name)?.ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("no parameter {name} in {sql}"))
+            })?;
+            statement.raw_bind_parameter(index, param)?;
+        }
+        if params.len() > NAMES.len() {
+            return Err(ApiError::Internal(anyhow::anyhow!(
+                "too many parameters for {sql}"
+            )));
+        }
+        Ok(statement)
+    }
+}
+
 /// The result of an insert that a unique constraint may refuse.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Inserted {
@@ -223,6 +289,21 @@ fn inserted(result: Result<impl Sized, sqlx::Error>) -> ApiResult<Inserted> {
     match result {
         Ok(_) => Ok(Inserted::Yes),
         Err(sqlx::Error::Database(err)) if err.is_unique_violation() => Ok(Inserted::Duplicate),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// [`inserted`] for a batched write.
+fn inserted_sync(result: rusqlite::Result<usize>) -> ApiResult<Inserted> {
+    use rusqlite::ffi;
+    match result {
+        Ok(_) => Ok(Inserted::Yes),
+        Err(rusqlite::Error::SqliteFailure(err, _))
+            if err.extended_code == ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                || err.extended_code == ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            Ok(Inserted::Duplicate)
+        }
         Err(err) => Err(err.into()),
     }
 }

@@ -4,12 +4,25 @@
 use serde_json::json;
 
 use super::streams::NOTIFY_USER;
-use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, Exec, Inserted};
+use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, BatchConn, Exec, Inserted};
 use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::Room;
 
 const SELECT_BY_ID: &str = "SELECT doc FROM rooms WHERE id = $1";
+const UPDATE: &str =
+    "UPDATE rooms SET open = $2, served_by = $3, department_id = $4, closed_at = $5, \
+                      updated_at = $6, doc = $7, fname_lower = $8 WHERE id = $1";
+
+/// `<agent>/rooms-changed [action, room]` for the agent serving the room: its event name and
+/// args.
+fn room_change(action: &str, room: &Room) -> ApiResult<Option<(String, serde_json::Value)>> {
+    let Some(agent) = &room.served_by else {
+        return Ok(None);
+    };
+    let args = json!([action, to_ejson(serde_json::to_value(room)?)]);
+    Ok(Some((format!("{}/rooms-changed", agent.id), args)))
+}
 
 impl Exec<'_> {
     pub async fn room_by_id(&mut self, rid: &str) -> ApiResult<Option<Room>> {
@@ -101,11 +114,8 @@ impl Exec<'_> {
 
     pub async fn save_room(&mut self, room: &Room) -> ApiResult<()> {
         let doc = to_doc(room)?;
-        const SQL: &str =
-            "UPDATE rooms SET open = $2, served_by = $3, department_id = $4, closed_at = $5, \
-                           updated_at = $6, doc = $7, fname_lower = $8 WHERE id = $1";
         dispatch!(self, c => {
-            sqlx::query(SQL)
+            sqlx::query(UPDATE)
                 .bind(&room.id)
                 .bind(room.is_open())
                 .bind(room.served_by.as_ref().map(|s| &s.id))
@@ -123,12 +133,10 @@ impl Exec<'_> {
 
     /// `<agent>/rooms-changed [action, room]` for the agent serving the room.
     async fn announce_room(&mut self, action: &str, room: &Room) -> ApiResult<()> {
-        let Some(agent) = &room.served_by else {
-            return Ok(());
-        };
-        let args = json!([action, to_ejson(serde_json::to_value(room)?)]);
-        self.record_event(NOTIFY_USER, &format!("{}/rooms-changed", agent.id), &args)
-            .await
+        match room_change(action, room)? {
+            Some((event_name, args)) => self.record_event(NOTIFY_USER, &event_name, &args).await,
+            None => Ok(()),
+        }
     }
 
     /// Ids of the open rooms an agent serves.
@@ -145,6 +153,36 @@ impl Exec<'_> {
         dispatch!(self, c => {
             sqlx::query("DELETE FROM rooms WHERE id = $1").bind(rid).execute(&mut **c).await?.rows_affected()
         });
+        Ok(())
+    }
+}
+
+impl BatchConn<'_> {
+    /// [`Exec::room_for_update`] in a batched write (the batch holds SQLite's write lock).
+    pub fn room_for_update(&self, rid: &str) -> ApiResult<Option<Room>> {
+        let doc = self.fetch_doc(SELECT_BY_ID, rid)?;
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// [`Exec::save_room`] in a batched write.
+    pub fn save_room(&self, room: &Room) -> ApiResult<()> {
+        let doc = to_doc(room)?;
+        self.execute(
+            UPDATE,
+            &[
+                &room.id,
+                &room.is_open(),
+                &room.served_by.as_ref().map(|s| &s.id),
+                &room.department_id,
+                &room.closed_at.map(|t| t.millis()),
+                &room.updated_at.millis(),
+                &doc,
+                &room.fname.to_lowercase(),
+            ],
+        )?;
+        if let Some((event_name, args)) = room_change("updated", room)? {
+            self.record_event(NOTIFY_USER, &event_name, &args)?;
+        }
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::streams::LIVECHAT_ROOM;
-use super::{dispatch, inserted, parse_doc, to_doc, Exec, Inserted};
+use super::{dispatch, inserted, parse_doc, to_doc, BatchConn, Exec, Inserted};
 use crate::ejson::to_ejson;
 use crate::error::ApiResult;
 use crate::model::Visitor;
@@ -139,5 +139,13 @@ impl SearchColumns {
             username_lower: visitor.username.to_lowercase(),
             last_chat_ts: visitor.last_chat.as_ref().map(|c| c.ts.millis()),
         }
+    }
+}
+
+impl BatchConn<'_> {
+    /// [`Exec::visitor_by_token`] in a batched write.
+    pub fn visitor_by_token(&self, token: &str) -> ApiResult<Option<Visitor>> {
+        let doc = self.fetch_doc(BY_TOKEN, token)?;
+        doc.map(|d| parse_doc(&d)).transpose()
     }
 }
