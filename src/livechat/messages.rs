@@ -92,10 +92,10 @@ impl Livechat {
                             return Ok(Stored::Duplicate(message));
                         }
                         record_visitor_message(&mut room, &message);
-                        conn.save_room(&room)?;
+                        conn.save_room_activity(&room)?;
                         if let Some(mut inquiry) = conn.inquiry_by_room(&rid)? {
                             touch_inquiry(&mut inquiry, &message);
-                            conn.save_inquiry(&inquiry)?;
+                            conn.save_inquiry_doc(&inquiry)?;
                         }
                         Ok(Stored::New(message))
                     })
@@ -110,10 +110,10 @@ impl Livechat {
                     Stored::Duplicate(message)
                 } else {
                     record_visitor_message(&mut room, &message);
-                    tx.exec().save_room(&room).await?;
+                    tx.exec().save_room_activity(&room).await?;
                     if let Some(mut inquiry) = tx.exec().inquiry_by_room(rid).await? {
                         touch_inquiry(&mut inquiry, &message);
-                        tx.exec().save_inquiry(&inquiry).await?;
+                        tx.exec().save_inquiry_doc(&inquiry).await?;
                     }
                     tx.commit().await?;
                     Stored::New(message)

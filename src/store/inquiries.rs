@@ -13,6 +13,9 @@ const SAVE: &str = "INSERT INTO inquiries (id, rid, status, department, queued_a
                     ON CONFLICT (id) DO UPDATE SET status = excluded.status, department = excluded.department, \
                     queued_at = excluded.queued_at, doc = excluded.doc";
 
+/// The document alone: a new message changes no indexed column of the inquiry.
+const UPDATE_DOC: &str = "UPDATE inquiries SET doc = $2 WHERE id = $1";
+
 /// The queue observers' event of an inquiry change: its event name (`public` or
 /// `department/<id>`) and args.
 fn inquiry_change(kind: &str, inquiry: &Inquiry) -> ApiResult<(String, serde_json::Value)> {
@@ -45,6 +48,16 @@ impl Exec<'_> {
                 .execute(&mut **c)
                 .await?
                 .rows_affected()
+        });
+        self.announce_inquiry("changed", inquiry).await
+    }
+
+    /// [`Exec::save_inquiry`] for an existing inquiry whose status, department and queue time
+    /// did not change (its last message did).
+    pub async fn save_inquiry_doc(&mut self, inquiry: &Inquiry) -> ApiResult<()> {
+        let doc = to_doc(inquiry)?;
+        dispatch!(self, c => {
+            sqlx::query(UPDATE_DOC).bind(&inquiry.id).bind(&doc).execute(&mut **c).await?.rows_affected()
         });
         self.announce_inquiry("changed", inquiry).await
     }
@@ -163,20 +176,10 @@ impl BatchConn<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
-    /// [`Exec::save_inquiry`] in a batched write.
-    pub fn save_inquiry(&self, inquiry: &Inquiry) -> ApiResult<()> {
+    /// [`Exec::save_inquiry_doc`] in a batched write.
+    pub fn save_inquiry_doc(&self, inquiry: &Inquiry) -> ApiResult<()> {
         let doc = to_doc(inquiry)?;
-        self.execute(
-            SAVE,
-            &[
-                &inquiry.id,
-                &inquiry.rid,
-                &inquiry.status.as_str(),
-                &inquiry.department,
-                &inquiry.queued_at.millis(),
-                &doc,
-            ],
-        )?;
+        self.execute(UPDATE_DOC, &[&inquiry.id, &doc])?;
         let (event_name, args) = inquiry_change("changed", inquiry)?;
         self.record_event(INQUIRY_QUEUE, &event_name, &args)
     }

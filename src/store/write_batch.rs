@@ -137,16 +137,17 @@ fn run_batch(db: &Connection, mut jobs: Vec<Box<dyn Pending>>) -> bool {
             // Left open by a batch that panicked half-way: nothing in it was answered.
             db.execute_batch("ROLLBACK")?;
         }
-        db.execute_batch("BEGIN IMMEDIATE")?;
+        // Prepared once per connection: they run for every job.
+        let run = |sql: &str| db.prepare_cached(sql)?.execute([]).map(drop);
+        run("BEGIN IMMEDIATE")?;
         for job in &mut jobs {
-            db.execute_batch("SAVEPOINT job")?;
-            if job.run(&conn) {
-                db.execute_batch("RELEASE job")?;
-            } else {
-                db.execute_batch("ROLLBACK TO job; RELEASE job")?;
+            run("SAVEPOINT job")?;
+            if !job.run(&conn) {
+                run("ROLLBACK TO job")?;
             }
+            run("RELEASE job")?;
         }
-        db.execute_batch("COMMIT")
+        run("COMMIT")
     })();
     match result {
         Ok(()) => {
