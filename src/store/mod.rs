@@ -7,7 +7,10 @@
 //!
 //! Services open a [`Tx`] for anything that writes, and read through [`Store::read`] otherwise.
 //! On SQLite all writes go through a single connection, so transactions never contend; reads use
-//! a separate pool of connections that see committed data (WAL mode).
+//! a separate pool of connections that see committed data (WAL mode). The hottest write, a
+//! visitor's message, is a synchronous job for [`WriteBatcher`] instead (group commit on a
+//! connection of its own, run only while holding that single writer connection); its queries
+//! are the [`BatchConn`] twins of the async ones, from the same SQL text.
 
 mod agents;
 mod catalog;
