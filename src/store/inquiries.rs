@@ -6,7 +6,7 @@ use super::streams::INQUIRY_QUEUE;
 use super::{dispatch, parse_doc, to_doc, BatchConn, Exec};
 use crate::ejson::to_ejson;
 use crate::error::ApiResult;
-use crate::model::Inquiry;
+use crate::model::{Inquiry, InquiryStatus};
 
 const BY_ROOM: &str = "SELECT doc FROM inquiries WHERE rid = $1";
 const SAVE: &str = "INSERT INTO inquiries (id, rid, status, department, queued_at, doc) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -53,13 +53,19 @@ impl Exec<'_> {
     }
 
     /// [`Exec::save_inquiry`] for an existing inquiry whose status, department and queue time
-    /// did not change (its last message did).
+    /// did not change (its last message did). Announced to the queue observers only while it
+    /// is queued: a taken inquiry is in no queue, clients drop it from their list already, and
+    /// announcing every message of every served chat would make each process recompute the
+    /// queue positions of all the rooms its visitors watch, over and over.
     pub async fn save_inquiry_doc(&mut self, inquiry: &Inquiry) -> ApiResult<()> {
         let doc = to_doc(inquiry)?;
         dispatch!(self, c => {
             sqlx::query(UPDATE_DOC).bind(&inquiry.id).bind(&doc).execute(&mut **c).await?.rows_affected()
         });
-        self.announce_inquiry("changed", inquiry).await
+        if inquiry.status == InquiryStatus::Queued {
+            self.announce_inquiry("changed", inquiry).await?;
+        }
+        Ok(())
     }
 
     pub async fn delete_inquiry_of_room(&mut self, rid: &str) -> ApiResult<()> {
@@ -180,7 +186,10 @@ impl BatchConn<'_> {
     pub fn save_inquiry_doc(&self, inquiry: &Inquiry) -> ApiResult<()> {
         let doc = to_doc(inquiry)?;
         self.execute(UPDATE_DOC, &[&inquiry.id, &doc])?;
-        let (event_name, args) = inquiry_change("changed", inquiry)?;
-        self.record_event(INQUIRY_QUEUE, &event_name, &args)
+        if inquiry.status == InquiryStatus::Queued {
+            let (event_name, args) = inquiry_change("changed", inquiry)?;
+            self.record_event(INQUIRY_QUEUE, &event_name, &args)?;
+        }
+        Ok(())
     }
 }

@@ -10,6 +10,49 @@ use crate::helpers::{new_token, user_args, Ddp, Desk};
 const QUEUE: &str = "stream-livechat-inquiry-queue-observer";
 const SESSIONS: &str = "stream-livechat-visitor-sessions";
 
+/// A served chat's inquiry is in no queue: its messages are not queue news (and would make
+/// every process recompute the positions of every waiting visitor). A waiting chat's are.
+#[tokio::test]
+async fn the_queue_hears_a_waiting_chats_messages_and_not_a_served_ones() {
+    let desk = Desk::open().await;
+    desk.set("Livechat_Routing_Method", json!("Manual_Selection"))
+        .await;
+    let (_, agent) = desk.agent("watcher").await;
+    let mut ws = Ddp::login(&desk.app, "watcher", "agent-password").await;
+    ws.sub(QUEUE, user_args("public")).await;
+    let (served_token, served) = desk.visitor_room().await;
+    let inquiry = ws.event(QUEUE, "public").await["fields"]["args"][0].clone();
+    let (status, body) = desk
+        .call(
+            &agent,
+            Method::POST,
+            "inquiries.take",
+            Some(json!({ "inquiryId": inquiry["_id"] })),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    let taken = ws.event(QUEUE, "public").await["fields"]["args"][0].clone();
+    assert_eq!(taken["status"], json!("taken"));
+
+    let served_rid = served["_id"].as_str().unwrap();
+    desk.app
+        .send_message(&served_token, served_rid, "to my agent")
+        .await;
+    let (waiting_token, waiting) = desk.visitor_room().await;
+    let waiting_rid = waiting["_id"].as_str().unwrap();
+    desk.app
+        .send_message(&waiting_token, waiting_rid, "still waiting")
+        .await;
+
+    // Events arrive in commit order: had the served chat's message been announced, it would
+    // come before these.
+    let entered = ws.event(QUEUE, "public").await["fields"]["args"][0].clone();
+    assert_eq!(entered["rid"], json!(waiting_rid), "{entered}");
+    let updated = ws.event(QUEUE, "public").await["fields"]["args"][0].clone();
+    assert_eq!(updated["rid"], json!(waiting_rid), "{updated}");
+    assert_eq!(updated["lastMessage"]["msg"], json!("still waiting"));
+}
+
 #[tokio::test]
 async fn agents_watch_chats_enter_and_leave_the_queue() {
     let desk = Desk::open().await;
