@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::rooms::visitor_room_for_update;
+use super::rooms::{visitor_room_for_update, visitors_room};
 use super::settings::Settings;
 use super::validate::{self, limits};
 use super::{actor, author, is_last_message, Livechat};
@@ -291,8 +291,6 @@ fn visitor_message(visitor: &Visitor, id: String, rid: &str, msg: &str, now: Tim
     message
 }
 
-/// A visitor message's effect on its room (reference §4.5): counters, last message, and the
-/// marks that the visitor is waiting for an answer.
 /// The outcome of storing a visitor message.
 enum Stored {
     New(Message),
@@ -309,10 +307,7 @@ fn accept(
     msg: &str,
 ) -> ApiResult<(Message, Room)> {
     let visitor = visitor.ok_or(ApiError::Code("invalid-token"))?;
-    let room = match room {
-        Some(room) if room.v.token == token => room,
-        _ => return Err(ApiError::Code("invalid-room")),
-    };
+    let room = visitors_room(room, token)?;
     if !room.is_open() {
         return Err(ApiError::Code("room-closed"));
     }
@@ -326,6 +321,8 @@ fn touch_inquiry(inquiry: &mut Inquiry, message: &Message) {
     inquiry.updated_at = message.ts;
 }
 
+/// A visitor message's effect on its room (reference §4.5): counters, last message, and the
+/// marks that the visitor is waiting for an answer.
 fn record_visitor_message(room: &mut Room, message: &Message) {
     room.msgs += 1;
     room.lm = message.ts;

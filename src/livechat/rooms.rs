@@ -431,7 +431,12 @@ pub(super) async fn visitor_room_for_update(
     rid: &str,
     token: &str,
 ) -> ApiResult<Room> {
-    match exec.room_for_update(rid).await? {
+    visitors_room(exec.room_for_update(rid).await?, token)
+}
+
+/// The room, if it exists and belongs to the visitor of `token`.
+pub(super) fn visitors_room(room: Option<Room>, token: &str) -> ApiResult<Room> {
+    match room {
         Some(room) if room.v.token == token => Ok(room),
         _ => Err(ApiError::Code("invalid-room")),
     }

@@ -22,15 +22,15 @@ pub struct HistoryQuery<'a> {
 const INSERT: &str = "INSERT INTO messages (id, rid, token, t, hidden, ts, expire_at, doc) \
                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-/// An event for the agent serving room `$6`, if any, looked up in the same statement: event
-/// name `$2 || <agent id> || $3`...
+/// An event for the agent serving room `$5`, if any, looked up in the same statement: event
+/// name `<agent id> || $2`...
 const FOR_SERVING_AGENT_BY_NAME: &str =
     "INSERT INTO events (collection, event_name, args, created_at) \
-     SELECT $1, $2 || served_by || $3, $4, $5 FROM rooms WHERE id = $6 AND served_by IS NOT NULL";
-/// ...or event name `$2 || $3` with the agent as its audience.
+     SELECT $1, served_by || $2, $3, $4 FROM rooms WHERE id = $5 AND served_by IS NOT NULL";
+/// ...or event name `$2` with the agent as its audience.
 const FOR_SERVING_AGENT_AS_AUDIENCE: &str =
     "INSERT INTO events (collection, event_name, audience, args, created_at) \
-     SELECT $1, $2 || $3, served_by, $4, $5 FROM rooms WHERE id = $6 AND served_by IS NOT NULL";
+     SELECT $1, $2, served_by, $3, $4 FROM rooms WHERE id = $5 AND served_by IS NOT NULL";
 
 /// The `token` column: the visitor's, or for navigation history the token it was recorded for.
 fn token_column(message: &Message) -> Option<&str> {
@@ -99,7 +99,6 @@ impl Exec<'_> {
                     FOR_SERVING_AGENT_BY_NAME,
                     rid,
                     NOTIFY_USER,
-                    "",
                     "/notification",
                     &args,
                 )
@@ -120,7 +119,6 @@ impl Exec<'_> {
             FOR_SERVING_AGENT_AS_AUDIENCE,
             rid,
             ROOM_MESSAGES,
-            "",
             MY_MESSAGES,
             &args,
         )
@@ -128,14 +126,13 @@ impl Exec<'_> {
     }
 
     /// Records an event for the agent serving room `rid` with one of the `FOR_SERVING_AGENT`
-    /// statements.
+    /// statements (`event_name` is the name's end, or the whole name with the agent as audience).
     async fn record_for_serving_agent(
         &mut self,
         sql: &str,
         rid: &str,
         collection: &str,
-        prefix: &str,
-        suffix: &str,
+        event_name: &str,
         args: &serde_json::Value,
     ) -> ApiResult<()> {
         let args = serde_json::to_string(args)?;
@@ -143,8 +140,7 @@ impl Exec<'_> {
         dispatch!(self, c => {
             sqlx::query(sql)
                 .bind(collection)
-                .bind(prefix)
-                .bind(suffix)
+                .bind(event_name)
                 .bind(&args)
                 .bind(now)
                 .bind(rid)
@@ -301,7 +297,6 @@ impl BatchConn<'_> {
                     FOR_SERVING_AGENT_AS_AUDIENCE,
                     rid,
                     ROOM_MESSAGES,
-                    "",
                     MY_MESSAGES,
                     &args,
                 )?;
@@ -311,7 +306,6 @@ impl BatchConn<'_> {
                     FOR_SERVING_AGENT_BY_NAME,
                     rid,
                     NOTIFY_USER,
-                    "",
                     "/notification",
                     &args,
                 )?;
@@ -325,13 +319,12 @@ impl BatchConn<'_> {
         sql: &str,
         rid: &str,
         collection: &str,
-        prefix: &str,
-        suffix: &str,
+        event_name: &str,
         args: &serde_json::Value,
     ) -> ApiResult<()> {
         let args = serde_json::to_string(args)?;
         let now = crate::time::Timestamp::now().millis();
-        self.execute(sql, &[&collection, &prefix, &suffix, &args, &now, &rid])?;
+        self.execute(sql, &[&collection, &event_name, &args, &now, &rid])?;
         Ok(())
     }
 }

@@ -70,9 +70,6 @@ pub struct Store {
     /// Woken after every SQLite commit, so the realtime dispatcher reads new events at once
     /// (PostgreSQL wakes it with `NOTIFY` instead, across processes).
     committed: Arc<Notify>,
-    /// SQLite's group commit for the hottest writes; `None` on PostgreSQL, where concurrent
-    /// transactions already share WAL flushes.
-    batcher: Option<Arc<WriteBatcher>>,
 }
 
 #[derive(Clone)]
@@ -80,6 +77,9 @@ enum Backend {
     Sqlite {
         writer: SqlitePool,
         readers: SqlitePool,
+        /// Group commit for the hottest writes (PostgreSQL has none: its concurrent
+        /// transactions already share WAL flushes).
+        batcher: Arc<WriteBatcher>,
     },
     Postgres(PgPool),
 }
@@ -89,25 +89,24 @@ impl Store {
     pub async fn connect(config: &Config) -> anyhow::Result<Store> {
         let url = config.effective_database_url();
         let committed = Arc::new(Notify::new());
-        let mut batcher = None;
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres(postgres::connect(&url, config).await?)
         } else if url.starts_with("sqlite:") {
             let (writer, readers, batches) = sqlite::connect(&url, config).await?;
-            batcher = Some(Arc::new(WriteBatcher::new(
+            let batcher = Arc::new(WriteBatcher::new(
                 writer.clone(),
                 batches,
                 committed.clone(),
-            )));
-            Backend::Sqlite { writer, readers }
+            ));
+            Backend::Sqlite {
+                writer,
+                readers,
+                batcher,
+            }
         } else {
             anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…");
         };
-        let store = Store {
-            backend,
-            committed,
-            batcher,
-        };
+        let store = Store { backend, committed };
         store
             .migrate()
             .await
@@ -148,7 +147,10 @@ impl Store {
 
     /// The group-commit path for synchronous write jobs (SQLite only).
     pub fn batcher(&self) -> Option<&WriteBatcher> {
-        self.batcher.as_deref()
+        match &self.backend {
+            Backend::Sqlite { batcher, .. } => Some(batcher),
+            Backend::Postgres(_) => None,
+        }
     }
 
     /// Completes after the next SQLite commit (never, on PostgreSQL: listen for
@@ -178,7 +180,9 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.backend {
-            Backend::Sqlite { writer, readers } => {
+            Backend::Sqlite {
+                writer, readers, ..
+            } => {
                 writer.close().await;
                 readers.close().await;
             }

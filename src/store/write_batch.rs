@@ -70,16 +70,6 @@ impl WriteBatcher {
             reply,
         }));
         loop {
-            // Another caller's batch may have run (and committed) this job already.
-            match answer.try_recv() {
-                Ok(result) => return result,
-                Err(oneshot::error::TryRecvError::Closed) => {
-                    return Err(ApiError::Internal(anyhow::anyhow!(
-                        "a batched write was dropped before it ran"
-                    )))
-                }
-                Err(oneshot::error::TryRecvError::Empty) => {}
-            }
             let conn = match self.writer.acquire().await {
                 Ok(conn) => conn,
                 Err(err) => {
@@ -89,8 +79,15 @@ impl WriteBatcher {
                     return answer.try_recv().unwrap_or(Err(err.into()));
                 }
             };
-            if let Ok(result) = answer.try_recv() {
-                return result;
+            // The previous holder's batch may have run (and committed) this job already.
+            match answer.try_recv() {
+                Ok(result) => return result,
+                Err(oneshot::error::TryRecvError::Closed) => {
+                    return Err(ApiError::Internal(anyhow::anyhow!(
+                        "a batched write was dropped before it ran"
+                    )))
+                }
+                Err(oneshot::error::TryRecvError::Empty) => {}
             }
             // Holding the sqlx writer connection is what excludes every other write: the
             // batch itself runs on this module's own connection to the same file.

@@ -124,6 +124,16 @@ impl Desk {
         (token, body["room"].clone())
     }
 
+    /// `inquiries.take` by `who`, which must succeed; its answer.
+    pub async fn take_inquiry(&self, who: &Credentials, inquiry_id: &Value) -> Value {
+        let body = json!({ "inquiryId": inquiry_id });
+        let (status, answer) = self
+            .call(who, Method::POST, "inquiries.take", Some(body))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        answer
+    }
+
     pub async fn room_of(&self, token: &str) -> Value {
         self.app.get(&format!("room?token={token}")).await.1["room"].clone()
     }

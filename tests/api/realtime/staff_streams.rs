@@ -22,15 +22,7 @@ async fn the_queue_hears_a_waiting_chats_messages_and_not_a_served_ones() {
     ws.sub(QUEUE, user_args("public")).await;
     let (served_token, served) = desk.visitor_room().await;
     let inquiry = ws.event(QUEUE, "public").await["fields"]["args"][0].clone();
-    let (status, body) = desk
-        .call(
-            &agent,
-            Method::POST,
-            "inquiries.take",
-            Some(json!({ "inquiryId": inquiry["_id"] })),
-        )
-        .await;
-    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    desk.take_inquiry(&agent, &inquiry["_id"]).await;
     let taken = ws.event(QUEUE, "public").await["fields"]["args"][0].clone();
     assert_eq!(taken["status"], json!("taken"));
 
@@ -70,15 +62,7 @@ async fn agents_watch_chats_enter_and_leave_the_queue() {
     assert_eq!(queued["rid"], rid);
     assert_eq!(queued["status"], json!("queued"));
 
-    let (status, body) = desk
-        .call(
-            &agent,
-            Method::POST,
-            "inquiries.take",
-            Some(json!({ "inquiryId": queued["_id"] })),
-        )
-        .await;
-    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    desk.take_inquiry(&agent, &queued["_id"]).await;
     let taken = ws.event(QUEUE, "public").await["fields"]["args"][0].clone();
     assert_eq!(taken["_id"], queued["_id"]);
     assert_eq!(taken["status"], json!("taken"));
