@@ -64,7 +64,9 @@ pub enum ApiError {
     #[error("unauthorized")]
     Unauthorized,
 
-    #[error("The service is overloaded, try again shortly")]
+    /// The database cannot be reached (restarting, failing over, every connection busy):
+    /// 503 with `Retry-After`, so load balancers and clients retry instead of giving up.
+    #[error("The service is temporarily unavailable, try again shortly")]
     Unavailable,
 
     #[error("internal error: {0}")]
@@ -147,13 +149,37 @@ impl ApiError {
     }
 }
 
+/// Seconds a client is asked to wait before retrying after a 503.
+const RETRY_AFTER_UNAVAILABLE_SECS: u64 = 2;
+
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
-        match err {
-            // Every connection is busy for longer than the acquire timeout: shed load, don't hang.
-            sqlx::Error::PoolTimedOut => ApiError::Unavailable,
-            other => ApiError::Internal(other.into()),
+        if is_database_outage(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            ApiError::Unavailable
+        } else {
+            ApiError::Internal(err.into())
         }
+    }
+}
+
+/// Whether `err` says the database is out of reach for now rather than that the request or
+/// the code is wrong: the connection broke or was refused, the server is shutting down or
+/// starting (a restart, a failover), or every connection stayed busy past the acquire timeout.
+/// These heal by themselves; the pool reconnects on the next acquire.
+fn is_database_outage(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // PostgreSQL's SQLSTATE classes: 08 connection exception, 57P01–57P03 admin / crash
+        // shutdown and "cannot connect now", 53300 too many connections.
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || code.starts_with("57P") || code == "53300"
+        }),
+        _ => false,
     }
 }
 
@@ -175,10 +201,13 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %format!("{err:#}"), "request failed");
         }
         let mut response = (self.status(), axum::Json(self.body())).into_response();
-        if let ApiError::TooManyRequests { retry_after_secs } = self {
-            if let Ok(value) = retry_after_secs.to_string().parse() {
-                response.headers_mut().insert("retry-after", value);
-            }
+        let retry_after = match self {
+            ApiError::TooManyRequests { retry_after_secs } => Some(retry_after_secs),
+            ApiError::Unavailable => Some(RETRY_AFTER_UNAVAILABLE_SECS),
+            _ => None,
+        };
+        if let Some(value) = retry_after.and_then(|secs| secs.to_string().parse().ok()) {
+            response.headers_mut().insert("retry-after", value);
         }
         response
     }

@@ -15,6 +15,7 @@ mod hostile;
 mod inquiries;
 mod messages;
 mod offline;
+mod outage;
 mod queue_info;
 mod realtime;
 mod rooms;

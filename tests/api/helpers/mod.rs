@@ -10,6 +10,7 @@ mod database;
 mod ddp;
 mod desk;
 mod fixtures;
+mod outage;
 mod process;
 
 pub use asserts::*;
@@ -17,6 +18,7 @@ pub use database::*;
 pub use ddp::*;
 pub use desk::*;
 pub use fixtures::*;
+pub use outage::*;
 pub use process::*;
 
 use livechat::{App, Config};
