@@ -1,7 +1,7 @@
-//! Presence across real server processes sharing one database: an agent is online while any
-//! live process holds a connection of it; a process that is killed takes its agents offline
-//! (and out of routing) within lease + grace + one heartbeat, and a process restarted after a
-//! `kill -9` clears what it held at once.
+//! Presence across real server processes sharing one database: an agent (or a visitor) is
+//! online while any live process holds a connection of it; a process that is killed takes its
+//! agents offline (and out of routing) within lease + grace + one heartbeat, and a process
+//! restarted after a `kill -9` clears what it held at once.
 
 use std::time::{Duration, Instant};
 
@@ -132,16 +132,15 @@ async fn status(node: &ServerProcess, who: &Credentials) -> Value {
         .clone()
 }
 
-/// Polls until the user's status is `wanted` on `node`; how long that took. Fails after `limit`.
-async fn until_status(
-    node: &ServerProcess,
-    who: &Credentials,
-    wanted: &str,
-    limit: Duration,
-) -> Duration {
+/// Polls `read` until it gives `wanted`; how long that took. Fails after `limit`.
+async fn until<F, Fut>(wanted: &str, limit: Duration, read: F) -> Duration
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Value>,
+{
     let started = Instant::now();
     loop {
-        let now = status(node, who).await;
+        let now = read().await;
         if now == json!(wanted) {
             return started.elapsed();
         }
@@ -152,6 +151,22 @@ async fn until_status(
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// A visitor's presence as `node` reports it.
+async fn visitor_status(node: &ServerProcess, token: &str) -> Value {
+    let path = format!("/api/v1/livechat/visitor/{token}");
+    call(node, None, Method::GET, &path, None).await.1["visitor"]["status"].clone()
+}
+
+/// A widget connection on `node` for the visitor `token`.
+async fn widget(node: &ServerProcess, token: &str) -> Ddp {
+    let mut ddp = Ddp::connect_at(&node.address).await;
+    let result = ddp
+        .call("livechat:setUpConnection", json!([{ "token": token }]))
+        .await;
+    assert!(result.get("error").is_none(), "{result}");
+    ddp
 }
 
 /// A new visitor's room opened on `node`: who serves it (`None` while queued).
@@ -212,7 +227,7 @@ async fn a_killed_nodes_agents_go_offline_and_take_no_new_chats() {
     doomed.kill_hard().await;
     // Promised: within lease + grace + one heartbeat (0.5 s here); 1 s more for the test's polls.
     let promised = Duration::from_secs(LEASE_SECONDS + GRACE_SECONDS) + Duration::from_millis(1500);
-    let took = until_status(&survivor, &ghost, "offline", promised).await;
+    let took = until("offline", promised, || status(&survivor, &ghost)).await;
     eprintln!("the killed node's agent was offline after {took:?}");
     for _ in 0..3 {
         assert_eq!(new_chat(&survivor).await.as_deref(), Some("b-keeper"));
@@ -237,11 +252,51 @@ async fn a_node_restarted_after_kill_9_clears_its_ghosts_at_start() {
     server.kill_hard().await;
     // The same address, so the same default node id (host name and port).
     let server = node(&database, &address, long_lease).await;
-    let took = until_status(&server, &ghost, "offline", Duration::from_secs(2)).await;
+    let took = until("offline", Duration::from_secs(2), || {
+        status(&server, &ghost)
+    })
+    .await;
     eprintln!("the ghost was offline {took:?} after the restart");
     assert_eq!(
         new_chat(&server).await,
         None,
         "a new chat waits in the queue"
     );
+}
+
+#[tokio::test]
+async fn a_visitor_is_online_while_a_widget_connection_lasts_on_any_live_node() {
+    let database = TestDatabase::create().await;
+    let survivor = node(&database, "127.0.0.1:0", LEASE_SECONDS).await;
+    let mut doomed = node(&database, "127.0.0.1:0", LEASE_SECONDS).await;
+    let token = new_token();
+    let visitor = json!({ "visitor": { "token": token } });
+    let (status, body) = call(
+        &survivor,
+        None,
+        Method::POST,
+        "/api/v1/livechat/visitor",
+        Some(visitor),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let here = widget(&survivor, &token).await;
+    let _there = widget(&doomed, &token).await;
+    until("online", Duration::from_secs(2), || {
+        visitor_status(&survivor, &token)
+    })
+    .await;
+
+    // The tab on the survivor closes; the one on the other node keeps the visitor online.
+    drop(here);
+    let settled = Instant::now() + Duration::from_millis(1500);
+    while Instant::now() < settled {
+        assert_eq!(visitor_status(&survivor, &token).await, json!("online"));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // That node dies: the visitor's last connection is gone with it.
+    doomed.kill_hard().await;
+    let promised = Duration::from_secs(LEASE_SECONDS + GRACE_SECONDS) + Duration::from_millis(1500);
+    until("offline", promised, || visitor_status(&survivor, &token)).await;
 }
