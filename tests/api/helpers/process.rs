@@ -61,6 +61,21 @@ impl ServerProcess {
         }
     }
 
+    /// SIGTERM, as an orchestrator stops a server, and waits until it has exited.
+    pub async fn stop_gracefully(&mut self) {
+        let pid = self.child.id().expect("the server is running").to_string();
+        let sent = tokio::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .expect("run kill");
+        assert!(sent.success(), "SIGTERM the server");
+        tokio::time::timeout(Duration::from_secs(10), self.child.wait())
+            .await
+            .expect("the server stops within 10 s of SIGTERM")
+            .expect("reap the server");
+    }
+
     pub async fn kill_hard(&mut self) {
         self.child.start_kill().expect("SIGKILL the server");
         self.child.wait().await.expect("reap the server");

@@ -238,6 +238,24 @@ async fn a_killed_nodes_agents_go_offline_and_take_no_new_chats() {
 }
 
 #[tokio::test]
+async fn a_node_shut_down_gracefully_gives_its_agents_only_the_grace_period() {
+    let database = TestDatabase::create().await;
+    // A long lease on the node that stops: only giving it up explains its agents going
+    // offline within the grace period.
+    let mut stopping = node(&database, "127.0.0.1:0", 60).await;
+    let survivor = node(&database, "127.0.0.1:0", LEASE_SECONDS).await;
+    let admin = login(&survivor, "admin", ADMIN_PASSWORD).await;
+    let agent = agent(&survivor, &admin, "stopped").await;
+    let _ws = ddp_login(&stopping, "stopped").await;
+    assert_eq!(status(&survivor, &agent).await, json!("online"));
+
+    stopping.stop_gracefully().await;
+    // Grace, then the survivor's next heartbeat (0.5 s); 1 s more for the test's polls.
+    let promised = Duration::from_secs(GRACE_SECONDS) + Duration::from_millis(1500);
+    until("offline", promised, || status(&survivor, &agent)).await;
+}
+
+#[tokio::test]
 async fn a_node_restarted_after_kill_9_clears_its_ghosts_at_start() {
     let database = TestDatabase::create().await;
     // A long lease: only the restart, not a sweep, can clear the ghost within the test.
