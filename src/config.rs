@@ -391,6 +391,23 @@ mod tests {
     }
 
     #[test]
+    fn the_node_id_defaults_to_host_and_port_and_a_blank_one_is_ignored() {
+        let mut config = Config::default();
+        assert!(config.effective_node_id(3001).ends_with(":3001"));
+        assert_ne!(
+            config.effective_node_id(3001),
+            config.effective_node_id(3002)
+        );
+        config.node_id = Some("  ".into());
+        assert!(config.effective_node_id(3001).ends_with(":3001"));
+        let file: FileConfig =
+            toml::from_str("node_id = \"edge-1\"\npresence_lease_seconds = 4").unwrap();
+        config.apply_file(&file);
+        assert_eq!(config.effective_node_id(3001), "edge-1");
+        assert_eq!(config.presence_lease_seconds, 4);
+    }
+
+    #[test]
     fn unknown_file_keys_are_rejected() {
         assert!(toml::from_str::<FileConfig>("bnd = \"x\"").is_err());
     }
