@@ -35,7 +35,7 @@ impl Presence {
         let now = Timestamp::now();
         let mut tx = self.livechat.store().begin().await?;
         let stale = tx.exec().presence_holders_of_node(&self.node_id).await?;
-        tx.exec().delete_presence_lease(&self.node_id).await?;
+        tx.exec().delete_presence_lease(&self.node_id, None).await?;
         tx.exec()
             .claim_presence_lease(&self.node_id, now, self.expiry(now))
             .await?;
@@ -113,7 +113,7 @@ impl Presence {
             .await?
             .into_iter()
             .collect();
-        tx.exec().delete_presence_lease(&self.node_id).await?;
+        tx.exec().delete_presence_lease(&self.node_id, None).await?;
         tx.exec()
             .claim_presence_lease(&self.node_id, now, self.expiry(now))
             .await?;
@@ -148,7 +148,9 @@ impl Presence {
         for node in dead.iter().filter(|node| **node != self.node_id) {
             let mut tx = self.livechat.store().begin().await?;
             let held = tx.exec().presence_holders_of_node(node).await?;
-            tx.exec().delete_presence_lease(node).await?;
+            if !tx.exec().delete_presence_lease(node, Some(cutoff)).await? {
+                continue; // swept by another node meanwhile, or its node is back
+            }
             tx.commit().await?;
             tracing::warn!(node = %node, holders = held.len(), "a node stopped renewing its presence lease: its connections are gone");
             concerned.extend(held);

@@ -90,16 +90,25 @@ impl Exec<'_> {
         Ok(holders(rows))
     }
 
-    /// Deletes the lease of `node_id` and, with it, every connection recorded under it.
-    pub async fn delete_presence_lease(&mut self, node_id: &str) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query("DELETE FROM presence_leases WHERE node_id = $1")
+    /// Deletes the lease of `node_id` and, with it, every connection recorded under it; only
+    /// if it ran out before `expired_before` when that is given (a sweeping node must not
+    /// delete a lease its node claimed again since the sweep read it). Whether it was deleted.
+    pub async fn delete_presence_lease(
+        &mut self,
+        node_id: &str,
+        expired_before: Option<Timestamp>,
+    ) -> ApiResult<bool> {
+        const SQL: &str =
+            "DELETE FROM presence_leases WHERE node_id = $1 AND ($2 IS NULL OR expires_at < $2)";
+        let deleted = dispatch!(self, c => {
+            sqlx::query(SQL)
                 .bind(node_id)
+                .bind(expired_before.map(Timestamp::millis))
                 .execute(&mut **c)
                 .await?
                 .rows_affected()
         });
-        Ok(())
+        Ok(deleted > 0)
     }
 
     /// Nodes whose lease ran out before `cutoff`.
