@@ -98,7 +98,8 @@ impl Presence {
 
     /// Claims the lease again with exactly the connections this node holds: after it was
     /// swept (the node could not reach the database for longer than lease and grace) or a
-    /// connection failed to be recorded. Everyone concerned is settled.
+    /// connection failed to be recorded. Everyone concerned is settled at once (a grace period
+    /// under way on this node ends early: a rare recovery path).
     async fn reclaim(&self) -> ApiResult<()> {
         let _exclusive = self.recording.write().await;
         let held: Vec<(PresenceHolder, usize)> = lock(&self.local)
