@@ -46,7 +46,8 @@ impl App {
         }
         let widget = http::widget_build::WidgetBuild::from_config(&config)?;
         let limits = RateLimits::new(&config);
-        let realtime = Realtime::new(livechat.clone(), accounts.clone(), &config);
+        let realtime = Realtime::new(livechat.clone(), accounts.clone(), &config, address.port());
+        realtime.start_presence().await?;
         let state = AppState {
             livechat: livechat.clone(),
             accounts,
@@ -80,6 +81,7 @@ impl App {
         let dispatcher = self
             .realtime
             .spawn_dispatcher(self.livechat.store().clone());
+        let heartbeat = self.realtime.spawn_presence_heartbeat();
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -88,6 +90,8 @@ impl App {
             .await;
         housekeeping.abort();
         dispatcher.abort();
+        heartbeat.abort();
+        self.realtime.stop_presence().await;
         self.livechat.store().close().await;
         served.context("serving HTTP")
     }

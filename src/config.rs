@@ -64,6 +64,12 @@ pub struct Config {
     /// Seconds an agent stays online after its last WebSocket closes (a page reload or a
     /// network blip should not take it out of routing).
     pub presence_grace_seconds: u64,
+    /// Seconds a process's presence lease lasts; it renews it four times as often. A process
+    /// that dies stops renewing: its agents are offline within lease + grace (+ a renewal).
+    pub presence_lease_seconds: u64,
+    /// This process's name among those sharing the database (its presence lease). `None`:
+    /// the host name and the port it listens on, the same again after a restart.
+    pub node_id: Option<String>,
 
     // --- widget build (served at /livechat) ---
     /// Directory holding the official widget's build (`@rocket.chat/livechat`'s `build/`).
@@ -96,6 +102,8 @@ impl Default for Config {
             ddp_ping_seconds: 30,
             ddp_queue_frames: 1024,
             presence_grace_seconds: 20,
+            presence_lease_seconds: 8,
+            node_id: None,
             widget_dir: None,
         }
     }
@@ -113,6 +121,15 @@ impl Config {
     /// The site URL for links: the configured one, or [`DEFAULT_SITE_URL`].
     pub fn effective_site_url(&self) -> &str {
         self.site_url.as_deref().unwrap_or(DEFAULT_SITE_URL)
+    }
+
+    /// The node id actually used: the configured one, or `<host name>:<port>` for a process
+    /// listening on `port`, which a restart on the same machine and port gets again.
+    pub fn effective_node_id(&self, port: u16) -> String {
+        match self.node_id.as_deref().map(str::trim) {
+            Some(id) if !id.is_empty() => id.to_string(),
+            _ => format!("{}:{port}", host_name()),
+        }
     }
 
     /// Loads the configuration for the server binary.
@@ -145,8 +162,12 @@ impl Config {
             login_per_minute,
             ddp_ping_seconds,
             ddp_queue_frames,
-            presence_grace_seconds
+            presence_grace_seconds,
+            presence_lease_seconds
         );
+        if file.node_id.is_some() {
+            self.node_id = file.node_id.clone();
+        }
         if file.admin_username.is_some() {
             self.admin_username = file.admin_username.clone();
         }
@@ -182,8 +203,12 @@ impl Config {
             login_per_minute,
             ddp_ping_seconds,
             ddp_queue_frames,
-            presence_grace_seconds
+            presence_grace_seconds,
+            presence_lease_seconds
         );
+        if cli.node_id.is_some() {
+            self.node_id = cli.node_id.clone();
+        }
         if cli.admin_username.is_some() {
             self.admin_username = cli.admin_username.clone();
         }
@@ -200,6 +225,16 @@ impl Config {
             self.widget_dir = cli.widget_dir.clone();
         }
     }
+}
+
+/// The machine's host name (Linux: the kernel's; else `HOSTNAME`), or `localhost`.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }
 
 /// The optional TOML file; every key is optional and named like the flag (with `_`).
@@ -226,6 +261,8 @@ struct FileConfig {
     ddp_ping_seconds: Option<u64>,
     ddp_queue_frames: Option<usize>,
     presence_grace_seconds: Option<u64>,
+    presence_lease_seconds: Option<u64>,
+    node_id: Option<String>,
     widget_dir: Option<PathBuf>,
 }
 
@@ -319,6 +356,15 @@ pub struct Cli {
     /// Seconds an agent stays online after its last WebSocket closes [default: 20].
     #[arg(long, env = "LIVECHAT_PRESENCE_GRACE_SECONDS")]
     pub presence_grace_seconds: Option<u64>,
+
+    /// Seconds a process's presence lease lasts (renewed four times as often); a process that dies leaves its agents online at most this plus the grace period [default: 8].
+    #[arg(long, env = "LIVECHAT_PRESENCE_LEASE_SECONDS")]
+    pub presence_lease_seconds: Option<u64>,
+
+    /// This process's name among those sharing the database; unique per process, the same after a restart [default: host name:port].
+    #[arg(long, env = "LIVECHAT_NODE_ID")]
+    pub node_id: Option<String>,
+
     /// Directory of the official widget's build, served at /livechat [default: none, /livechat is 404].
     #[arg(long, env = "LIVECHAT_WIDGET_DIR")]
     pub widget_dir: Option<PathBuf>,
@@ -342,6 +388,23 @@ mod tests {
         assert_eq!(config.rate_limit_per_minute, 7);
         assert_eq!(config.site_url.as_deref(), Some("https://chat.example"));
         assert_eq!(config.max_body_bytes, 256 * 1024);
+    }
+
+    #[test]
+    fn the_node_id_defaults_to_host_and_port_and_a_blank_one_is_ignored() {
+        let mut config = Config::default();
+        assert!(config.effective_node_id(3001).ends_with(":3001"));
+        assert_ne!(
+            config.effective_node_id(3001),
+            config.effective_node_id(3002)
+        );
+        config.node_id = Some("  ".into());
+        assert!(config.effective_node_id(3001).ends_with(":3001"));
+        let file: FileConfig =
+            toml::from_str("node_id = \"edge-1\"\npresence_lease_seconds = 4").unwrap();
+        config.apply_file(&file);
+        assert_eq!(config.effective_node_id(3001), "edge-1");
+        assert_eq!(config.presence_lease_seconds, 4);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::livechat::agent_events::record_agent_status;
 use crate::model::{User, UserEmail};
-use crate::store::{Inserted, Store};
+use crate::store::{Inserted, PresenceKind, Store, Tx};
 use crate::time::Timestamp;
 use permissions::{ADMIN, ROLES, USER};
 use secrets::{hash_login_token, hash_password, new_login_token, verify_password, Password};
@@ -322,11 +322,23 @@ impl Accounts {
         .await
     }
 
-    /// Presence following the user's realtime connections: its first connection brings back
-    /// the status it chose (online by default), losing the last one makes it offline. Returns
-    /// the user as it now is.
-    pub async fn set_connection_status(&self, id: &str, connected: bool) -> ApiResult<User> {
-        self.update_presence(id, |user| {
+    /// Presence following the user's realtime connections on every node: online (in the
+    /// status it chose) while any live presence lease holds a connection of it, offline once
+    /// none does. The connections are read under the user's row lock, so when two nodes settle
+    /// the same user at once the later one sees what the earlier one saw and more. Returns the
+    /// user as it now is.
+    pub async fn settle_connection_status(&self, id: &str) -> ApiResult<User> {
+        let mut tx = self.store.begin().await?;
+        let user = tx
+            .exec()
+            .user_for_update(id)
+            .await?
+            .ok_or_else(invalid_user)?;
+        let connected = tx
+            .exec()
+            .is_presence_connected(PresenceKind::User, id)
+            .await?;
+        save_presence(tx, user, |user| {
             if connected {
                 user.status = user.status_default.as_deref().unwrap_or("online").into();
                 user.status_connection = "online".into();
@@ -338,28 +350,37 @@ impl Accounts {
         .await
     }
 
-    /// Applies `change` to the user's presence fields under its row lock, saves when anything
-    /// changed, and tells the visitors it serves when its status did (`agentStatus`).
+    /// Applies `change` to the user's presence fields under its row lock (see [`save_presence`]).
     async fn update_presence(&self, id: &str, change: impl FnOnce(&mut User)) -> ApiResult<User> {
         let mut tx = self.store.begin().await?;
-        let mut user = tx
+        let user = tx
             .exec()
             .user_for_update(id)
             .await?
             .ok_or_else(invalid_user)?;
-        let before = presence_of(&user);
-        change(&mut user);
-        if presence_of(&user) == before {
-            return Ok(user);
-        }
-        user.updated_at = Timestamp::now();
-        tx.exec().save_user(&user).await?;
-        if user.status != before.0 {
-            record_agent_status(&mut tx.exec(), id, &user.status).await?;
-        }
-        tx.commit().await?;
-        Ok(user)
+        save_presence(tx, user, change).await
     }
+}
+
+/// Applies `change` to a user locked in `tx`, saves when anything changed, and tells the
+/// visitors it serves when its status did (`agentStatus`).
+async fn save_presence(
+    mut tx: Tx,
+    mut user: User,
+    change: impl FnOnce(&mut User),
+) -> ApiResult<User> {
+    let before = presence_of(&user);
+    change(&mut user);
+    if presence_of(&user) == before {
+        return Ok(user);
+    }
+    user.updated_at = Timestamp::now();
+    tx.exec().save_user(&user).await?;
+    if user.status != before.0 {
+        record_agent_status(&mut tx.exec(), &user.id, &user.status).await?;
+    }
+    tx.commit().await?;
+    Ok(user)
 }
 
 fn presence_of(user: &User) -> (String, String, Option<String>) {

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::input::objects;
 use crate::model::{EmailAddress, PhoneNumber, Visitor};
-use crate::store::{Exec, Inserted};
+use crate::store::{Exec, Inserted, PresenceKind};
 use crate::time::Timestamp;
 
 /// The `visitor` object of `POST livechat/visitor` (and of `session.updateVisitorSessionOnRegister`).
@@ -236,19 +236,34 @@ impl Livechat {
             )));
         }
         let mut tx = self.store().begin().await?;
-        let mut visitor = tx
+        let visitor = tx
             .exec()
             .visitor_for_update(token)
             .await?
             .ok_or_else(|| ApiError::meteor_code("invalid-token"))?;
-        visitor.status = status.to_string();
-        visitor.updated_at = Timestamp::now();
-        tx.exec().save_visitor(&visitor).await?;
-        refresh_open_rooms(&mut tx.exec(), &visitor).await?;
-        if let Some(mut session) = tx.exec().session_for_update(token).await? {
-            super::sessions::set_presence(&mut session, status, visitor.updated_at);
-            tx.exec().save_session(&session).await?;
-        }
+        save_visitor_status(&mut tx.exec(), visitor, status).await?;
+        tx.commit().await
+    }
+
+    /// The visitor's presence following its widget connections on every node: `online` while
+    /// any live presence lease holds one (a status it set itself, such as `away`, is kept),
+    /// `offline` once none does. Read under the visitor's row lock, so two nodes settling at
+    /// once agree. A token that was never registered has nothing to settle.
+    pub async fn settle_visitor_presence(&self, token: &str) -> ApiResult<()> {
+        let mut tx = self.store().begin().await?;
+        let Some(visitor) = tx.exec().visitor_for_update(token).await? else {
+            return Ok(());
+        };
+        let connected = tx
+            .exec()
+            .is_presence_connected(PresenceKind::Visitor, token)
+            .await?;
+        let status = match (connected, visitor.status == "offline") {
+            (true, true) => "online",
+            (false, false) => "offline",
+            _ => return Ok(()),
+        };
+        save_visitor_status(&mut tx.exec(), visitor, status).await?;
         tx.commit().await
     }
 
@@ -345,6 +360,23 @@ async fn refresh_session_visitor_info(exec: &mut Exec<'_>, visitor: &Visitor) ->
         }));
         session.updated_at = visitor.updated_at;
         exec.save_session(&session).await?;
+    }
+    Ok(())
+}
+
+/// Sets a visitor's presence, mirrored on its open rooms and its site session.
+async fn save_visitor_status(
+    db: &mut Exec<'_>,
+    mut visitor: Visitor,
+    status: &str,
+) -> ApiResult<()> {
+    visitor.status = status.to_string();
+    visitor.updated_at = Timestamp::now();
+    db.save_visitor(&visitor).await?;
+    refresh_open_rooms(db, &visitor).await?;
+    if let Some(mut session) = db.session_for_update(&visitor.token).await? {
+        super::sessions::set_presence(&mut session, status, visitor.updated_at);
+        db.save_session(&session).await?;
     }
     Ok(())
 }

@@ -82,7 +82,7 @@ async fn login(conn: &mut Connection, request: Option<&Value>) -> Result<Value, 
     tracing::info!(user = %session.user.username, "logged in over DDP");
     let presence = conn.rt.presence.clone();
     if let Some((previous, _)) = conn.user.take() {
-        presence.user_disconnected(&previous.id);
+        presence.user_disconnected(&previous.id).await;
     }
     presence.user_connected(&session.user.id).await;
     conn.user = Some((session.user, session.token));
@@ -91,7 +91,7 @@ async fn login(conn: &mut Connection, request: Option<&Value>) -> Result<Value, 
 
 async fn logout(conn: &mut Connection) -> Result<Value, DdpError> {
     if let Some((user, token)) = conn.user.take() {
-        conn.rt.presence.user_disconnected(&user.id);
+        conn.rt.presence.user_disconnected(&user.id).await;
         conn.rt
             .accounts
             .logout(&token)

@@ -9,6 +9,7 @@ mod dispatcher;
 mod hub;
 mod methods;
 mod presence;
+mod presence_lease;
 mod queue_positions;
 mod session;
 mod streams;
@@ -47,11 +48,18 @@ pub struct Realtime {
 }
 
 impl Realtime {
-    pub fn new(livechat: Livechat, accounts: Accounts, config: &Config) -> Realtime {
-        let grace = Duration::from_secs(config.presence_grace_seconds);
+    /// `port` is the one this process listens on: the default node id includes it.
+    pub fn new(livechat: Livechat, accounts: Accounts, config: &Config, port: u16) -> Realtime {
+        let presence = Presence::new(
+            livechat.clone(),
+            accounts.clone(),
+            config.effective_node_id(port),
+            Duration::from_secs(config.presence_grace_seconds),
+            Duration::from_secs(config.presence_lease_seconds.max(1)),
+        );
         Realtime {
             hub: Hub::new(),
-            presence: Presence::new(livechat.clone(), accounts.clone(), grace),
+            presence,
             queue_changed: Arc::new(Notify::new()),
             livechat,
             accounts,
@@ -74,6 +82,25 @@ impl Realtime {
         tokio::spawn(async move {
             tokio::join!(positions, dispatch);
         })
+    }
+
+    /// Claims this node's presence lease, clearing the connections a previous run of this
+    /// node left (see `presence_lease.rs`); before anything is served.
+    pub async fn start_presence(&self) -> anyhow::Result<()> {
+        self.presence
+            .start()
+            .await
+            .map_err(|err| anyhow::anyhow!("claiming the presence lease: {err}"))
+    }
+
+    /// The task that renews the presence lease and sweeps what dead nodes left.
+    pub fn spawn_presence_heartbeat(&self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(self.presence.clone().run_heartbeat())
+    }
+
+    /// Gives the presence lease up at a graceful shutdown.
+    pub async fn stop_presence(&self) {
+        self.presence.stop().await;
     }
 
     pub fn router(self) -> Router {

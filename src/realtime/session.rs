@@ -283,7 +283,7 @@ impl Connection {
             self.rt.presence.visitor_disconnected(&token).await;
         }
         if let Some((user, _)) = self.user.take() {
-            self.rt.presence.user_disconnected(&user.id);
+            self.rt.presence.user_disconnected(&user.id).await;
         }
     }
 

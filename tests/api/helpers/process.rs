@@ -7,7 +7,8 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-/// The server binary, started on port 0; its address is read from its start-up log line.
+/// The server binary, started on port 0 unless told otherwise; its address is read from its
+/// start-up log line.
 pub struct ServerProcess {
     /// `host:port` it listens on.
     pub address: String,
@@ -17,15 +18,22 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub async fn start(database_url: &str) -> ServerProcess {
+        ServerProcess::start_with(database_url, "127.0.0.1:0", &[]).await
+    }
+
+    /// Starts the binary listening on `bind` (a fixed port lets a restarted server be the
+    /// same node), with `extra` flags after the usual ones.
+    pub async fn start_with(database_url: &str, bind: &str, extra: &[&str]) -> ServerProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_livechat"))
             .args([
                 "--bind",
-                "127.0.0.1:0",
+                bind,
                 "--database-url",
                 database_url,
                 "--rate-limit-per-minute",
                 "0",
             ])
+            .args(extra)
             .env("LIVECHAT_LOG", "info")
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -51,6 +59,21 @@ impl ServerProcess {
             base: format!("http://{address}/api/v1/livechat"),
             address,
         }
+    }
+
+    /// SIGTERM, as an orchestrator stops a server, and waits until it has exited.
+    pub async fn stop_gracefully(&mut self) {
+        let pid = self.child.id().expect("the server is running").to_string();
+        let sent = tokio::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .expect("run kill");
+        assert!(sent.success(), "SIGTERM the server");
+        tokio::time::timeout(Duration::from_secs(10), self.child.wait())
+            .await
+            .expect("the server stops within 10 s of SIGTERM")
+            .expect("reap the server");
     }
 
     pub async fn kill_hard(&mut self) {

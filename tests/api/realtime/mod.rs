@@ -6,6 +6,7 @@ mod livechat_room;
 mod messages;
 mod nodes;
 mod presence;
+mod presence_nodes;
 mod protocol;
 mod room_state;
 mod staff_streams;

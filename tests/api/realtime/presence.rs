@@ -58,7 +58,12 @@ async fn a_visitor_is_online_while_its_widget_is_connected() {
 
 #[tokio::test]
 async fn an_agent_whose_last_connection_closes_goes_offline_after_the_grace_period() {
-    let desk = Desk::open_with(|c| c.presence_grace_seconds = 1).await;
+    // A short lease too: the end of the grace period is seen by the next heartbeat.
+    let desk = Desk::open_with(|c| {
+        c.presence_grace_seconds = 1;
+        c.presence_lease_seconds = 2;
+    })
+    .await;
     let (_, agent) = desk.agent("leaver").await;
     let first = Ddp::login(&desk.app, "leaver", "agent-password").await;
     let second = Ddp::login(&desk.app, "leaver", "agent-password").await;
