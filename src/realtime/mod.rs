@@ -12,6 +12,7 @@ mod presence;
 mod queue_positions;
 mod session;
 mod streams;
+mod views;
 
 use std::sync::Arc;
 use std::time::Duration;
