@@ -66,7 +66,7 @@ fn names(body: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn visitors_on_the_site_newest_activity_first() {
-    let (desk, alice, [ann, ben, _]) = site().await;
+    let (desk, alice, _) = site().await;
     let body = get_ok(&desk, &alice, "visitors.online").await;
     assert_page(&body, "visitors", 2, 0, 2);
     assert_eq!(
@@ -101,7 +101,7 @@ async fn a_chat_shows_in_the_visitor_entry() {
 
 #[tokio::test]
 async fn online_visitors_filter_by_status_and_paginate() {
-    let (desk, alice, [ann, ben, _]) = site().await;
+    let (desk, alice, _) = site().await;
     let body = get_ok(&desk, &alice, "visitors.online?status=away").await;
     assert_page(&body, "visitors", 1, 0, 1);
     assert_eq!(names(&body), ["Ben"]);
