@@ -77,23 +77,31 @@ impl<'a> Rendering<'a> {
 
     fn for_staff(&mut self) -> &(Option<Frame>, Option<String>) {
         if self.for_staff.is_none() {
-            let scoped = self.topic.collection == VISITOR_SESSIONS;
-            let rendered = if !scoped && !may_carry_visitor_token(self.args) {
-                (Some(self.as_recorded()), None)
-            } else {
-                match serde_json::from_str::<Value>(self.args) {
-                    Ok(mut args) => {
-                        let department = scoped.then(|| session_department(&args)).flatten();
-                        strip_visitor_tokens(&mut args);
-                        let frame = changed_frame(self.topic, self.seq, &args.to_string());
-                        (Some(Arc::from(frame)), department)
-                    }
-                    Err(_) => (None, None),
-                }
-            };
+            let rendered = self.render_for_staff();
             self.for_staff = Some(rendered);
         }
         self.for_staff.get_or_insert((None, None))
+    }
+
+    /// The staff frame and the event's department. Args that cannot hold a token, on a stream
+    /// that is not department-scoped, share the recorded frame; others are parsed once,
+    /// stripped and serialized again.
+    fn render_for_staff(&mut self) -> (Option<Frame>, Option<String>) {
+        let scoped = self.topic.collection == VISITOR_SESSIONS;
+        if !scoped && !may_carry_visitor_token(self.args) {
+            return (Some(self.as_recorded()), None);
+        }
+        let Ok(mut args) = serde_json::from_str::<Value>(self.args) else {
+            return (None, None); // never recorded that way; staff get nothing rather than a token
+        };
+        let department = if scoped {
+            session_department(&args)
+        } else {
+            None
+        };
+        strip_visitor_tokens(&mut args);
+        let frame = changed_frame(self.topic, self.seq, &args.to_string());
+        (Some(Arc::from(frame)), department)
     }
 }
 
