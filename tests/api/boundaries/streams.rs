@@ -43,11 +43,9 @@ async fn a_departments_queue_is_observed_by_its_agents_and_managers_only() {
         .app
         .send_message(&token, room["_id"].as_str().unwrap(), "hello")
         .await;
-    let event = sally.event(QUEUE, &sales_queue).await;
-    assert_eq!(
-        event["fields"]["args"][0]["lastMessage"]["msg"],
-        json!("hello")
-    );
+    let event = sally
+        .wait_for(|f| f["fields"]["args"][0]["lastMessage"]["msg"] == json!("hello"))
+        .await;
     assert_no_token(&event, &token);
     assert_no_token(&admin.event(QUEUE, &sales_queue).await, &token);
 }
@@ -117,17 +115,18 @@ async fn the_visitor_keeps_its_token_on_shared_streams_and_staff_never_get_it() 
     sally.sub("stream-notify-room", user_args(&activity)).await;
 
     let sent = b.desk.app.send_message(&token, &rid, "shared stream").await;
-    let seq = {
-        let heard = visitor.event(MESSAGES, &rid).await;
-        assert_eq!(
-            heard["fields"]["args"][0]["token"],
-            json!(token),
-            "the widget's own view"
-        );
-        heard["seq"].as_i64().unwrap()
+    // Earlier events of the room (the take) may still be on their way: wait for this message.
+    let this_message = |f: &Value| {
+        f["collection"] == json!(MESSAGES) && f["fields"]["args"][0]["_id"] == sent["_id"]
     };
-    let heard = sally.event(MESSAGES, &rid).await;
-    assert_eq!(heard["fields"]["args"][0]["_id"], sent["_id"]);
+    let heard = visitor.wait_for(this_message).await;
+    assert_eq!(
+        heard["fields"]["args"][0]["token"],
+        json!(token),
+        "the widget's own view"
+    );
+    let seq = heard["seq"].as_i64().unwrap();
+    let heard = sally.wait_for(this_message).await;
     assert_no_token(&heard, &token);
 
     // The typing bridge's extra ({token}) does not reach the agent either.
