@@ -111,6 +111,20 @@ impl Livechat {
                 "Inquiry already taken",
             ));
         }
+        // A plain agent takes only what its queue shows: chats of its departments or of none.
+        // (A manager handing the chat to someone, `for_user`, decides for them.)
+        if agent.id == taker.id && !sees_all_departments(taker) {
+            if let Some(department) = &inquiry.department {
+                if !tx
+                    .exec()
+                    .agent_departments(&taker.id)
+                    .await?
+                    .contains(department)
+                {
+                    return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
+                }
+            }
+        }
         let now = Timestamp::now();
         let agent = tx
             .exec()

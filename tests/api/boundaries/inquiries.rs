@@ -107,3 +107,35 @@ async fn the_queue_lists_only_the_agents_departments_and_none() {
         .await;
     assert_eq!(status, StatusCode::OK, "{admin_sees}");
 }
+
+#[tokio::test]
+async fn an_agent_cannot_take_another_departments_chat() {
+    let b = Boundary::open().await;
+    let (token, room) = b.queued_chat(SALES).await;
+    let rid = room["_id"].as_str().unwrap();
+    let (_, found) = b
+        .get(&b.desk.admin, &format!("inquiries.getOne?roomId={rid}"))
+        .await;
+    let body = json!({ "inquiryId": found["inquiry"]["_id"] });
+    let refused = b
+        .desk
+        .call(&b.otto, reqwest::Method::POST, "inquiries.take", Some(body))
+        .await;
+    assert_meteor_error(
+        &refused,
+        "error-not-allowed",
+        "Not allowed [error-not-allowed]",
+    );
+    assert_no_token(&refused.1, &token);
+    let (_, after) = b
+        .get(&b.desk.admin, &format!("inquiries.getOne?roomId={rid}"))
+        .await;
+    assert_eq!(
+        after["inquiry"]["status"],
+        json!("queued"),
+        "nothing changed"
+    );
+
+    let taken = b.take(&b.sally, rid).await;
+    assert_eq!(taken["inquiry"]["status"], json!("taken"));
+}
