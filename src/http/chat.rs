@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::auth::Authenticated;
 use super::extract::{require, JsonBody};
-use super::{success, AppState};
+use super::{staff_success, success, AppState};
 use crate::accounts::permissions::permission::{
     CLOSE_LIVECHAT_ROOM, TRANSFER_LIVECHAT_GUEST, VIEW_L_ROOM,
 };
@@ -59,7 +59,7 @@ async fn send_message(
         .livechat
         .send_agent_message(&auth.user, &rid, &msg, message.id.as_deref())
         .await?;
-    Ok(success(json!({ "message": sent })))
+    Ok(staff_success(json!({ "message": sent })))
 }
 
 #[derive(Deserialize)]
@@ -82,7 +82,7 @@ async fn update_message(
         .livechat
         .update_agent_message(&auth.user, &room_id, &msg_id, &text)
         .await?;
-    Ok(success(json!({ "message": message })))
+    Ok(staff_success(json!({ "message": message })))
 }
 
 #[derive(Deserialize)]
@@ -103,7 +103,7 @@ async fn delete_message(
         .livechat
         .delete_agent_message(&auth.user, &room_id, &msg_id)
         .await?;
-    Ok(success(deleted))
+    Ok(staff_success(deleted))
 }
 
 #[derive(Deserialize)]

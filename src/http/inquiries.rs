@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::auth::Authenticated;
 use super::extract::{require, JsonBody, Pagination, QueryParams};
-use super::{paginated, success, AppState};
+use super::{paginated, staff_paginated, staff_success, AppState};
 use crate::accounts::permissions::permission::{VIEW_LIVECHAT_MANAGER, VIEW_L_ROOM};
 use crate::error::{ApiError, ApiResult};
 
@@ -67,7 +67,7 @@ async fn queued(
         .livechat
         .queued_inquiries(query.department.as_deref(), Some(&auth.user), offset, count)
         .await?;
-    Ok(paginated("inquiries", &inquiries, offset, total))
+    Ok(staff_paginated("inquiries", &inquiries, offset, total))
 }
 
 #[derive(Deserialize)]
@@ -86,8 +86,8 @@ async fn get_one(
         .room_id
         .filter(|r| !r.is_empty())
         .ok_or(ApiError::Code("The 'roomId' param is required"))?;
-    let inquiry = state.livechat.inquiry_of_room(&rid).await?;
-    Ok(success(json!({ "inquiry": inquiry })))
+    let inquiry = state.livechat.inquiry_of_room(&auth.user, &rid).await?;
+    Ok(staff_success(json!({ "inquiry": inquiry })))
 }
 
 #[derive(Deserialize)]
@@ -107,5 +107,5 @@ async fn take(
         .livechat
         .take_inquiry(&auth.user, &inquiry_id, body.user_id.as_deref())
         .await?;
-    Ok(success(json!({ "inquiry": inquiry })))
+    Ok(staff_success(json!({ "inquiry": inquiry })))
 }

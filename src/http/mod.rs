@@ -177,6 +177,26 @@ async fn not_found() -> Response {
 
 /// A paginated answer (reference §1.6): the page under `key`, with its `count`, the `offset`
 /// it starts at, and the `total` matching.
+/// [`success`] for staff: the body without any visitor token (`model::staff_view`). Every
+/// handler that answers agents, managers or administrators with visitor documents (rooms,
+/// messages, inquiries, visitors, sessions) answers through this or [`staff_paginated`].
+pub fn staff_success(mut body: Value) -> Json<Value> {
+    crate::model::strip_visitor_tokens(&mut body);
+    success(body)
+}
+
+/// [`paginated`] for staff, as [`staff_success`].
+pub fn staff_paginated<T: serde::Serialize>(
+    key: &str,
+    items: &[T],
+    offset: i64,
+    total: i64,
+) -> Json<Value> {
+    let Json(mut body) = paginated(key, items, offset, total);
+    crate::model::strip_visitor_tokens(&mut body);
+    Json(body)
+}
+
 pub fn paginated<T: serde::Serialize>(
     key: &str,
     items: &[T],

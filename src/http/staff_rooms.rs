@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::auth::Authenticated;
 use super::extract::{Pagination, PathParams, QueryParams};
 use super::listing::SortedPage;
-use super::{paginated, AppState};
+use super::{staff_paginated, AppState};
 use crate::accounts::permissions::permission::VIEW_L_ROOM;
 use crate::error::{ApiError, ApiResult};
 use crate::livechat::RoomListQuery;
@@ -33,7 +33,7 @@ async fn list(
         .livechat
         .list_rooms(&auth.user, query, offset, count)
         .await?;
-    Ok(paginated("rooms", &rooms.items, offset, rooms.total))
+    Ok(staff_paginated("rooms", &rooms.items, offset, rooms.total))
 }
 
 /// The query string of `livechat/rooms`: `agents[]` and `departmentId[]` repeat (qs style;
@@ -85,7 +85,7 @@ async fn messages(
         .livechat
         .room_conversation(&auth.user, &rid, query.sort.as_deref(), offset, count)
         .await?;
-    Ok(paginated(
+    Ok(staff_paginated(
         "messages",
         &messages.items,
         offset,

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::auth::Authenticated;
 use super::extract::{PathParams, QueryParams};
 use super::listing::SortedPage;
-use super::{paginated, success, AppState};
+use super::{staff_paginated, staff_success, AppState};
 use crate::accounts::permissions::permission::VIEW_L_ROOM;
 use crate::error::{ApiError, ApiResult};
 use crate::livechat::MAX_PAGES_UNPAGINATED;
@@ -42,8 +42,8 @@ async fn info(
 ) -> ApiResult<Json<Value>> {
     let visitor_id = required("visitorId", query.visitor_id)?;
     auth.require(VIEW_L_ROOM)?;
-    let visitor = state.livechat.visitor_info(&visitor_id).await?;
-    Ok(success(json!({ "visitor": visitor })))
+    let visitor = state.livechat.visitor_info(&auth.user, &visitor_id).await?;
+    Ok(staff_success(json!({ "visitor": visitor })))
 }
 
 #[derive(Deserialize)]
@@ -64,7 +64,7 @@ async fn pages_visited_by_query(
         .livechat
         .pages_visited(&auth.user, &rid, None, 0, MAX_PAGES_UNPAGINATED)
         .await?;
-    Ok(success(json!({ "pages": pages.items })))
+    Ok(staff_success(json!({ "pages": pages.items })))
 }
 
 async fn pages_visited(
@@ -79,7 +79,7 @@ async fn pages_visited(
         .livechat
         .pages_visited(&auth.user, &rid, query.sort.as_deref(), offset, count)
         .await?;
-    Ok(paginated("pages", &pages.items, offset, pages.total))
+    Ok(staff_paginated("pages", &pages.items, offset, pages.total))
 }
 
 async fn chat_history(
@@ -101,7 +101,12 @@ async fn chat_history(
             count,
         )
         .await?;
-    Ok(paginated("history", &history.items, offset, history.total))
+    Ok(staff_paginated(
+        "history",
+        &history.items,
+        offset,
+        history.total,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -127,9 +132,15 @@ async fn search(
     auth.require(VIEW_L_ROOM)?;
     let visitors = state
         .livechat
-        .search_visitors(query.term.as_deref(), page.sort.as_deref(), offset, count)
+        .search_visitors(
+            &auth.user,
+            query.term.as_deref(),
+            page.sort.as_deref(),
+            offset,
+            count,
+        )
         .await?;
-    Ok(paginated(
+    Ok(staff_paginated(
         "visitors",
         &visitors.items,
         offset,
@@ -161,9 +172,15 @@ async fn online(
     auth.require(VIEW_L_ROOM)?;
     let visitors = state
         .livechat
-        .present_visitors(query.status.as_deref(), page.sort.as_deref(), offset, count)
+        .present_visitors(
+            &auth.user,
+            query.status.as_deref(),
+            page.sort.as_deref(),
+            offset,
+            count,
+        )
         .await?;
-    Ok(paginated(
+    Ok(staff_paginated(
         "visitors",
         &visitors.items,
         offset,

@@ -1,10 +1,18 @@
 //! Who may read a livechat room (Rocket.Chat's `canAccessRoom` for `t: "l"`): the agent serving
 //! it, anyone with `view-livechat-rooms` (managers, administrators), and an agent looking at a
 //! chat still waiting in a queue it could take. Everyone else is refused, whatever the room.
+//!
+//! Beside rooms, the department boundary: a plain agent (no `view-livechat-manager`, no
+//! `view-livechat-rooms`) sees queued chats, visitors and their site sessions only of the
+//! departments it belongs to, and those of no department.
+
+use std::sync::Arc;
 
 use super::Livechat;
 use crate::accounts::permissions::has_permission;
-use crate::accounts::permissions::permission::{VIEW_LIVECHAT_ROOMS, VIEW_L_ROOM};
+use crate::accounts::permissions::permission::{
+    VIEW_LIVECHAT_MANAGER, VIEW_LIVECHAT_ROOMS, VIEW_L_ROOM,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{InquiryStatus, Room, User};
 use crate::store::Exec;
@@ -42,7 +50,47 @@ pub(super) async fn can_read_room(
     }
 }
 
+/// Whose departments' queued chats, visitors and sessions a user may see.
+#[derive(Clone, Debug)]
+pub enum DepartmentScope {
+    /// Managers and administrators: every department.
+    All,
+    /// A plain agent: these departments (its own), and anything with no department.
+    Only(Arc<[String]>),
+}
+
+impl DepartmentScope {
+    /// Whether something of `department` (`None`: of no department) is visible.
+    pub fn admits(&self, department: Option<&str>) -> bool {
+        match (self, department) {
+            (DepartmentScope::All, _) | (_, None) => true,
+            (DepartmentScope::Only(own), Some(department)) => own.iter().any(|d| d == department),
+        }
+    }
+}
+
+/// Whether `user` sees every department (managers, administrators).
+pub fn sees_all_departments(user: &User) -> bool {
+    has_permission(&user.roles, VIEW_LIVECHAT_MANAGER)
+        || has_permission(&user.roles, VIEW_LIVECHAT_ROOMS)
+}
+
 impl Livechat {
+    /// The departments `user` may see things of.
+    pub async fn department_scope(&self, user: &User) -> ApiResult<DepartmentScope> {
+        if sees_all_departments(user) {
+            return Ok(DepartmentScope::All);
+        }
+        let own = self
+            .store()
+            .read()
+            .await?
+            .exec()
+            .agent_departments(&user.id)
+            .await?;
+        Ok(DepartmentScope::Only(own.into()))
+    }
+
     /// The livechat room `rid` if `user` may read it: `invalid-room` when there is no such
     /// room, `error-not-allowed` when it is someone else's.
     pub async fn readable_room(&self, user: &User, rid: &str) -> ApiResult<Room> {

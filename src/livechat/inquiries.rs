@@ -2,6 +2,7 @@
 //! Taking is decided by the database: the inquiry row is locked and re-read, so of two agents
 //! taking the same chat at once exactly one gets it.
 
+use super::access::{can_read_room, sees_all_departments};
 use super::routing::{global_limit, serve};
 use super::Livechat;
 use crate::accounts::permissions::has_permission;
@@ -13,7 +14,8 @@ use crate::time::Timestamp;
 
 impl Livechat {
     /// `GET livechat/inquiries.list` (`department` by id or name; unknown means all) and
-    /// `inquiries.queued` (what `agent` may take).
+    /// `inquiries.queued` (what `agent` may take; a plain agent naming a department it is not
+    /// in is refused with `error-not-authorized`, as Rocket.Chat does).
     pub async fn queued_inquiries(
         &self,
         department: Option<&str>,
@@ -30,6 +32,13 @@ impl Livechat {
                 .map(|d| d.id),
             None => None,
         };
+        if let (Some(id), Some(agent)) = (&department, agent) {
+            let own = sees_all_departments(agent)
+                || conn.exec().agent_departments(&agent.id).await?.contains(id);
+            if !own {
+                return Err(ApiError::Code("error-not-authorized"));
+            }
+        }
         let filter = match (&department, agent) {
             (Some(id), _) => QueueFilter::Department(id),
             (None, Some(agent)) => QueueFilter::VisibleTo(&agent.id),
@@ -38,9 +47,18 @@ impl Livechat {
         conn.exec().queued_page(filter, offset, count).await
     }
 
-    /// `GET livechat/inquiries.getOne?roomId=`.
-    pub async fn inquiry_of_room(&self, rid: &str) -> ApiResult<Option<Inquiry>> {
-        self.store().read().await?.exec().inquiry_by_room(rid).await
+    /// `GET livechat/inquiries.getOne?roomId=`: the inquiry of a room `user` may read (the
+    /// room-read rule: served by it, queued where it could take it, or a manager); `null` when
+    /// there is no such room, `error-not-allowed` when the room is someone else's.
+    pub async fn inquiry_of_room(&self, user: &User, rid: &str) -> ApiResult<Option<Inquiry>> {
+        let mut conn = self.store().read().await?;
+        let Some(room) = conn.exec().room_by_id(rid).await?.filter(|r| r.t == "l") else {
+            return Ok(None);
+        };
+        if !can_read_room(&mut conn.exec(), user, &room).await? {
+            return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
+        }
+        conn.exec().inquiry_by_room(rid).await
     }
 
     /// `POST livechat/inquiries.take`: `taker` takes the chat (for itself, or for `for_user`).
@@ -92,6 +110,20 @@ impl Livechat {
                 "error-inquiry-taken",
                 "Inquiry already taken",
             ));
+        }
+        // A plain agent takes only what its queue shows: chats of its departments or of none.
+        // (A manager handing the chat to someone, `for_user`, decides for them.)
+        if agent.id == taker.id && !sees_all_departments(taker) {
+            if let Some(department) = &inquiry.department {
+                if !tx
+                    .exec()
+                    .agent_departments(&taker.id)
+                    .await?
+                    .contains(department)
+                {
+                    return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
+                }
+            }
         }
         let now = Timestamp::now();
         let agent = tx

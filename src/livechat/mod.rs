@@ -34,6 +34,7 @@ use crate::model::{Message, UserRef, Visitor};
 use crate::store::Store;
 use crate::time::Timestamp;
 
+pub use access::{sees_all_departments, DepartmentScope};
 pub use agents::StaffRole;
 pub use custom_fields::CustomFieldInput;
 pub use departments::{AgentLinkInput, DepartmentInput, DepartmentQuery};

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
+use super::access::sees_all_departments;
 use super::sort::{SortKey, Sorting};
 use super::validate::{self, limits};
 use super::Livechat;
@@ -114,6 +115,8 @@ impl Livechat {
 
     /// `GET livechat/visitors.chatHistory/room/:roomId/visitor/:visitorId`: every room of the
     /// visitor, for a caller allowed to read `rid` (which only grants access; it does not filter).
+    /// A plain agent must name the room's own visitor: reading one room does not open the
+    /// history of every other visitor.
     pub async fn visitor_chat_history(
         &self,
         user: &User,
@@ -125,7 +128,10 @@ impl Livechat {
     ) -> ApiResult<Page<Room>> {
         let order = ROOM_SORTING.order_by(sort)?;
         validate::within("visitorId", visitor_id, limits::ID)?;
-        self.readable_room(user, rid).await?;
+        let room = self.readable_room(user, rid).await?;
+        if room.v.id != visitor_id && !sees_all_departments(user) {
+            return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
+        }
         let filter = RoomFilter {
             visitor_id: Some(visitor_id.to_string()),
             ..RoomFilter::default()

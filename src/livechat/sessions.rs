@@ -1,6 +1,8 @@
 //! Realtime-visitor sessions (seed 000): for each visitor token on the site, its page count,
 //! location, device, presence and chat state. The tracker creates a session with
-//! `session.addLocationData` or `session.updateVisitCount`; the other calls need one.
+//! `session.addLocationData` or `session.updateVisitCount`; the other calls need one. Only a
+//! registered visitor gets a session (`[invalid-token]` otherwise, writing nothing): a session
+//! shows in every agent's live-visitors view, so made-up tokens must not be able to add any.
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -148,12 +150,17 @@ impl Livechat {
     }
 }
 
-/// A new session for `token`, reflecting the visitor and room that may already exist.
+/// A new session for the registered visitor of `token`, reflecting the room it may already
+/// have; `[invalid-token]` when no visitor has that token.
 async fn new_session(
     exec: &mut Exec<'_>,
     token: &str,
     now: Timestamp,
 ) -> ApiResult<VisitorSession> {
+    let visitor = exec
+        .visitor_by_token(token)
+        .await?
+        .ok_or_else(|| ApiError::meteor_code("invalid-token"))?;
     let mut session = VisitorSession {
         id: ids::random_id(),
         token: token.to_string(),
@@ -170,9 +177,7 @@ async fn new_session(
         sentiment_score: 0,
         offline_time: None,
     };
-    if let Some(visitor) = exec.visitor_by_token(token).await? {
-        session.visitor_info = Some(json!({ "name": visitor.name, "email": visitor.email() }));
-    }
+    session.visitor_info = Some(json!({ "name": visitor.name, "email": visitor.email() }));
     if let Some(room) = exec.open_room_of_token(token).await? {
         mark_chat_opened(&mut session, room.ts);
     } else if exec.rooms_of_token(token).await?.last().is_some() {

@@ -3,12 +3,13 @@
 
 use serde_json::{Map, Value};
 
+use super::access::sees_all_departments;
 use super::room_search::Page;
 use super::sort::{SortKey, Sorting};
 use super::validate::{self, limits};
 use super::Livechat;
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Visitor, VisitorSession};
+use crate::model::{User, Visitor, VisitorSession};
 use crate::store::{Direction, PRESENT_STATUSES};
 
 const VISITOR_SORTING: Sorting = Sorting {
@@ -42,16 +43,42 @@ const SEARCH_PROJECTION: [&str; 7] = [
 ];
 
 impl Livechat {
-    /// `GET livechat/visitors.info?visitorId=`.
-    pub async fn visitor_info(&self, visitor_id: &str) -> ApiResult<Visitor> {
+    /// `GET livechat/visitors.info?visitorId=`. A visitor `user` may not see (another
+    /// department's) is `visitor-not-found`, like one that does not exist.
+    pub async fn visitor_info(&self, user: &User, visitor_id: &str) -> ApiResult<Visitor> {
         validate::required("visitorId", Some(visitor_id), limits::ID)?;
-        self.store()
-            .read()
-            .await?
+        let mut conn = self.store().read().await?;
+        let not_found = || ApiError::Code("visitor-not-found");
+        let visitor = conn
             .exec()
             .visitor_by_id(visitor_id)
             .await?
-            .ok_or(ApiError::Code("visitor-not-found"))
+            .ok_or_else(not_found)?;
+        if sees_all_departments(user) || visitor.department.is_none() {
+            return Ok(visitor);
+        }
+        let mut exec = conn.exec();
+        let visible = exec
+            .agent_departments(&user.id)
+            .await?
+            .iter()
+            .any(|d| visitor.department.as_ref() == Some(d))
+            || exec
+                .open_rooms_served_by(&user.id, None)
+                .await?
+                .iter()
+                .any(|room| room.v.id == visitor.id);
+        if visible {
+            Ok(visitor)
+        } else {
+            Err(not_found())
+        }
+    }
+
+    /// The agent whose view of visitors is narrowed to its departments; `None` for those who
+    /// see every visitor.
+    fn narrowed_to(user: &User) -> Option<&str> {
+        (!sees_all_departments(user)).then_some(user.id.as_str())
     }
 
     /// `GET livechat/visitors.search`: visitors whose e-mail or phone is exactly `term`, or
@@ -59,6 +86,7 @@ impl Livechat {
     /// documents `term` as optional).
     pub async fn search_visitors(
         &self,
+        user: &User,
         term: Option<&str>,
         sort: Option<&str>,
         offset: i64,
@@ -73,7 +101,7 @@ impl Livechat {
             .read()
             .await?
             .exec()
-            .search_visitors(term, &order, offset, count)
+            .search_visitors(Self::narrowed_to(user), term, &order, offset, count)
             .await?;
         let items = visitors
             .iter()
@@ -86,6 +114,7 @@ impl Livechat {
     /// activity first; `status` narrows to `online` or `away`.
     pub async fn present_visitors(
         &self,
+        user: &User,
         status: Option<&str>,
         sort: Option<&str>,
         offset: i64,
@@ -106,7 +135,7 @@ impl Livechat {
             .read()
             .await?
             .exec()
-            .present_sessions(status, &order, offset, count)
+            .present_sessions(Self::narrowed_to(user), status, &order, offset, count)
             .await?;
         Ok(Page { items, total })
     }

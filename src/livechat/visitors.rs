@@ -155,7 +155,13 @@ impl Livechat {
             let mut visitor = match tx.exec().visitor_for_update(&registration.token).await? {
                 Some(existing) => existing,
                 None => {
-                    let username = match &registration.username {
+                    // A requested name is kept only when no staff account has it (any case):
+                    // otherwise the visitor is `guest-N` like one that asked for nothing.
+                    let requested = match &registration.username {
+                        Some(name) if !tx.exec().is_staff_username(name).await? => Some(name),
+                        _ => None,
+                    };
+                    let username = match requested {
                         Some(username) => username.clone(),
                         None => format!("guest-{}", tx.exec().next_counter("guest").await?),
                     };

@@ -7,6 +7,7 @@ mod inquiry;
 mod message;
 mod room;
 mod session;
+mod staff_view;
 mod user;
 mod visitor;
 
@@ -16,6 +17,7 @@ pub use inquiry::{Inquiry, InquiryStatus};
 pub use message::{Message, UserRef};
 pub use room::{AgentMetrics, ClosedBy, Room, RoomMetrics, RoomVisitor, ServedBy, VisitorMetrics};
 pub use session::{chat_status, VisitorSession};
+pub use staff_view::{may_carry_visitor_token, staff_view, strip_visitor_tokens};
 pub use user::{AgentSettings, User, UserEmail};
 pub use visitor::{EmailAddress, LastChat, PhoneNumber, Visitor};
 

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::session::Connection;
 use super::DdpError;
 use crate::ejson;
-use crate::model::User;
+use crate::model::{staff_view, User};
 use crate::time::Timestamp;
 
 /// `sendMessage [{_id?, rid, msg, tmid?}]`: the saved message, as `chat.sendMessage` saves it.
@@ -26,9 +26,7 @@ pub async fn send_message(conn: &Connection, params: &[Value]) -> Result<Value, 
         .livechat
         .send_agent_message(&user, rid, msg, client_id)
         .await?;
-    Ok(ejson::to_ejson(
-        serde_json::to_value(sent).map_err(internal)?,
-    ))
+    Ok(ejson::to_ejson(staff_view(&sent).map_err(internal)?))
 }
 
 /// `rooms/get []`: the open rooms the user serves. `rooms/get [{"$date": ms}]`: those changed
@@ -47,7 +45,7 @@ pub async fn get_rooms(conn: &Connection, params: &[Value]) -> Result<Value, Ddp
     let rooms = rooms
         .into_iter()
         .map(|room| {
-            let mut room = serde_json::to_value(room).map_err(internal)?;
+            let mut room = staff_view(&room).map_err(internal)?;
             // Livechat rooms are known by the visitor's name; Rocket.Chat sets both fields.
             if room.get("name").is_none() {
                 room["name"] = room["fname"].clone();

@@ -6,12 +6,17 @@
 //! asks to catch up from a `seq` is held while its missed events are replayed from the outbox:
 //! live events arriving meanwhile wait in its hold and are released after the replay, each
 //! exactly once and in order.
+//!
+//! Each subscriber has a view (the room's visitor, or staff with the departments it may see):
+//! an event is rendered once per view, never once per subscriber (see `views`).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, Notify};
+
+use super::views::{Rendering, View};
 
 /// Identifies one WebSocket connection within this process.
 pub type ConnId = u64;
@@ -95,6 +100,7 @@ enum Delivery {
 struct Subscriber {
     outbox: Outbox,
     delivery: Delivery,
+    view: View,
 }
 
 impl Subscriber {
@@ -139,18 +145,22 @@ impl Hub {
     }
 
     /// Adds a live subscriber.
-    pub fn subscribe(&self, topic: Topic, conn: ConnId, outbox: Outbox) {
-        self.add(topic, conn, outbox, Delivery::Live { replayed_to: 0 });
+    pub fn subscribe(&self, topic: Topic, conn: ConnId, outbox: Outbox, view: View) {
+        self.add(topic, conn, outbox, view, Delivery::Live { replayed_to: 0 });
     }
 
     /// Adds a subscriber that is about to replay what it missed: live events are held until
     /// `finish_catch_up`.
-    pub fn subscribe_catching_up(&self, topic: Topic, conn: ConnId, outbox: Outbox) {
-        self.add(topic, conn, outbox, Delivery::CatchingUp(Vec::new()));
+    pub fn subscribe_catching_up(&self, topic: Topic, conn: ConnId, outbox: Outbox, view: View) {
+        self.add(topic, conn, outbox, view, Delivery::CatchingUp(Vec::new()));
     }
 
-    fn add(&self, topic: Topic, conn: ConnId, outbox: Outbox, delivery: Delivery) {
-        let subscriber = Subscriber { outbox, delivery };
+    fn add(&self, topic: Topic, conn: ConnId, outbox: Outbox, view: View, delivery: Delivery) {
+        let subscriber = Subscriber {
+            outbox,
+            delivery,
+            view,
+        };
         self.lock()
             .entry(topic)
             .or_default()
@@ -208,15 +218,19 @@ impl Hub {
         names
     }
 
-    /// Sends the `changed` frame of an event to every subscriber of its topic.
+    /// Sends the `changed` frame of an event to every subscriber of its topic, as its view
+    /// renders it.
     pub fn publish(&self, event: &Event<'_>) {
         let mut topics = self.lock();
         let Some(subscribers) = topics.get_mut(event.topic) else {
             return;
         };
-        let frame: Frame = changed_frame(event.topic, event.seq, event.args).into();
+        let mut rendering = Rendering::new(event.topic, event.seq, event.args);
         for (conn, subscriber) in subscribers.iter_mut() {
-            if Some(*conn) != event.skip {
+            if Some(*conn) == event.skip {
+                continue;
+            }
+            if let Some(frame) = rendering.frame_for(&subscriber.view) {
                 subscriber.deliver(event.seq, &frame);
             }
         }
@@ -259,7 +273,7 @@ mod tests {
         let hub = Hub::new();
         let topic = Topic::new("stream-room-messages", "R1");
         let (outbox, mut frames, _) = Outbox::new(16);
-        hub.subscribe_catching_up(topic.clone(), 1, outbox);
+        hub.subscribe_catching_up(topic.clone(), 1, outbox, View::Visitor);
         for seq in [5, 6, 7] {
             let args = format!("[{seq}]");
             hub.publish(&Event {

@@ -13,6 +13,7 @@ mod presence_lease;
 mod queue_positions;
 mod session;
 mod streams;
+mod views;
 
 use std::sync::Arc;
 use std::time::Duration;

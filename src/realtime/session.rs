@@ -11,7 +11,8 @@ use axum::extract::ws::{Message as WsMessage, WebSocket};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 
-use super::hub::{changed_frame, ConnId, Outbox, Topic};
+use super::hub::{ConnId, Outbox, Topic};
+use super::views::{Rendering, View};
 use super::{methods, streams, Realtime};
 use crate::ids;
 use crate::model::User;
@@ -200,16 +201,20 @@ impl Connection {
         let params = frame["params"].as_array().cloned().unwrap_or_default();
         match streams::authorize(self, name, &params).await {
             Ok(subscription) => {
-                let topic = subscription.topic;
+                let (topic, view) = (subscription.topic, subscription.view);
                 if let Some(previous) = self.subscriptions.insert(id.to_string(), topic.clone()) {
                     self.rt.hub.unsubscribe(&previous, self.id);
                 }
                 match subscription.since {
-                    None => self.rt.hub.subscribe(topic, self.id, self.outbox.clone()),
+                    None => self
+                        .rt
+                        .hub
+                        .subscribe(topic, self.id, self.outbox.clone(), view),
                     Some(since) => {
                         let hub = self.rt.hub.clone();
-                        hub.subscribe_catching_up(topic.clone(), self.id, self.outbox.clone());
-                        let replayed_to = self.replay(&topic, since).await;
+                        let outbox = self.outbox.clone();
+                        hub.subscribe_catching_up(topic.clone(), self.id, outbox, view.clone());
+                        let replayed_to = self.replay(&topic, &view, since).await;
                         hub.finish_catch_up(&topic, self.id, replayed_to);
                     }
                 }
@@ -219,10 +224,11 @@ impl Connection {
         }
     }
 
-    /// Sends the stored events of `topic` after `since`, oldest first; returns the last id
-    /// sent (`since` when there were none). Events older than the outbox keeps are gone: a
-    /// client that was away longer reloads the history over REST.
-    async fn replay(&self, topic: &Topic, since: i64) -> i64 {
+    /// Sends the stored events of `topic` after `since`, oldest first, as `view` sees them
+    /// (the same rules as live delivery); returns the last id read (`since` when there were
+    /// none). Events older than the outbox keeps are gone: a client that was away longer
+    /// reloads the history over REST.
+    async fn replay(&self, topic: &Topic, view: &View, since: i64) -> i64 {
         let mut after = since;
         loop {
             let page = match self.rt.livechat.store().read().await {
@@ -248,9 +254,11 @@ impl Connection {
             };
             let full = events.len() as i64 == REPLAY_BATCH;
             for event in events {
-                let frame = changed_frame(topic, Some(event.id), &event.args);
-                if !self.outbox.offer(Arc::from(frame)) {
-                    return after;
+                let frame = Rendering::new(topic, Some(event.id), &event.args).frame_for(view);
+                if let Some(frame) = frame {
+                    if !self.outbox.offer(frame) {
+                        return after;
+                    }
                 }
                 after = event.id;
             }

@@ -3,11 +3,16 @@
 //!
 //! A subscriber may also name the last `seq` it saw (`args[0].since`, or `since` beside
 //! `args`): it then first receives every stored event of the stream it missed since.
+//!
+//! Each grant also says who it was granted to (its `View`): a visitor hears events as they
+//! were recorded, staff never hear a visitor's token and, on the live-visitors stream, only
+//! visitors of their departments.
 
 use serde_json::Value;
 
 use super::hub::Topic;
 use super::session::Connection;
+use super::views::View;
 use super::DdpError;
 use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::VIEW_L_ROOM;
@@ -20,6 +25,7 @@ use crate::store::streams::{
 pub struct Subscription {
     pub topic: Topic,
     pub since: Option<i64>,
+    pub view: View,
 }
 
 /// The subscription a `sub` asks for, or why not.
@@ -35,37 +41,37 @@ pub async fn authorize(
         .ok_or_else(|| DdpError::new("invalid-params", "The event name must be a string"))?;
     let token = visitor_token(params);
     let mut topic = Topic::new(name, event_name);
-    let allowed = match name {
+    let staff_if = |allowed: bool| allowed.then(View::staff);
+    let view = match name {
         // The visitor's own view of its room: readable with the room's token only.
         LIVECHAT_ROOM => match token.or(conn.visitor_token.as_deref()) {
             Some(token) => matches!(
                 conn.rt.livechat.visitor_room(event_name, token).await,
                 Ok(Some(_))
-            ),
-            None => false,
+            )
+            .then_some(View::Visitor),
+            None => None,
         },
         ROOM_MESSAGES if event_name == MY_MESSAGES => match &conn.user {
             Some((user, _)) => {
                 topic.audience = Some(user.id.clone());
-                true
+                Some(View::staff())
             }
-            None => false,
+            None => None,
         },
-        ROOM_MESSAGES => may_read_room(conn, event_name, token).await,
+        ROOM_MESSAGES => room_reader(conn, event_name, token).await,
         NOTIFY_ROOM => match event_name.split_once('/') {
-            Some((rid, _)) => may_read_room(conn, rid, token).await,
-            None => false,
+            Some((rid, _)) => room_reader(conn, rid, token).await,
+            None => None,
         },
         // A user's own notifications only.
-        NOTIFY_USER => match (&conn.user, event_name.split_once('/')) {
+        NOTIFY_USER => staff_if(match (&conn.user, event_name.split_once('/')) {
             (Some((user, _)), Some((uid, _))) => uid == user.id,
             _ => false,
-        },
-        INQUIRY_QUEUE => {
-            let known = event_name == "public" || event_name.starts_with("department/");
-            known && logged_in_with(conn, VIEW_L_ROOM)
-        }
-        VISITOR_SESSIONS => event_name == SESSIONS_EVENT && logged_in_with(conn, VIEW_L_ROOM),
+        }),
+        INQUIRY_QUEUE => staff_if(may_observe_queue(conn, event_name).await),
+        VISITOR_SESSIONS if event_name == SESSIONS_EVENT => session_watcher(conn).await,
+        VISITOR_SESSIONS => None,
         _ => {
             return Err(DdpError::new(
                 404,
@@ -73,13 +79,50 @@ pub async fn authorize(
             ))
         }
     };
-    if !allowed {
+    let Some(view) = view else {
         return Err(DdpError::not_allowed());
-    }
+    };
     Ok(Subscription {
         topic,
         since: since(params)?,
+        view,
     })
+}
+
+/// The queue of `public` (chats of no department) for every agent; `department/<id>` for
+/// agents of that department, and for managers.
+async fn may_observe_queue(conn: &Connection, event_name: &str) -> bool {
+    let Some((user, _)) = conn.user.as_ref() else {
+        return false;
+    };
+    if !has_permission(&user.roles, VIEW_L_ROOM) {
+        return false;
+    }
+    if event_name == "public" {
+        return true;
+    }
+    match event_name.strip_prefix("department/") {
+        Some(department) => match conn.rt.livechat.department_scope(user).await {
+            Ok(scope) => scope.admits(Some(department)),
+            Err(_) => false,
+        },
+        None => false,
+    }
+}
+
+/// The live-visitors view: any `view-l-room` holder, hearing the visitors of the departments
+/// it may see (all for managers).
+async fn session_watcher(conn: &Connection) -> Option<View> {
+    let (user, _) = conn.user.as_ref()?;
+    if !has_permission(&user.roles, VIEW_L_ROOM) {
+        return None;
+    }
+    conn.rt
+        .livechat
+        .department_scope(user)
+        .await
+        .ok()
+        .map(View::Staff)
 }
 
 /// The visitor token a subscription carries: `params[1].args[0].token` or `.visitorToken`.
@@ -110,22 +153,24 @@ fn since(params: &[Value]) -> Result<Option<i64>, DdpError> {
     }
 }
 
-fn logged_in_with(conn: &Connection, permission: &str) -> bool {
-    conn.user
-        .as_ref()
-        .is_some_and(|(user, _)| has_permission(&user.roles, permission))
-}
-
 /// A visitor with the room's token, or a logged-in user allowed to read the room.
 pub async fn may_read_room(conn: &Connection, rid: &str, token: Option<&str>) -> bool {
+    room_reader(conn, rid, token).await.is_some()
+}
+
+/// Who reads room `rid` here: its visitor (with the room's token), staff allowed to read it, or
+/// nobody.
+async fn room_reader(conn: &Connection, rid: &str, token: Option<&str>) -> Option<View> {
     let livechat = &conn.rt.livechat;
     if let Some(token) = token.or(conn.visitor_token.as_deref()) {
         if matches!(livechat.visitor_room(rid, token).await, Ok(Some(_))) {
-            return true;
+            return Some(View::Visitor);
         }
     }
-    match &conn.user {
-        Some((user, _)) => livechat.readable_room(user, rid).await.is_ok(),
-        None => false,
-    }
+    let (user, _) = conn.user.as_ref()?;
+    livechat
+        .readable_room(user, rid)
+        .await
+        .is_ok()
+        .then(View::staff)
 }

@@ -38,8 +38,13 @@ impl Exec<'_> {
                 .await?
                 .rows_affected()
         });
-        let session = to_ejson(serde_json::to_value(session)?);
-        self.announce_session(json!([{ "type": "changed", "session": session }]))
+        let mut event = to_ejson(serde_json::to_value(session)?);
+        // The live-visitors stream shows a plain agent only the visitors of its departments
+        // (and of none): the event names the visitor's department for that filter.
+        if let Some(department) = self.department_of_visitor(&session.token).await? {
+            event["department"] = json!(department);
+        }
+        self.announce_session(json!([{ "type": "changed", "session": event }]))
             .await
     }
 
@@ -52,6 +57,15 @@ impl Exec<'_> {
                 .await?;
         }
         Ok(())
+    }
+
+    /// The department of the visitor with `token`, if it has one.
+    async fn department_of_visitor(&mut self, token: &str) -> ApiResult<Option<String>> {
+        const SQL: &str = "SELECT department FROM visitors WHERE token = $1";
+        let department: Option<Option<String>> = dispatch!(self, c => {
+            sqlx::query_scalar(SQL).bind(token).fetch_optional(&mut **c).await?
+        });
+        Ok(department.flatten())
     }
 
     /// The live-visitors view hears every session change.

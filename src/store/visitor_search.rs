@@ -5,20 +5,38 @@ use super::{parse_docs, Exec};
 use crate::error::ApiResult;
 use crate::model::{Visitor, VisitorSession};
 
+/// The visitors a plain agent may see: those of no department, of one of its departments, or
+/// whose open chat it serves (a chat transferred to it from another department). The condition
+/// on the `visitors` table, with the agent's id bound in `listing`.
+fn visible_to_agent(listing: &mut Listing, agent_id: &str) -> String {
+    let agent = listing.text(agent_id);
+    format!(
+        "(department IS NULL \
+         OR department IN (SELECT department_id FROM department_agents WHERE agent_id = {agent}) \
+         OR id IN (SELECT visitor_id FROM rooms WHERE served_by = {agent} AND open))"
+    )
+}
+
 /// Session statuses of a visitor who is on the site now.
 pub const PRESENT_STATUSES: [&str; 2] = ["online", "away"];
 
 impl Exec<'_> {
     /// Visitors whose e-mail or phone is exactly `term`, or whose name or username contains it
-    /// (case-insensitively); every visitor when there is no term.
+    /// (case-insensitively); every visitor when there is no term. With `agent_id`, only the
+    /// visitors that plain agent may see.
     pub async fn search_visitors(
         &mut self,
+        agent_id: Option<&str>,
         term: Option<&str>,
         order: &OrderBy,
         offset: i64,
         count: i64,
     ) -> ApiResult<(Vec<Visitor>, i64)> {
         let mut listing = Listing::of("visitors");
+        if let Some(agent_id) = agent_id {
+            let visible = visible_to_agent(&mut listing, agent_id);
+            listing.when(visible);
+        }
         if let Some(term) = term {
             let exact = listing.text(term);
             let pattern = listing.text(&contains_pattern(&term.to_lowercase()));
@@ -31,9 +49,11 @@ impl Exec<'_> {
         Ok((parse_docs(docs)?, total))
     }
 
-    /// Sessions of visitors on the site now (`online` or `away`, or just `status`).
+    /// Sessions of visitors on the site now (`online` or `away`, or just `status`). With
+    /// `agent_id`, only those of visitors that plain agent may see.
     pub async fn present_sessions(
         &mut self,
+        agent_id: Option<&str>,
         status: Option<&str>,
         order: &OrderBy,
         offset: i64,
@@ -46,6 +66,12 @@ impl Exec<'_> {
         };
         let placeholders = listing.texts(&statuses);
         listing.when(format!("status IN ({placeholders})"));
+        if let Some(agent_id) = agent_id {
+            let visible = visible_to_agent(&mut listing, agent_id);
+            listing.when(format!(
+                "token IN (SELECT token FROM visitors WHERE {visible})"
+            ));
+        }
         let (docs, total) = listing.page(self, order, offset, count).await?;
         Ok((parse_docs(docs)?, total))
     }

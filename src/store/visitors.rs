@@ -149,3 +149,19 @@ impl BatchConn<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 }
+
+impl Exec<'_> {
+    /// Whether a staff account (or the system bot) has `username`, in any case: a visitor
+    /// may not take it, or its messages would look like a colleague's.
+    pub async fn is_staff_username(&mut self, username: &str) -> ApiResult<bool> {
+        let lower = username.trim().to_lowercase();
+        if lower == crate::model::ROCKET_CAT {
+            return Ok(true);
+        }
+        const SQL: &str = "SELECT 1 FROM users WHERE username_lower = $1";
+        let found: Option<i32> = dispatch!(self, c => {
+            sqlx::query_scalar(SQL).bind(&lower).fetch_optional(&mut **c).await?
+        });
+        Ok(found.is_some())
+    }
+}

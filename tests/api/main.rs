@@ -7,6 +7,7 @@ mod accounts;
 mod agent_chat;
 mod agent_messages;
 mod appearance;
+mod boundaries;
 mod concurrency;
 mod departments;
 mod durability;

@@ -97,12 +97,23 @@ async fn managers_watch_visitors_browse_the_site() {
     assert_eq!(ready["msg"], json!("ready"), "{ready}");
 
     let token = new_token();
+    desk.app
+        .register_ok(json!({ "token": token, "name": "Browsing Bea" }))
+        .await;
     let path = format!("session.updateVisitCount/{token}");
     let (status, body) = desk.app.post(&path, json!({})).await;
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
     let event = ws.event(SESSIONS, "sessions").await["fields"]["args"][0].clone();
     assert_eq!(event["type"], json!("changed"));
-    assert_eq!(event["session"]["token"], json!(token));
+    assert_eq!(
+        event["session"]["visitorInfo"]["name"],
+        json!("Browsing Bea")
+    );
+    assert_eq!(
+        event["session"].get("token"),
+        None,
+        "staff never see visitor tokens"
+    );
     assert_eq!(event["session"]["count"], json!(1));
 }
 

@@ -36,9 +36,9 @@ async fn visit(app: &TestApp, token: &str) -> i64 {
     body["updatedCount"].as_i64().expect("updatedCount")
 }
 
-/// A fresh token with a session (one visit).
+/// A fresh registered visitor's token with a session (one visit).
 async fn visited_token(app: &TestApp) -> String {
-    let token = new_token();
+    let token = app.registered_visitor().await;
     visit(app, &token).await;
     token
 }

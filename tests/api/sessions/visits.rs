@@ -9,7 +9,7 @@ use super::*;
 #[tokio::test]
 async fn update_visit_count_creates_a_session_and_counts() {
     let app = TestApp::spawn().await;
-    let token = new_token();
+    let token = app.registered_visitor().await;
     let body = app
         .post_ok(&format!("session.updateVisitCount/{token}"), json!({}))
         .await;
@@ -22,7 +22,10 @@ async fn update_visit_count_creates_a_session_and_counts() {
 #[tokio::test]
 async fn update_visit_count_counts_each_token_separately() {
     let app = TestApp::spawn().await;
-    let (a, b) = (new_token(), new_token());
+    let (a, b) = (
+        app.registered_visitor().await,
+        app.registered_visitor().await,
+    );
     visit(&app, &a).await;
     visit(&app, &a).await;
     assert_eq!(visit(&app, &b).await, 1);
@@ -48,7 +51,7 @@ async fn concurrent_visit_counts_lose_no_increment() {
 #[tokio::test]
 async fn visitor_info_spreads_the_session_at_top_level() {
     let app = TestApp::spawn().await;
-    let token = new_token();
+    let token = app.registered_visitor().await;
     app.post_ok("session.addLocationData", seed_location_payload(&token))
         .await;
     visit(&app, &token).await;
@@ -91,7 +94,7 @@ async fn registering_a_visitor_alone_creates_no_session() {
 /// Sends seed 000's payload for a fresh token, changed by `edit`, asserting success; returns
 /// the session it left.
 async fn session_after(app: &TestApp, edit: impl FnOnce(&mut Value)) -> Value {
-    let token = new_token();
+    let token = app.registered_visitor().await;
     let mut payload = seed_location_payload(&token);
     edit(&mut payload);
     app.post_ok("session.addLocationData", payload).await;
@@ -109,7 +112,7 @@ async fn assert_refused(app: &TestApp, token: &str, needle: &str, edit: impl FnO
 #[tokio::test]
 async fn add_location_data_with_the_seed_payload() {
     let app = TestApp::spawn().await;
-    let token = new_token();
+    let token = app.registered_visitor().await;
     let body = app
         .post_ok("session.addLocationData", seed_location_payload(&token))
         .await;
@@ -191,7 +194,7 @@ async fn add_location_data_updates_an_existing_session() {
 #[tokio::test]
 async fn add_location_data_requires_device_info() {
     let app = TestApp::spawn().await;
-    let token = new_token();
+    let token = app.registered_visitor().await;
     assert_refused(&app, &token, "deviceInfo", |payload| {
         payload.as_object_mut().unwrap().remove("deviceInfo");
     })
@@ -211,7 +214,7 @@ async fn add_location_data_requires_a_token() {
 #[tokio::test]
 async fn add_location_data_rejects_out_of_range_coordinates() {
     let app = TestApp::spawn().await;
-    let token = new_token();
+    let token = app.registered_visitor().await;
     for (key, value) in [
         ("latitude", json!(90.5)),
         ("latitude", json!(-91)),
@@ -242,7 +245,7 @@ async fn add_location_data_accepts_the_coordinate_bounds() {
 #[tokio::test]
 async fn add_location_data_rejects_non_numeric_coordinates() {
     let app = TestApp::spawn().await;
-    let token = new_token();
+    let token = app.registered_visitor().await;
     for (key, value) in [
         ("latitude", json!("55.1")),
         ("longitude", json!("north")),
@@ -259,7 +262,7 @@ async fn add_location_data_rejects_non_numeric_coordinates() {
 #[tokio::test]
 async fn add_location_data_rejects_nested_objects() {
     let app = TestApp::spawn().await;
-    let token = new_token();
+    let token = app.registered_visitor().await;
     assert_refused(&app, &token, "location.city", |payload| {
         payload["location"]["city"] = json!({ "name": "Bhubanwswar" });
     })
@@ -278,7 +281,7 @@ async fn add_location_data_rejects_nested_objects() {
 #[tokio::test]
 async fn add_location_data_requires_os_and_browser_name() {
     let app = TestApp::spawn().await;
-    let token = new_token();
+    let token = app.registered_visitor().await;
     for key in ["os", "browserName"] {
         assert_refused(&app, &token, key, |payload| {
             payload["deviceInfo"].as_object_mut().unwrap().remove(key);

@@ -64,7 +64,12 @@ async fn pages_visited_by_query_answers_like_the_documented_example() {
     assert_eq!(page["groupable"], json!(false));
     assert_eq!(page["_hidden"], json!(true));
     assert_eq!(page["msg"], json!("Page - https://example.com/two"));
-    assert_eq!(page["navigation"]["token"], json!(token));
+    assert_eq!(
+        page["navigation"].get("token"),
+        None,
+        "staff never see visitor tokens"
+    );
+    assert!(!body.to_string().contains(&token), "{body}");
     assert_utc_date(page, "ts");
     assert_utc_date(page, "_updatedAt");
 }
@@ -227,10 +232,13 @@ async fn chat_history_lists_every_room_of_the_visitor_newest_first() {
     assert_eq!(ids(&body["history"]), [r.closed.clone(), r.open.clone()]);
 }
 
+/// For managers the room only grants access (as in Rocket.Chat); a plain agent must name the
+/// room's own visitor, or reading one chat would open every visitor's history.
 #[tokio::test]
 async fn chat_history_room_only_grants_access() {
     let r = returning_visitor().await;
-    let body = get_ok(&r.desk, &r.alice, &r.path(&r.stranger, "")).await;
+    let boss = manager(&r.desk).await;
+    let body = get_ok(&r.desk, &boss, &r.path(&r.stranger, "")).await;
     assert_eq!(
         ids(&body["history"]),
         [r.open.clone(), r.closed.clone()],
@@ -238,11 +246,17 @@ async fn chat_history_room_only_grants_access() {
     );
     let body = get_ok(
         &r.desk,
-        &r.alice,
+        &boss,
         &format!("visitors.chatHistory/room/{}/visitor/nobody", r.open),
     )
     .await;
     assert_page(&body, "history", 0, 0, 0);
+    let refused = get(&r.desk, &r.alice, &r.path(&r.stranger, "")).await;
+    assert_meteor_error(
+        &refused,
+        "error-not-allowed",
+        "Not allowed [error-not-allowed]",
+    );
 }
 
 #[tokio::test]
