@@ -121,32 +121,71 @@ async fn listen(store: &Store) -> Option<PgListener> {
     }
 }
 
+/// Delivers what committed since the last pass: first any late commits among the ids still
+/// missing below the highest one delivered, then everything new above it. New events are read
+/// from the highest delivered id, not from the low-water mark: after a gap (a transaction that
+/// rolled back, or has not committed yet) the events above it are already delivered, and
+/// re-reading them from the mark would stall delivery behind them until the gap is given up.
 async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor, queue_changed: &Notify) {
-    loop {
-        let events = match store.read().await {
-            Ok(mut conn) => conn.exec().events_after(cursor.low, BATCH).await,
-            Err(err) => Err(err),
-        };
-        let events = match events {
-            Ok(events) => events,
-            Err(err) => {
-                tracing::warn!(error = %err, "reading realtime events failed");
-                return;
-            }
-        };
-        let now = Instant::now();
-        let full_batch = events.len() as i64 == BATCH;
-        for event in events {
-            if cursor.accept(event.id, now) {
-                if event.collection == INQUIRY_QUEUE {
-                    queue_changed.notify_one();
-                }
-                publish(hub, event);
+    if let Some(&last_gap) = cursor.gaps.keys().next_back() {
+        let mut after = cursor.low;
+        while let Some(events) = read(store, Page::Between(after, last_gap)).await {
+            let full_batch = events.len() as i64 == BATCH;
+            after = events.last().map_or(last_gap, |e| e.id);
+            accept_all(hub, cursor, events, queue_changed);
+            if !full_batch {
+                break;
             }
         }
-        cursor.advance(now);
+    }
+    loop {
+        let after = cursor.highest;
+        let Some(events) = read(store, Page::After(after)).await else {
+            break;
+        };
+        let full_batch = events.len() as i64 == BATCH;
+        accept_all(hub, cursor, events, queue_changed);
         if !full_batch {
-            return;
+            break;
+        }
+    }
+    cursor.advance(Instant::now());
+}
+
+/// Which events a read asks for.
+enum Page {
+    /// `after < id <= up_to`.
+    Between(i64, i64),
+    /// `id > after`.
+    After(i64),
+}
+
+/// One page of events, or `None` (logged) when the database could not be read.
+async fn read(store: &Store, page: Page) -> Option<Vec<StoredEvent>> {
+    let events = match store.read().await {
+        Ok(mut conn) => match page {
+            Page::Between(after, up_to) => conn.exec().events_between(after, up_to, BATCH).await,
+            Page::After(after) => conn.exec().events_after(after, BATCH).await,
+        },
+        Err(err) => Err(err),
+    };
+    match events {
+        Ok(events) => Some(events),
+        Err(err) => {
+            tracing::warn!(error = %err, "reading realtime events failed");
+            None
+        }
+    }
+}
+
+fn accept_all(hub: &Hub, cursor: &mut Cursor, events: Vec<StoredEvent>, queue_changed: &Notify) {
+    let now = Instant::now();
+    for event in events {
+        if cursor.accept(event.id, now) {
+            if event.collection == INQUIRY_QUEUE {
+                queue_changed.notify_one();
+            }
+            publish(hub, event);
         }
     }
 }

@@ -103,6 +103,21 @@ impl Exec<'_> {
         Ok(stored(rows))
     }
 
+    /// Events with `after < id <= up_to`, oldest first: where late commits may still appear.
+    pub async fn events_between(
+        &mut self,
+        after: i64,
+        up_to: i64,
+        limit: i64,
+    ) -> ApiResult<Vec<StoredEvent>> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM events WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3");
+        let rows: Vec<Row> = dispatch!(self, c => {
+            sqlx::query_as(&sql).bind(after).bind(up_to).bind(limit).fetch_all(&mut **c).await?
+        });
+        Ok(stored(rows))
+    }
+
     /// The events of one stream event name (and audience) above `after`, oldest first: what a
     /// reconnecting subscriber missed.
     pub async fn topic_events_after(
