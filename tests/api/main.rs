@@ -13,6 +13,7 @@ mod durability;
 mod forward;
 mod hostile;
 mod inquiries;
+mod login_abuse;
 mod messages;
 mod offline;
 mod queue_info;
