@@ -96,7 +96,12 @@ impl LoginLimits {
 
 /// The key of an account name: case-insensitive, as logins are.
 fn account_key(login: &str) -> String {
-    login.trim().to_lowercase().chars().take(MAX_KEY_CHARS).collect()
+    login
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(MAX_KEY_CHARS)
+        .collect()
 }
 
 /// Leaky buckets, one per key: `capacity` units at once, refilling at `capacity` per `period`.
@@ -126,8 +131,14 @@ impl<K: Hash + Eq> Buckets<K> {
 
     fn take(&self, key: K) -> ApiResult<()> {
         let now = Instant::now();
-        let mut used = self.used.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = used.entry(key).or_insert(Used { units: 0.0, at: now });
+        let mut used = self
+            .used
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = used.entry(key).or_insert(Used {
+            units: 0.0,
+            at: now,
+        });
         let units = self.drained(*entry, now);
         if units + 1.0 > self.capacity {
             let wait = (units + 1.0 - self.capacity) / self.refill_per_sec;
@@ -144,7 +155,10 @@ impl<K: Hash + Eq> Buckets<K> {
 
     fn give_back(&self, key: &K) {
         let now = Instant::now();
-        let mut used = self.used.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut used = self
+            .used
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(entry) = used.get_mut(key) {
             let units = self.drained(*entry, now);
             *entry = Used {
@@ -156,7 +170,10 @@ impl<K: Hash + Eq> Buckets<K> {
 
     fn forget_full(&self) {
         let now = Instant::now();
-        let mut used = self.used.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut used = self
+            .used
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         used.retain(|_, entry| self.drained(*entry, now) > 0.0);
         used.shrink_to_fit();
     }

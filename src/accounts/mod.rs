@@ -1,12 +1,12 @@
 //! Accounts of the people who answer chats: administrators, livechat managers and agents.
 //! Logging in (password or resume token), authenticating requests, and administering users.
 
+mod login;
 pub mod login_limits;
 pub mod password_checks;
 pub mod permissions;
 pub mod secrets;
 
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,7 +22,7 @@ use crate::time::Timestamp;
 use login_limits::LoginLimits;
 use password_checks::PasswordChecks;
 use permissions::{ADMIN, ROLES, USER};
-use secrets::{dummy_hash, hash_login_token, new_login_token, Password};
+use secrets::{dummy_hash, hash_login_token, Password};
 
 const MAX_USERNAME: usize = 64;
 const MAX_NAME: usize = 256;
@@ -116,105 +116,6 @@ impl Accounts {
         Ok(())
     }
 
-    /// Login (REST or DDP) with a username or e-mail and a password, from `client` (its IP,
-    /// when known). Within the client's and the account's login budgets (`login_limits`);
-    /// unknown users and wrong passwords get the same answer after the same work, so logins
-    /// don't reveal which accounts exist.
-    pub async fn login_with_password(
-        &self,
-        login: &str,
-        password: Password,
-        client: Option<IpAddr>,
-    ) -> ApiResult<LoginSession> {
-        let attempt = self.limits.attempt(client, Some(login))?;
-        match self.check_password(login, password).await {
-            Ok(user) => {
-                self.limits.give_back(attempt);
-                self.start_session(user).await
-            }
-            Err(ApiError::LoginFailed) => Err(ApiError::LoginFailed),
-            Err(not_judged) => {
-                self.limits.give_back(attempt);
-                Err(not_judged)
-            }
-        }
-    }
-
-    /// The active user `login` names, if `password` is theirs. Unknown and inactive users are
-    /// checked against the dummy hash, so they cost the same time as a wrong password.
-    async fn check_password(&self, login: &str, password: Password) -> ApiResult<User> {
-        let mut conn = self.store.read().await?;
-        let user = conn
-            .exec()
-            .user_by_login_name(login)
-            .await?
-            .filter(|u| u.active);
-        let hash = match &user {
-            Some(user) => conn.exec().password_hash(&user.id).await?,
-            None => None,
-        };
-        drop(conn);
-        let (user, hash) = match (user, hash) {
-            (Some(user), Some(hash)) => (Some(user), hash),
-            _ => (None, self.dummy_hash.to_string()),
-        };
-        let verified = self.checks.verify(password, hash).await?;
-        match user {
-            Some(user) if verified => Ok(user),
-            _ => Err(ApiError::LoginFailed),
-        }
-    }
-
-    /// Login with `{resume: token}` from `client`: checks a token and returns it again. A
-    /// failed resume counts against the client IP's login budget, a successful one does not.
-    pub async fn resume(&self, token: &str, client: Option<IpAddr>) -> ApiResult<LoginSession> {
-        let attempt = self.limits.attempt(client, None)?;
-        let session = self.check_resume_token(token).await;
-        if session.is_ok() {
-            self.limits.give_back(attempt);
-        }
-        session
-    }
-
-    async fn check_resume_token(&self, token: &str) -> ApiResult<LoginSession> {
-        let hash = hash_login_token(token);
-        let mut conn = self.store.read().await?;
-        let user = conn
-            .exec()
-            .user_by_login_token(&hash, None, Timestamp::now())
-            .await?
-            .ok_or(ApiError::LoginFailed)?;
-        let expires = conn
-            .exec()
-            .login_token_expiry(&hash)
-            .await?
-            .ok_or(ApiError::LoginFailed)?;
-        Ok(LoginSession {
-            user,
-            token: token.to_string(),
-            expires,
-        })
-    }
-
-    async fn start_session(&self, mut user: User) -> ApiResult<LoginSession> {
-        let token = new_login_token();
-        let now = Timestamp::now();
-        let expires = now.plus_millis(self.token_lifetime_ms);
-        let mut tx = self.store.begin().await?;
-        tx.exec()
-            .insert_login_token(&hash_login_token(&token), &user.id, now, expires)
-            .await?;
-        user.last_login = Some(now);
-        user.updated_at = now;
-        tx.exec().save_user(&user).await?;
-        tx.commit().await?;
-        Ok(LoginSession {
-            user,
-            token,
-            expires,
-        })
-    }
-
     /// The user a request's `X-User-Id` / `X-Auth-Token` pair belongs to, if valid.
     pub async fn authenticate(&self, user_id: &str, token: &str) -> ApiResult<Option<User>> {
         let mut conn = self.store.read().await?;
@@ -276,7 +177,10 @@ impl Accounts {
         if !roles.iter().any(|r| r == USER) {
             roles.push(USER.into());
         }
-        let hash = self.checks.hash(Password::Plain(password.to_string())).await?;
+        let hash = self
+            .checks
+            .hash(Password::Plain(password.to_string()))
+            .await?;
         let now = Timestamp::now();
         let user = User {
             id: ids::random_id(),
@@ -317,7 +221,11 @@ impl Accounts {
         let new_hash = match changes.password.as_deref() {
             Some(password) => {
                 let password = required_text("password", Some(password), MAX_PASSWORD)?;
-                Some(self.checks.hash(Password::Plain(password.to_string())).await?)
+                Some(
+                    self.checks
+                        .hash(Password::Plain(password.to_string()))
+                        .await?,
+                )
             }
             None => None,
         };

@@ -53,7 +53,8 @@ pub fn verify_password(memory: &mut Argon2Memory, password: &Password, stored_ha
     let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
         return false;
     };
-    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(hash.algorithm), Params::try_from(&hash))
+    let (Ok(algorithm), Ok(params)) =
+        (Algorithm::try_from(hash.algorithm), Params::try_from(&hash))
     else {
         return false;
     };
@@ -156,14 +157,25 @@ mod tests {
     fn a_password_verifies_in_both_client_forms() {
         let memory = &mut Argon2Memory::default();
         let stored = hash_password(memory, &Password::Plain("s3cret".into())).unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
-        assert!(verify_password(memory, &Password::Plain("s3cret".into()), &stored));
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
+        assert!(verify_password(
+            memory,
+            &Password::Plain("s3cret".into()),
+            &stored
+        ));
         assert!(verify_password(
             memory,
             &Password::Sha256Digest(sha256_hex("s3cret")),
             &stored
         ));
-        assert!(!verify_password(memory, &Password::Plain("wrong".into()), &stored));
+        assert!(!verify_password(
+            memory,
+            &Password::Plain("wrong".into()),
+            &stored
+        ));
     }
 
     #[test]
@@ -176,7 +188,11 @@ mod tests {
             .unwrap()
             .to_string();
         let memory = &mut Argon2Memory::default();
-        assert!(verify_password(memory, &Password::Sha256Digest(digest), &stored));
+        assert!(verify_password(
+            memory,
+            &Password::Sha256Digest(digest),
+            &stored
+        ));
     }
 
     #[test]
@@ -186,7 +202,11 @@ mod tests {
         let dummy = dummy_hash();
         let prefix = |h: &str| h.rsplitn(3, '$').nth(2).unwrap().to_string();
         assert_eq!(prefix(&dummy), prefix(&real));
-        assert!(!verify_password(memory, &Password::Plain("x".into()), &dummy));
+        assert!(!verify_password(
+            memory,
+            &Password::Plain("x".into()),
+            &dummy
+        ));
         assert_ne!(dummy, dummy_hash());
     }
 

@@ -41,9 +41,14 @@ async fn login(conn: &mut Connection, request: Option<&Value>) -> Result<Value, 
     };
     let client = conn.client_ip;
     let (session, kind) = if let Some(token) = request["resume"].as_str() {
-        let session = conn.rt.accounts.resume(token, client).await.map_err(refused(
-            "You've been logged out by the server. Please log in again.",
-        ))?;
+        let session = conn
+            .rt
+            .accounts
+            .resume(token, client)
+            .await
+            .map_err(refused(
+                "You've been logged out by the server. Please log in again.",
+            ))?;
         (session, "resume")
     } else {
         let user = &request["user"];

@@ -44,7 +44,9 @@ async fn rest_and_ddp_spend_one_login_budget() {
     assert_rest_too_many(&rest_login(&app, ADMIN, "guess", None).await);
     assert_ddp_too_many(&ddp_login(&mut ddp, ADMIN, "guess").await);
     // Resume tokens go through the same budget (a wrong one spends it, and is refused now).
-    let resumed = ddp.call("login", json!([{ "resume": "not-a-token" }])).await;
+    let resumed = ddp
+        .call("login", json!([{ "resume": "not-a-token" }]))
+        .await;
     assert_ddp_too_many(&resumed);
 }
 

@@ -85,7 +85,11 @@ fn ddp_error(frame: &Value) -> Value {
 
 /// Asserts a DDP answer refused with `error-too-many-requests` and a readable reason.
 fn assert_ddp_too_many(frame: &Value) {
-    assert_eq!(ddp_error(frame), json!("error-too-many-requests"), "{frame}");
+    assert_eq!(
+        ddp_error(frame),
+        json!("error-too-many-requests"),
+        "{frame}"
+    );
     let reason = frame["error"]["reason"].as_str().unwrap_or_default();
     assert!(reason.contains("too many requests"), "{frame}");
 }

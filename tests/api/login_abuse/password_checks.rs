@@ -76,7 +76,12 @@ async fn an_unknown_user_takes_as_long_as_a_wrong_password() {
         existing.push(answer.took);
         let answer = rest_login(&app, &format!("nobody-{n}"), "guess", None).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-        assert_eq!(answer.body["error"], json!("Unauthorized"), "{}", answer.body);
+        assert_eq!(
+            answer.body["error"],
+            json!("Unauthorized"),
+            "{}",
+            answer.body
+        );
         unknown.push(answer.took);
     }
     let median = |times: &mut Vec<Duration>| {

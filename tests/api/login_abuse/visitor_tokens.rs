@@ -36,7 +36,10 @@ async fn guessing_visitor_tokens_over_ddp_is_limited_per_ip_and_the_widget_is_no
         Some(&json!("error-too-many-requests")),
         "{refusals:?}"
     );
-    assert!(refusals.len() >= 2, "the first guesses are judged: {refusals:?}");
+    assert!(
+        refusals.len() >= 2,
+        "the first guesses are judged: {refusals:?}"
+    );
     // Limited, the right token gets the same answer: nothing left to learn.
     for stream in ["stream-room-messages", "stream-livechat-room"] {
         let answer = guesser.sub(stream, visitor_args(&rid, &token)).await;
