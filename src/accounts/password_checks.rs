@@ -1,11 +1,13 @@
 //! Where every argon2 computation runs: a small fixed set of dedicated threads, at most one
-//! computation each, each reusing its own argon2 memory.
+//! computation each, each reusing its own argon2 memory through a burst and returning it to the
+//! operating system once idle.
 //!
 //! argon2 is deliberately slow and fills 19 MiB per computation. Run on tokio's blocking pool,
 //! a burst of logins grew that pool to hundreds of threads, each computing at once and each
 //! leaving its 19 MiB in its own allocator arena: 128 parallel wrong-password logins took the
 //! server from 14 MiB to 4.5 GiB, held for good. Here at most `threads` computations run at
-//! once, so CPU and memory are bounded by `threads` × one computation; a request that finds
+//! once, so CPU and memory are bounded by `threads` × one computation, and that memory goes
+//! back to the operating system when the burst is over; a request that finds
 //! them all busy waits for its turn at most `wait`, then is refused with Rocket.Chat's
 //! too-many-requests error (its client tries again a moment later).
 
@@ -20,6 +22,9 @@ use crate::error::{ApiError, ApiResult};
 
 /// Seconds a client refused for lack of a free thread is told to wait.
 const RETRY_AFTER_SECS: u64 = 1;
+
+/// How long a thread keeps its argon2 memory after a check, for the next one of a burst.
+const KEEP_MEMORY_FOR: Duration = Duration::from_millis(250);
 
 type Job = Box<dyn FnOnce(&mut Argon2Memory) + Send>;
 
@@ -102,19 +107,38 @@ fn release(permit: OwnedSemaphorePermit) {
     drop(permit);
 }
 
-/// One password-check thread: takes jobs until the checks are dropped, reusing its memory.
+/// One password-check thread: takes jobs until the checks are dropped, reusing its memory
+/// while more are queued and giving it back once there are none.
 fn work(queue: &Mutex<mpsc::Receiver<Job>>) {
     let mut memory = Argon2Memory::default();
     loop {
-        let job = match queue.lock() {
-            Ok(queue) => queue.recv(),
-            Err(_) => return,
+        let Some(job) = next_job(queue, &mut memory) else {
+            return;
         };
-        let Ok(job) = job else { return };
         // A panic inside argon2 must not cost the server one of its few threads.
         if catch_unwind(AssertUnwindSafe(|| job(&mut memory))).is_err() {
             tracing::error!("a password check panicked");
             memory = Argon2Memory::default();
         }
     }
+}
+
+/// The next job, `None` once the checks are dropped. A thread that just finished keeps its
+/// memory for a job that follows within `KEEP_MEMORY_FOR` (a burst); otherwise it gives the
+/// memory back before waiting. (A thread that finds the queue held by another knows that one
+/// is waiting for the next job itself.)
+fn next_job(queue: &Mutex<mpsc::Receiver<Job>>, memory: &mut Argon2Memory) -> Option<Job> {
+    if let Ok(jobs) = queue.try_lock() {
+        return match jobs.recv_timeout(KEEP_MEMORY_FOR) {
+            Ok(job) => Some(job),
+            Err(mpsc::RecvTimeoutError::Disconnected) => None,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                memory.release();
+                jobs.recv().ok()
+            }
+        };
+    }
+    memory.release();
+    let jobs = queue.lock().ok()?;
+    jobs.recv().ok()
 }

@@ -10,20 +10,36 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 /// The memory one argon2 computation fills (19 MiB with the default parameters). Each
-/// password-check thread keeps one and reuses it (see `password_checks`), so hashing never
-/// asks the allocator for 19 MiB again and the memory a burst of logins used is not stranded
-/// in per-thread allocator arenas.
+/// password-check thread keeps one while it has checks queued and gives it back when idle
+/// (see `password_checks`).
+///
+/// It is reserved as one allocation of at least 32 MiB, of which only the part argon2 uses is
+/// ever touched (so resident). glibc serves an allocation that large with a mapping of its own
+/// and unmaps it when freed (32 MiB is the most its adaptive mmap threshold grows to); a
+/// 19 MiB allocation, once one has been freed, comes from the thread's arena instead and stays
+/// there, which is how each login thread used to keep its 19 MiB for good.
 #[derive(Default)]
 pub struct Argon2Memory(Vec<Block>);
 
+/// 32 MiB, in argon2 blocks of 1 KiB (see `Argon2Memory`).
+const MAPPED_BLOCKS: usize = 32 * 1024 * 1024 / Block::SIZE;
+
 impl Argon2Memory {
-    /// Enough blocks for `params`; grows (only) when a stored hash asks for more.
+    /// Enough blocks for `params`.
     fn blocks_for(&mut self, params: &Params) -> &mut [Block] {
         let needed = params.block_count();
+        if self.0.capacity() < needed {
+            self.0 = Vec::with_capacity(needed.max(MAPPED_BLOCKS));
+        }
         if self.0.len() < needed {
             self.0.resize(needed, Block::default());
         }
         &mut self.0[..needed]
+    }
+
+    /// Returns the memory to the operating system.
+    pub fn release(&mut self) {
+        self.0 = Vec::new();
     }
 }
 
