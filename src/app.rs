@@ -22,6 +22,7 @@ pub struct App {
     listener: TcpListener,
     address: SocketAddr,
     livechat: Livechat,
+    accounts: Accounts,
     limits: RateLimits,
     router: axum::Router,
     realtime: Realtime,
@@ -37,7 +38,7 @@ impl App {
         let livechat = Livechat::start(store, &config)
             .await
             .map_err(|err| anyhow::anyhow!("starting the livechat service: {err}"))?;
-        let accounts = Accounts::new(livechat.store().clone(), config.login_token_days);
+        let accounts = Accounts::new(livechat.store().clone(), &config);
         if let (Some(username), Some(password)) = (&config.admin_username, &config.admin_password) {
             accounts
                 .ensure_admin(username, password)
@@ -46,18 +47,26 @@ impl App {
         }
         let widget = http::widget_build::WidgetBuild::from_config(&config)?;
         let limits = RateLimits::new(&config);
-        let realtime = Realtime::new(livechat.clone(), accounts.clone(), &config, address.port());
+        let realtime = Realtime::new(
+            livechat.clone(),
+            accounts.clone(),
+            limits.visitor_api.clone(),
+            &config,
+            address.port(),
+        );
         realtime.start_presence().await?;
         let state = AppState {
             livechat: livechat.clone(),
-            accounts,
+            accounts: accounts.clone(),
             max_body_bytes: config.max_body_bytes,
+            trust_proxy_headers: config.trust_proxy_headers,
         };
         let router = http::router(state, &limits, widget).merge(realtime.clone().router());
         Ok(App {
             listener,
             address,
             livechat,
+            accounts,
             limits,
             router,
             realtime,
@@ -77,7 +86,11 @@ impl App {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let housekeeping = tokio::spawn(housekeeping(self.livechat.clone(), self.limits.clone()));
+        let housekeeping = tokio::spawn(housekeeping(
+            self.livechat.clone(),
+            self.accounts.clone(),
+            self.limits.clone(),
+        ));
         let dispatcher = self
             .realtime
             .spawn_dispatcher(self.livechat.store().clone());
@@ -97,11 +110,12 @@ impl App {
     }
 }
 
-async fn housekeeping(livechat: Livechat, limits: RateLimits) {
+async fn housekeeping(livechat: Livechat, accounts: Accounts, limits: RateLimits) {
     let mut ticks = tokio::time::interval(HOUSEKEEPING_INTERVAL);
     loop {
         ticks.tick().await;
         limits.forget_idle_clients();
+        accounts.forget_idle_login_attempts();
         match livechat.purge_expired().await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "purged expired navigation history"),

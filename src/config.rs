@@ -54,8 +54,17 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// Days a login token stays valid.
     pub login_token_days: u32,
-    /// Login attempts per minute per client IP (0 disables).
+    /// Failed login attempts (REST and DDP) per minute per client IP (0 disables).
     pub login_per_minute: u32,
+    /// Failed logins per account name, from any IP, per `login_failures_window_seconds`
+    /// (0 disables).
+    pub login_failures_per_account: u32,
+    pub login_failures_window_seconds: u64,
+    /// Password hashes (argon2, 19 MiB each) computed at once; each has a thread of its own.
+    pub password_checks: usize,
+    /// Milliseconds a login waits for a free password-check thread before it is refused with
+    /// too-many-requests.
+    pub password_check_wait_ms: u64,
     /// Seconds of silence after which a WebSocket client is pinged; after as long again
     /// without any frame it is disconnected.
     pub ddp_ping_seconds: u64,
@@ -99,6 +108,10 @@ impl Default for Config {
             admin_password: None,
             login_token_days: 90,
             login_per_minute: 10,
+            login_failures_per_account: 10,
+            login_failures_window_seconds: 300,
+            password_checks: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            password_check_wait_ms: 2000,
             ddp_ping_seconds: 30,
             ddp_queue_frames: 1024,
             presence_grace_seconds: 20,
@@ -160,6 +173,10 @@ impl Config {
             departments,
             login_token_days,
             login_per_minute,
+            login_failures_per_account,
+            login_failures_window_seconds,
+            password_checks,
+            password_check_wait_ms,
             ddp_ping_seconds,
             ddp_queue_frames,
             presence_grace_seconds,
@@ -201,6 +218,10 @@ impl Config {
             db_max_connections,
             login_token_days,
             login_per_minute,
+            login_failures_per_account,
+            login_failures_window_seconds,
+            password_checks,
+            password_check_wait_ms,
             ddp_ping_seconds,
             ddp_queue_frames,
             presence_grace_seconds,
@@ -258,6 +279,10 @@ struct FileConfig {
     admin_password: Option<String>,
     login_token_days: Option<u32>,
     login_per_minute: Option<u32>,
+    login_failures_per_account: Option<u32>,
+    login_failures_window_seconds: Option<u64>,
+    password_checks: Option<usize>,
+    password_check_wait_ms: Option<u64>,
     ddp_ping_seconds: Option<u64>,
     ddp_queue_frames: Option<usize>,
     presence_grace_seconds: Option<u64>,
@@ -341,9 +366,25 @@ pub struct Cli {
     #[arg(long, env = "LIVECHAT_LOGIN_TOKEN_DAYS")]
     pub login_token_days: Option<u32>,
 
-    /// Login attempts per minute per client IP; 0 disables [default: 10].
+    /// Failed login attempts (REST and DDP) per minute per client IP; 0 disables [default: 10].
     #[arg(long, env = "LIVECHAT_LOGIN_PER_MINUTE")]
     pub login_per_minute: Option<u32>,
+
+    /// Failed logins per account name, from any IP, per --login-failures-window-seconds; 0 disables [default: 10].
+    #[arg(long, env = "LIVECHAT_LOGIN_FAILURES_PER_ACCOUNT")]
+    pub login_failures_per_account: Option<u32>,
+
+    /// The window of --login-failures-per-account, in seconds [default: 300].
+    #[arg(long, env = "LIVECHAT_LOGIN_FAILURES_WINDOW_SECONDS")]
+    pub login_failures_window_seconds: Option<u64>,
+
+    /// Password hashes (argon2, 19 MiB each) computed at once, one thread each [default: the number of CPUs].
+    #[arg(long, env = "LIVECHAT_PASSWORD_CHECKS")]
+    pub password_checks: Option<usize>,
+
+    /// Milliseconds a login waits for a free password check before it gets 429 [default: 2000].
+    #[arg(long, env = "LIVECHAT_PASSWORD_CHECK_WAIT_MS")]
+    pub password_check_wait_ms: Option<u64>,
 
     /// Seconds of WebSocket silence before the server pings; as long again and it disconnects [default: 30].
     #[arg(long, env = "LIVECHAT_DDP_PING_SECONDS")]

@@ -61,6 +61,7 @@ enum Scenario {
     Fanout,
     Routing,
     Cold,
+    Logins,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,6 +140,7 @@ async fn run(args: RunArgs, file_limit: u64) -> anyhow::Result<()> {
         Scenario::Fanout,
         Scenario::Routing,
         Scenario::Cold,
+        Scenario::Logins,
     ];
     let wanted: Vec<Scenario> = if args.scenarios.is_empty() {
         all.to_vec()
@@ -252,6 +254,7 @@ async fn run(args: RunArgs, file_limit: u64) -> anyhow::Result<()> {
             fanout: None,
             routing: None,
             cold: None,
+            logins: None,
         };
         eprintln!("{name}: storage ceiling");
         let writers = 8; // the server's default pool size
@@ -299,6 +302,13 @@ async fn run(args: RunArgs, file_limit: u64) -> anyhow::Result<()> {
             match scenarios::cold::run(&ctx, backend).await {
                 Ok(r) => b.cold = r,
                 Err(err) => note(&mut results, &format!("{name} cold facts"), err),
+            }
+        }
+        if wanted.contains(&Scenario::Logins) {
+            eprintln!("{name}: 6. memory under logins");
+            match scenarios::logins::run(&ctx, backend).await {
+                Ok(r) => b.logins = r,
+                Err(err) => note(&mut results, &format!("{name} logins"), err),
             }
         }
         results.backends.push(b);

@@ -11,6 +11,7 @@ use crate::scenarios::cold::ColdResult;
 use crate::scenarios::fanout::FanoutResult;
 use crate::scenarios::flow::FlowResult;
 use crate::scenarios::limits::SocketCeiling;
+use crate::scenarios::logins::LoginsResult;
 use crate::scenarios::routing::RoutingResult;
 use crate::scenarios::write::WriteResult;
 use crate::server::Backend;
@@ -43,6 +44,7 @@ pub struct BackendResults {
     pub fanout: Option<FanoutResult>,
     pub routing: Option<RoutingResult>,
     pub cold: Option<ColdResult>,
+    pub logins: Option<LoginsResult>,
 }
 
 fn ratio(value: f64, ceiling: f64) -> String {
@@ -178,6 +180,15 @@ impl Results {
                     c.startup_median_ms,
                     c.startup_max_ms,
                     verdict(c.startup_median_ms < 200.0)
+                );
+            }
+            if let Some(l) = &b.logins {
+                let growth = mib(l.after_burst_rss_kib) - mib(l.after_agents_rss_kib);
+                let _ = writeln!(
+                    w,
+                    "| RSS after {} concurrent wrong-password DDP logins < 64 MiB above before | {name} | +{growth:.1} MiB | {} |",
+                    l.burst,
+                    verdict(growth < 64.0)
                 );
             }
         }
@@ -377,6 +388,23 @@ impl Results {
                 c.starts, c.startup_median_ms, c.startup_max_ms, mib(c.idle_rss_kib)
             );
         }
+        if let Some(l) = &b.logins {
+            let _ = writeln!(
+                w,
+                "### 6. Memory under logins
+
+RSS idle **{:.1} MiB**; after {} agents were created and logged in (REST, then DDP) **{:.1} MiB**; {} concurrent wrong-password DDP logins answered in {:.2} s ({} wrong password, {} too many at once), peak **{:.1} MiB**, after **{:.1} MiB**.\n",
+                mib(l.idle_rss_kib),
+                l.agents,
+                mib(l.after_agents_rss_kib),
+                l.burst,
+                l.burst_seconds,
+                l.wrong_password,
+                l.too_many,
+                mib(l.burst_peak_rss_kib),
+                mib(l.after_burst_rss_kib)
+            );
+        }
     }
 
     fn method(&self, w: &mut String) {
@@ -385,7 +413,7 @@ impl Results {
             "## How it is measured\n\n\
              - **Open loop, no coordinated omission.** At a given rate, request *i* is due at `start + i / rate` whatever happened to earlier ones, and its latency is taken from that due time (HDR histograms, µs resolution). A stall shows up on every request that fell due during it.\n\
              - **Saturation** is a closed loop: a fixed number of requests in flight (the same for the server and the HTTP ceiling) for a few seconds; the steps of the curve are then offered at fractions of it.\n\
-             - **The server** is the release binary run as a child process (`--rate-limit-per-minute 0 --login-per-minute 0`, every other setting at its default), on a fresh database per scenario. Memory is `VmRSS` from `/proc/<pid>/status`.\n\
+             - **The server** is the release binary run as a child process (`--rate-limit-per-minute 0 --login-per-minute 0 --login-failures-per-account 0`, every other setting at its default), on a fresh database per scenario. Memory is `VmRSS` from `/proc/<pid>/status`.\n\
              - **Durable against a process crash.** SQLite (WAL, `synchronous = normal`, the default): a message is acknowledged after its transaction committed to the WAL file, which is in the operating system's hands at that point, so it survives the server being killed (`kill -9`) but not necessarily a power loss or kernel crash (`--sqlite-synchronous full` adds an fsync per commit for that). PostgreSQL (`synchronous_commit = on`, `fsync = on`, its defaults): the commit is flushed to disk before the answer, so it survives power loss too. The crash check above kills the server under load and counts the acknowledged messages afterwards.\n\
              - **Fan-out latency** is from the message POST's due time to the frame's arrival on the socket, so it includes the POST itself.\n"
         );

@@ -129,6 +129,7 @@ impl Server {
         let child = Command::new(binary)
             .args(["--bind", &address.to_string(), "--database-url", url])
             .args(["--rate-limit-per-minute", "0", "--login-per-minute", "0"])
+            .args(["--login-failures-per-account", "0"])
             .env("LIVECHAT_ADMIN_USERNAME", ADMIN)
             .env("LIVECHAT_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("NO_COLOR", "1")
@@ -153,6 +154,7 @@ impl Server {
             database_url: Some(url.to_string()),
             rate_limit_per_minute: 0,
             login_per_minute: 0,
+            login_failures_per_account: 0,
             admin_username: Some(ADMIN.into()),
             admin_password: Some(ADMIN_PASSWORD.into()),
             ..livechat::Config::default()

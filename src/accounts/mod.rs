@@ -1,19 +1,28 @@
 //! Accounts of the people who answer chats: administrators, livechat managers and agents.
 //! Logging in (password or resume token), authenticating requests, and administering users.
 
+mod login;
+pub mod login_limits;
+pub mod password_checks;
 pub mod permissions;
 pub mod secrets;
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use serde::Deserialize;
 
+use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::livechat::agent_events::record_agent_status;
 use crate::model::{User, UserEmail};
 use crate::store::{Inserted, PresenceKind, Store, Tx};
 use crate::time::Timestamp;
+use login_limits::LoginLimits;
+use password_checks::PasswordChecks;
 use permissions::{ADMIN, ROLES, USER};
-use secrets::{hash_login_token, hash_password, new_login_token, verify_password, Password};
+use secrets::{dummy_hash, hash_login_token, Password};
 
 const MAX_USERNAME: usize = 64;
 const MAX_NAME: usize = 256;
@@ -54,14 +63,32 @@ pub struct UserChanges {
 pub struct Accounts {
     store: Store,
     token_lifetime_ms: i64,
+    /// Where every argon2 hash is computed, a bounded number at once.
+    checks: PasswordChecks,
+    /// Failed logins per client IP and per account name, for REST and DDP alike.
+    limits: LoginLimits,
+    /// What logins of unknown or inactive users are checked against (see `dummy_hash`).
+    dummy_hash: Arc<str>,
 }
 
 impl Accounts {
-    pub fn new(store: Store, token_lifetime_days: u32) -> Self {
+    pub fn new(store: Store, config: &Config) -> Self {
+        let days = i64::from(config.login_token_days.max(1));
         Accounts {
             store,
-            token_lifetime_ms: i64::from(token_lifetime_days.max(1)) * 24 * 60 * 60 * 1000,
+            token_lifetime_ms: days * 24 * 60 * 60 * 1000,
+            checks: PasswordChecks::start(
+                config.password_checks,
+                Duration::from_millis(config.password_check_wait_ms),
+            ),
+            limits: LoginLimits::new(config),
+            dummy_hash: dummy_hash().into(),
         }
+    }
+
+    /// Forgets login budgets that have refilled (housekeeping), bounding their memory.
+    pub fn forget_idle_login_attempts(&self) {
+        self.limits.forget_idle();
     }
 
     /// Creates the first administrator if no account has that username yet.
@@ -87,76 +114,6 @@ impl Accounts {
         self.create_user(admin).await?;
         tracing::info!(username, "created the first administrator");
         Ok(())
-    }
-
-    /// `POST /api/v1/login` with a username or e-mail and a password. Unknown users and wrong
-    /// passwords get the same answer, so logins don't reveal which accounts exist.
-    pub async fn login_with_password(
-        &self,
-        login: &str,
-        password: Password,
-    ) -> ApiResult<LoginSession> {
-        let mut conn = self.store.read().await?;
-        let user = conn
-            .exec()
-            .user_by_login_name(login)
-            .await?
-            .filter(|u| u.active)
-            .ok_or(ApiError::LoginFailed)?;
-        let hash = conn
-            .exec()
-            .password_hash(&user.id)
-            .await?
-            .ok_or(ApiError::LoginFailed)?;
-        drop(conn);
-        // argon2 is deliberately slow: keep it off the async workers.
-        let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .map_err(|err| ApiError::Internal(err.into()))?;
-        if !verified {
-            return Err(ApiError::LoginFailed);
-        }
-        self.start_session(user).await
-    }
-
-    /// `POST /api/v1/login` with `{resume: token}`: checks a token and returns it again.
-    pub async fn resume(&self, token: &str) -> ApiResult<LoginSession> {
-        let hash = hash_login_token(token);
-        let mut conn = self.store.read().await?;
-        let user = conn
-            .exec()
-            .user_by_login_token(&hash, None, Timestamp::now())
-            .await?
-            .ok_or(ApiError::LoginFailed)?;
-        let expires = conn
-            .exec()
-            .login_token_expiry(&hash)
-            .await?
-            .ok_or(ApiError::LoginFailed)?;
-        Ok(LoginSession {
-            user,
-            token: token.to_string(),
-            expires,
-        })
-    }
-
-    async fn start_session(&self, mut user: User) -> ApiResult<LoginSession> {
-        let token = new_login_token();
-        let now = Timestamp::now();
-        let expires = now.plus_millis(self.token_lifetime_ms);
-        let mut tx = self.store.begin().await?;
-        tx.exec()
-            .insert_login_token(&hash_login_token(&token), &user.id, now, expires)
-            .await?;
-        user.last_login = Some(now);
-        user.updated_at = now;
-        tx.exec().save_user(&user).await?;
-        tx.commit().await?;
-        Ok(LoginSession {
-            user,
-            token,
-            expires,
-        })
     }
 
     /// The user a request's `X-User-Id` / `X-Auth-Token` pair belongs to, if valid.
@@ -220,7 +177,10 @@ impl Accounts {
         if !roles.iter().any(|r| r == USER) {
             roles.push(USER.into());
         }
-        let hash = hash_off_the_workers(Password::Plain(password.to_string())).await?;
+        let hash = self
+            .checks
+            .hash(Password::Plain(password.to_string()))
+            .await?;
         let now = Timestamp::now();
         let user = User {
             id: ids::random_id(),
@@ -257,6 +217,18 @@ impl Accounts {
 
     /// `users.update`.
     pub async fn update_user(&self, id: &str, changes: UserChanges) -> ApiResult<User> {
+        // Hashed before the transaction, which must not wait on a password-check thread.
+        let new_hash = match changes.password.as_deref() {
+            Some(password) => {
+                let password = required_text("password", Some(password), MAX_PASSWORD)?;
+                Some(
+                    self.checks
+                        .hash(Password::Plain(password.to_string()))
+                        .await?,
+                )
+            }
+            None => None,
+        };
         let mut tx = self.store.begin().await?;
         let mut user = tx
             .exec()
@@ -284,10 +256,8 @@ impl Accounts {
                 tx.exec().delete_user_login_tokens(id).await?;
             }
         }
-        if let Some(password) = changes.password.as_deref() {
-            let password = required_text("password", Some(password), MAX_PASSWORD)?;
-            let hash = hash_off_the_workers(Password::Plain(password.to_string())).await?;
-            tx.exec().set_password_hash(id, &hash).await?;
+        if let Some(hash) = &new_hash {
+            tx.exec().set_password_hash(id, hash).await?;
         }
         user.updated_at = Timestamp::now();
         if tx.exec().save_user(&user).await? == Inserted::Duplicate {
@@ -389,14 +359,6 @@ fn presence_of(user: &User) -> (String, String, Option<String>) {
         user.status_connection.clone(),
         user.status_default.clone(),
     )
-}
-
-/// argon2 is deliberately slow: hashing runs on the blocking pool, not the async workers.
-async fn hash_off_the_workers(password: Password) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|err| ApiError::Internal(err.into()))?
-        .map_err(ApiError::Internal)
 }
 
 fn invalid_user() -> ApiError {

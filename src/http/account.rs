@@ -8,19 +8,17 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Authenticated;
-use super::extract::JsonBody;
+use super::extract::{ClientIp, JsonBody};
 use super::AppState;
 use crate::accounts::secrets::Password;
 use crate::error::{ApiError, ApiResult};
 use crate::model::User;
 
-/// `login`, separately so it can carry its own rate limit.
-pub fn router_login() -> Router<AppState> {
-    Router::new().route("/login", post(login))
-}
-
+/// `login` is limited per client IP and per account by `Accounts` itself, the same limit
+/// DDP's `login` goes through.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/login", post(login))
         .route("/logout", post(logout).get(logout))
         .route("/me", get(me))
 }
@@ -85,10 +83,11 @@ impl FromRequest<AppState> for LoginForm {
 
 async fn login(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     LoginForm(body): LoginForm,
 ) -> ApiResult<Json<Value>> {
     let session = if let Some(token) = body.resume.as_deref() {
-        state.accounts.resume(token).await?
+        state.accounts.resume(token, client).await?
     } else {
         let login = body
             .user
@@ -109,7 +108,10 @@ async fn login(
                 ))
             }
         };
-        state.accounts.login_with_password(&login, password).await?
+        state
+            .accounts
+            .login_with_password(&login, password, client)
+            .await?
     };
     tracing::info!(user = %session.user.username, "logged in");
     Ok(Json(json!({

@@ -1,7 +1,9 @@
 //! Request extractors whose failures are API errors: malformed JSON, wrong types and oversized
 //! bodies get Rocket.Chat-shaped 4xx answers instead of axum's plain-text rejections.
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -98,6 +100,25 @@ fn has_encoded_nul(text: &str) -> bool {
     text.as_bytes()
         .windows(3)
         .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+}
+
+/// The client's IP address (see `rate_limit::client_ip`), when known.
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0);
+        Ok(ClientIp(super::client_ip(
+            &parts.headers,
+            peer,
+            state.trust_proxy_headers,
+        )))
+    }
 }
 
 /// Query-string parameters.

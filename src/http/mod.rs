@@ -34,7 +34,7 @@ use serde_json::Value;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
-pub use rate_limit::IpRateLimit;
+pub use rate_limit::{client_ip, IpRateLimit};
 
 use crate::accounts::Accounts;
 use crate::config::Config;
@@ -47,14 +47,16 @@ pub struct AppState {
     pub livechat: Livechat,
     pub accounts: Accounts,
     pub max_body_bytes: usize,
+    /// Whether the client IP may be taken from proxy headers (see `client_ip`).
+    pub trust_proxy_headers: bool,
 }
 
-/// The rate limiters, kept so the app can trim their memory periodically.
+/// The rate limiters, kept so the app can trim their memory periodically. Logins have their
+/// own, shared with DDP, in `accounts::login_limits`.
 #[derive(Clone)]
 pub struct RateLimits {
     pub visitor_api: IpRateLimit,
     pub offline_messages: IpRateLimit,
-    pub logins: IpRateLimit,
 }
 
 impl RateLimits {
@@ -71,18 +73,12 @@ impl RateLimits {
                 config.offline_message_per_minute,
                 config.trust_proxy_headers,
             ),
-            logins: IpRateLimit::new(
-                config.login_per_minute,
-                config.login_per_minute,
-                config.trust_proxy_headers,
-            ),
         }
     }
 
     pub fn forget_idle_clients(&self) {
         self.visitor_api.forget_idle_clients();
         self.offline_messages.forget_idle_clients();
-        self.logins.forget_idle_clients();
     }
 }
 
@@ -115,12 +111,7 @@ pub fn router(
             rate_limit::enforce,
         ));
 
-    let login = account::router_login().route_layer(middleware::from_fn_with_state(
-        limits.logins.clone(),
-        rate_limit::enforce,
-    ));
     let api = Router::new()
-        .merge(login)
         .merge(account::router())
         .merge(users::router())
         .merge(settings::router())

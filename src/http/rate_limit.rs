@@ -1,4 +1,5 @@
-//! Per-client-IP rate limits for the unauthenticated API (GCRA, via `governor`).
+//! Per-client-IP rate limits for the unauthenticated API (GCRA, via `governor`), and which
+//! address a request comes from.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -34,7 +35,9 @@ impl IpRateLimit {
         }
     }
 
-    fn check(&self, ip: IpAddr) -> Result<(), ApiError> {
+    /// Takes one request from `ip`'s allowance; too-many-requests once it is used up. Also
+    /// used by DDP subscriptions that name a visitor token, which share this budget.
+    pub fn check(&self, ip: IpAddr) -> Result<(), ApiError> {
         let Some(limiter) = &self.limiter else {
             return Ok(());
         };
@@ -55,17 +58,26 @@ impl IpRateLimit {
     }
 
     fn client_ip(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
-        if self.trust_proxy_headers {
-            let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-            // The proxy in front of us appends the address it saw last in X-Forwarded-For.
-            let forwarded = header("x-real-ip")
-                .or_else(|| header("x-forwarded-for").and_then(|v| v.rsplit(',').next()));
-            if let Some(ip) = forwarded.and_then(|v| v.trim().parse().ok()) {
-                return Some(ip);
-            }
-        }
-        peer.map(|addr| addr.ip())
+        client_ip(headers, peer, self.trust_proxy_headers)
     }
+}
+
+/// The client's address: the TCP peer's, or with `trust_proxy_headers` the one the proxy in
+/// front of us names in `X-Real-IP` or last in `X-Forwarded-For` (the address it saw).
+pub fn client_ip(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_proxy_headers: bool,
+) -> Option<IpAddr> {
+    if trust_proxy_headers {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let forwarded = header("x-real-ip")
+            .or_else(|| header("x-forwarded-for").and_then(|v| v.rsplit(',').next()));
+        if let Some(ip) = forwarded.and_then(|v| v.trim().parse().ok()) {
+            return Some(ip);
+        }
+    }
+    peer.map(|addr| addr.ip())
 }
 
 /// Middleware: answers 429 once the client IP has used up its allowance.

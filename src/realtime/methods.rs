@@ -10,6 +10,7 @@ use super::streams::may_read_room;
 use super::DdpError;
 use crate::accounts::secrets::Password;
 use crate::ejson;
+use crate::error::ApiError;
 use crate::store::streams::NOTIFY_ROOM;
 use crate::store::NewEvent;
 
@@ -31,14 +32,23 @@ pub async fn call(conn: &mut Connection, name: &str, params: &[Value]) -> Result
 /// `login` with `{user: {username|email}, password: {digest, algorithm}}` or `{resume}`.
 async fn login(conn: &mut Connection, request: Option<&Value>) -> Result<Value, DdpError> {
     let request = request.ok_or_else(|| DdpError::new(400, "Match failed"))?;
-    let refused = || DdpError::new(403, "Incorrect password");
+    // Too many attempts keep their own error; any other failure reads as Meteor's.
+    let refused = |reason: &'static str| {
+        move |err: ApiError| match err {
+            ApiError::TooManyRequests { .. } => DdpError::from(err),
+            _ => DdpError::new(403, reason),
+        }
+    };
+    let client = conn.client_ip;
     let (session, kind) = if let Some(token) = request["resume"].as_str() {
-        let session = conn.rt.accounts.resume(token).await.map_err(|_| {
-            DdpError::new(
-                403,
+        let session = conn
+            .rt
+            .accounts
+            .resume(token, client)
+            .await
+            .map_err(refused(
                 "You've been logged out by the server. Please log in again.",
-            )
-        })?;
+            ))?;
         (session, "resume")
     } else {
         let user = &request["user"];
@@ -61,9 +71,9 @@ async fn login(conn: &mut Connection, request: Option<&Value>) -> Result<Value, 
         let session = conn
             .rt
             .accounts
-            .login_with_password(login, password)
+            .login_with_password(login, password, client)
             .await
-            .map_err(|_| refused())?;
+            .map_err(refused("Incorrect password"))?;
         (session, "password")
     };
     // ddp-client reads the logged-in user from this `added` frame.

@@ -15,12 +15,15 @@ mod session;
 mod streams;
 mod views;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
+use axum::Extension;
 use axum::Router;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
@@ -31,6 +34,7 @@ use presence::Presence;
 use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::http::{client_ip, IpRateLimit};
 use crate::livechat::Livechat;
 use crate::store::Store;
 
@@ -46,11 +50,21 @@ pub struct Realtime {
     pub ping_seconds: u64,
     pub queue_frames: usize,
     pub max_frame_bytes: usize,
+    /// The REST visitor API's per-IP limit: subscriptions that name a visitor token spend it
+    /// too, so tokens cannot be guessed faster over DDP than over REST.
+    pub visitor_api_limit: IpRateLimit,
+    trust_proxy_headers: bool,
 }
 
 impl Realtime {
     /// `port` is the one this process listens on: the default node id includes it.
-    pub fn new(livechat: Livechat, accounts: Accounts, config: &Config, port: u16) -> Realtime {
+    pub fn new(
+        livechat: Livechat,
+        accounts: Accounts,
+        visitor_api_limit: IpRateLimit,
+        config: &Config,
+        port: u16,
+    ) -> Realtime {
         let presence = Presence::new(
             livechat.clone(),
             accounts.clone(),
@@ -67,6 +81,8 @@ impl Realtime {
             ping_seconds: config.ddp_ping_seconds,
             queue_frames: config.ddp_queue_frames,
             max_frame_bytes: config.max_body_bytes,
+            visitor_api_limit,
+            trust_proxy_headers: config.trust_proxy_headers,
         }
     }
 
@@ -117,12 +133,21 @@ impl Realtime {
 /// only in more steps.
 const READ_BUFFER_BYTES: usize = 4 * 1024;
 
-async fn upgrade(State(rt): State<Realtime>, ws: WebSocketUpgrade) -> Response {
+/// The upgrade, remembering the client's address (by the same rule as REST's rate limits) for
+/// the connection's login and visitor-token limits.
+async fn upgrade(
+    State(rt): State<Realtime>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
     let limit = rt.max_frame_bytes;
+    let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
+    let client = client_ip(&headers, peer, rt.trust_proxy_headers);
     ws.max_message_size(limit)
         .max_frame_size(limit)
         .read_buffer_size(READ_BUFFER_BYTES)
-        .on_upgrade(move |socket| session::serve(socket, rt))
+        .on_upgrade(move |socket| session::serve(socket, rt, client))
 }
 
 /// A Meteor error as DDP carries it in `result.error` and `nosub.error`.
@@ -175,7 +200,13 @@ impl From<ApiError> for DdpError {
                 DdpError::new("error-invalid-user", "Invalid user")
             }
             ApiError::Forbidden | ApiError::Unauthorized => DdpError::not_allowed(),
-            ApiError::TooManyRequests { .. } => DdpError::new("too-many-requests", err.to_string()),
+            ApiError::TooManyRequests { retry_after_secs } => DdpError::new(
+                "error-too-many-requests",
+                format!(
+                    "Error, too many requests. Please slow down. You must wait \
+                     {retry_after_secs} seconds before trying this endpoint again."
+                ),
+            ),
             // Meteor hides internal failures from clients the same way.
             ApiError::Internal(cause) => {
                 tracing::error!(error = %format!("{cause:#}"), "DDP method failed");

@@ -4,6 +4,7 @@
 //! is disconnected; one that goes silent is pinged, then disconnected.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,6 +29,8 @@ pub struct Connection {
     pub id: ConnId,
     pub rt: Realtime,
     pub outbox: Outbox,
+    /// The client's address, for the login and visitor-token limits.
+    pub client_ip: Option<IpAddr>,
     connected: bool,
     /// The logged-in user (DDP `login`), with the token it logged in with.
     pub user: Option<(User, String)>,
@@ -36,7 +39,7 @@ pub struct Connection {
     subscriptions: HashMap<String, Topic>,
 }
 
-pub async fn serve(socket: WebSocket, rt: Realtime) {
+pub async fn serve(socket: WebSocket, rt: Realtime, client_ip: Option<IpAddr>) {
     let (mut sink, mut stream) = socket.split();
     let (outbox, mut frames, overflowed) = Outbox::new(rt.queue_frames.max(1));
     let writer = tokio::spawn(async move {
@@ -55,6 +58,7 @@ pub async fn serve(socket: WebSocket, rt: Realtime) {
         id: rt.hub.next_conn_id(),
         rt,
         outbox,
+        client_ip,
         connected: false,
         user: None,
         visitor_token: None,

@@ -1,6 +1,10 @@
 //! Subscriptions and their read rules (reference §A.5). Visitors never log in over DDP: they
 //! name their token in the subscription's `args`; agents and managers log in first.
 //!
+//! Whether a visitor token opens a room is an oracle (`ready` or `nosub`), so subscriptions
+//! checked against one spend the client IP's budget of the REST visitor API, where the same
+//! token would be checked: guesses are limited alike on both transports.
+//!
 //! A subscriber may also name the last `seq` it saw (`args[0].since`, or `since` beside
 //! `args`): it then first receives every stored event of the stream it missed since.
 //!
@@ -40,6 +44,14 @@ pub async fn authorize(
         .filter(|e| !e.is_empty() && e.len() <= 200)
         .ok_or_else(|| DdpError::new("invalid-params", "The event name must be a string"))?;
     let token = visitor_token(params);
+    let checks_a_token = match name {
+        ROOM_MESSAGES => event_name != MY_MESSAGES,
+        LIVECHAT_ROOM | NOTIFY_ROOM => true,
+        _ => false,
+    };
+    if checks_a_token && token.or(conn.visitor_token.as_deref()).is_some() {
+        spend_visitor_budget(conn)?;
+    }
     let mut topic = Topic::new(name, event_name);
     let staff_if = |allowed: bool| allowed.then(View::staff);
     let view = match name {
@@ -123,6 +135,14 @@ async fn session_watcher(conn: &Connection) -> Option<View> {
         .await
         .ok()
         .map(View::Staff)
+}
+
+/// One request of the client IP's visitor API budget; too-many-requests once it is spent.
+fn spend_visitor_budget(conn: &Connection) -> Result<(), DdpError> {
+    match conn.client_ip {
+        Some(ip) => conn.rt.visitor_api_limit.check(ip).map_err(DdpError::from),
+        None => Ok(()),
+    }
 }
 
 /// The visitor token a subscription carries: `params[1].args[0].token` or `.visitorToken`.

@@ -14,6 +14,7 @@ mod durability;
 mod forward;
 mod hostile;
 mod inquiries;
+mod login_abuse;
 mod messages;
 mod offline;
 mod outage;

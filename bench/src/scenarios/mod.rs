@@ -5,6 +5,7 @@ pub mod cold;
 pub mod fanout;
 pub mod flow;
 pub mod limits;
+pub mod logins;
 pub mod routing;
 pub mod write;
 
@@ -38,6 +39,8 @@ pub struct Params {
     pub routing_rooms: usize,
     pub routing_agents: usize,
     pub cold_starts: usize,
+    /// Concurrent wrong-password DDP logins in the logins scenario.
+    pub login_burst: usize,
     /// Whether to kill the server under load and count acknowledged messages afterwards.
     pub crash_check: bool,
     /// Pause before reading memory or after a load, so late frames and freed memory settle.
@@ -67,6 +70,7 @@ impl Params {
             routing_rooms: 1000,
             routing_agents: 100,
             cold_starts: 5,
+            login_burst: 128,
             crash_check: true,
             settle: Duration::from_secs(2),
         }
@@ -95,6 +99,7 @@ impl Params {
             routing_rooms: 8,
             routing_agents: 2,
             cold_starts: 1,
+            login_burst: 8,
             crash_check: true,
             settle: Duration::from_millis(100),
         }

@@ -90,6 +90,23 @@ impl Ddp {
         Ddp::connect_at(&app.address.to_string()).await
     }
 
+    /// A connected DDP session whose upgrade request names `ip` in `X-Forwarded-For`, as a
+    /// proxy would: the client address of an app that trusts proxy headers.
+    pub async fn connect_from(app: &TestApp, ip: &str) -> Ddp {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://{}/websocket", app.address)
+            .into_client_request()
+            .expect("a websocket request");
+        let forwarded = ip.parse().expect("an address header value");
+        request.headers_mut().insert("x-forwarded-for", forwarded);
+        let (socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("websocket");
+        let mut ddp = Ddp::greeted(socket).await;
+        ddp.handshake().await;
+        ddp
+    }
+
     pub async fn connect_at(address: &str) -> Ddp {
         let mut ddp = Ddp::open_at(address).await;
         ddp.handshake().await;
