@@ -153,7 +153,8 @@ async def main():
                     return message
 
         message = await within(visitor_message(), "visitor message on the agent's subscription")
-        if message.get("rid") != rid or message.get("token") != token:
+        # A visitor token is a credential: staff copies of a message never carry it.
+        if message.get("rid") != rid or token in repr(message):
             fail(f"the agent received {message}")
 
         # The message updated the room (its last message): stream-notify-user rooms-changed.

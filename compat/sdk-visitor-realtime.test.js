@@ -188,7 +188,9 @@ test('a visitor on the SDK and an agent on DDP chat in realtime', { timeout: 600
     await lc.sendMessage({ msg: 'hello', rid });
     const [incoming] = (await agent.event('stream-room-messages', rid,
       ([m]) => m.msg === 'hello', 'visitor message')).fields.args;
-    assert.equal(incoming.token, token);
+    // A visitor token is a credential: the agent's copy of the message carries none.
+    assert.equal(incoming.token, undefined, `no visitor token reaches staff: ${JSON.stringify(incoming)}`);
+    assert.ok(!JSON.stringify(incoming).includes(token), 'the token appears nowhere in the agent\'s frame');
     assert.equal(typeof incoming.ts.$date, 'number', 'EJSON dates in DDP frames');
 
     // The agent replies over DDP with its own id; the SDK's onMessage receives it.
