@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/inquiries.queuedForUser", get(queued))
         .route("/inquiries.getOne", get(get_one))
         .route("/inquiries.take", post(take))
+        .route("/inquiries.returnAsInquiry", post(return_as_inquiry))
 }
 
 #[derive(Deserialize)]
@@ -108,4 +109,27 @@ async fn take(
         .take_inquiry(&auth.user, &inquiry_id, body.user_id.as_deref())
         .await?;
     Ok(staff_success(json!({ "inquiry": inquiry })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReturnBody {
+    room_id: Option<String>,
+    department_id: Option<String>,
+}
+
+/// `POST livechat/inquiries.returnAsInquiry`: `{result: true}` when the chat went back to the
+/// queue, `{result: false}` when it was not served (nothing to return).
+async fn return_as_inquiry(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(body): JsonBody<ReturnBody>,
+) -> ApiResult<Json<Value>> {
+    auth.require(VIEW_L_ROOM)?;
+    let room_id = require("roomId", body.room_id)?;
+    let result = state
+        .livechat
+        .return_as_inquiry(&auth.user, &room_id, body.department_id.as_deref())
+        .await?;
+    Ok(staff_success(json!({ "result": result })))
 }

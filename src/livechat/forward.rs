@@ -8,7 +8,7 @@ use serde_json::json;
 use super::routing::{auto_routing, global_limit, serve};
 use super::{Livechat, Settings};
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Department, Inquiry, InquiryStatus, Message, Room, User, UserRef};
+use crate::model::{Department, Inquiry, InquiryStatus, Message, Room, ServedBy, User, UserRef};
 use crate::store::Exec;
 use crate::time::Timestamp;
 
@@ -132,15 +132,7 @@ pub(super) async fn transfer(
     };
     let now = Timestamp::now();
     let previous = room.served_by.clone();
-    let mut transfer_data = json!({
-        "transferredBy": {
-            "_id": by.id,
-            "username": by.username,
-            "name": by.name,
-            "type": by.kind,
-        },
-        "ts": now,
-    });
+    let mut transfer_data = transfer_data(by, now);
     if let Some(comment) = comment.filter(|c| !c.is_empty()) {
         transfer_data["comment"] = json!(comment);
     }
@@ -172,37 +164,11 @@ pub(super) async fn transfer(
         }
     };
 
-    let mut history = Message::system(
-        "livechat_transfer_history",
-        &room.id,
-        String::new(),
-        UserRef {
-            id: by.id.clone(),
-            username: by.username.clone(),
-            name: None,
-        },
-        now,
-    );
-    history.transfer_data = Some(transfer_data);
-    exec.insert_message(&history).await?;
-
+    record_history(exec, room, by, transfer_data, now).await?;
     // The previous agent leaves: its slot is free again (inside this transaction, so a failed
     // transfer gives nothing back).
     if let Some(previous) = &previous {
-        exec.release_agent_slot(&previous.id).await?;
-        super::agent_events::record_subscription(exec, "removed", room, previous).await?;
-        exec.insert_message(&Message::system(
-            "ul",
-            &room.id,
-            previous.username.clone(),
-            UserRef {
-                id: previous.id.clone(),
-                username: previous.username.clone(),
-                name: None,
-            },
-            now,
-        ))
-        .await?;
+        agent_leaves(exec, room, previous, now).await?;
     }
     if let Destination::Department { department, .. } = &destination {
         room.department_id = Some(department.id.clone());
@@ -237,8 +203,70 @@ pub(super) async fn transfer(
     Ok(())
 }
 
+/// `transferData` with who moved the chat and when; the caller adds the scope and the rest.
+pub(super) fn transfer_data(by: &Transferrer, now: Timestamp) -> serde_json::Value {
+    json!({
+        "transferredBy": {
+            "_id": by.id,
+            "username": by.username,
+            "name": by.name,
+            "type": by.kind,
+        },
+        "ts": now,
+    })
+}
+
+/// The room's `livechat_transfer_history` message, what `transfer.history` lists.
+pub(super) async fn record_history(
+    exec: &mut Exec<'_>,
+    room: &Room,
+    by: &Transferrer,
+    transfer_data: serde_json::Value,
+    now: Timestamp,
+) -> ApiResult<()> {
+    let mut history = Message::system(
+        "livechat_transfer_history",
+        &room.id,
+        String::new(),
+        UserRef {
+            id: by.id.clone(),
+            username: by.username.clone(),
+            name: None,
+        },
+        now,
+    );
+    history.transfer_data = Some(transfer_data);
+    exec.insert_message(&history).await?;
+    Ok(())
+}
+
+/// The serving agent leaves the room: its slot is given back, its console drops the chat
+/// (`subscriptions-changed removed`) and the room shows a `ul` message.
+pub(super) async fn agent_leaves(
+    exec: &mut Exec<'_>,
+    room: &Room,
+    previous: &ServedBy,
+    now: Timestamp,
+) -> ApiResult<()> {
+    exec.release_agent_slot(&previous.id).await?;
+    super::agent_events::record_subscription(exec, "removed", room, previous).await?;
+    exec.insert_message(&Message::system(
+        "ul",
+        &room.id,
+        previous.username.clone(),
+        UserRef {
+            id: previous.id.clone(),
+            username: previous.username.clone(),
+            name: None,
+        },
+        now,
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Puts the chat back in the queue, as a new arrival.
-fn requeue(room: &mut Room, inquiry: &mut Inquiry, now: Timestamp) {
+pub(super) fn requeue(room: &mut Room, inquiry: &mut Inquiry, now: Timestamp) {
     room.served_by = None;
     room.users_count = 1;
     room.queued_at = Some(now);

@@ -14,6 +14,7 @@ mod inquiries;
 mod messages;
 mod navigation;
 mod offline;
+mod return_to_queue;
 mod room_search;
 mod rooms;
 mod routing;

@@ -1,5 +1,6 @@
 //! DDP methods of logged-in agents and managers (reference §A.6): replying (`sendMessage`, as
-//! rocketchat-async does), listing their rooms (`rooms/get`), and presence (`UserPresence:*`,
+//! rocketchat-async does), listing their rooms (`rooms/get`), returning a chat to the queue
+//! (`livechat:returnAsInquiry`), and presence (`UserPresence:*`,
 //! as Rocket.Chat's own apps do). Each goes through the same domain service as its REST twin,
 //! so the rules, the stored result and the realtime events are the same whichever way in.
 
@@ -7,6 +8,8 @@ use serde_json::{json, Value};
 
 use super::session::Connection;
 use super::DdpError;
+use crate::accounts::permissions::has_permission;
+use crate::accounts::permissions::permission::VIEW_L_ROOM;
 use crate::ejson;
 use crate::model::{staff_view, User};
 use crate::time::Timestamp;
@@ -57,6 +60,24 @@ pub async fn get_rooms(conn: &Connection, params: &[Value]) -> Result<Value, Ddp
         None => Value::Array(rooms),
         Some(_) => json!({ "update": rooms, "remove": [] }),
     })
+}
+
+/// `livechat:returnAsInquiry [rid, departmentId?]`: as `livechat/inquiries.returnAsInquiry`;
+/// answers `true`, or `false` when the chat was not served. Without `view-l-room` (or a login)
+/// it is `error-not-allowed`, as in Rocket.Chat.
+pub async fn return_as_inquiry(conn: &Connection, params: &[Value]) -> Result<Value, DdpError> {
+    let user = logged_in(conn)
+        .await?
+        .filter(|u| has_permission(&u.roles, VIEW_L_ROOM))
+        .ok_or_else(|| DdpError::new("error-not-allowed", "Not allowed"))?;
+    let rid = required_text(params.first().unwrap_or(&Value::Null))?;
+    let department = optional_text(params.get(1).unwrap_or(&Value::Null))?;
+    let returned = conn
+        .rt
+        .livechat
+        .return_as_inquiry(&user, rid, department)
+        .await?;
+    Ok(Value::Bool(returned))
 }
 
 #[derive(serde::Deserialize)]

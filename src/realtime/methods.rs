@@ -22,6 +22,7 @@ pub async fn call(conn: &mut Connection, name: &str, params: &[Value]) -> Result
         NOTIFY_ROOM => notify_room(conn, params).await,
         "sendMessage" => agent_methods::send_message(conn, params).await,
         "rooms/get" => agent_methods::get_rooms(conn, params).await,
+        "livechat:returnAsInquiry" => agent_methods::return_as_inquiry(conn, params).await,
         "UserPresence:setDefaultStatus" => agent_methods::set_default_status(conn, params).await,
         "UserPresence:online" => agent_methods::set_presence(conn, "online").await,
         "UserPresence:away" => agent_methods::set_presence(conn, "away").await,
