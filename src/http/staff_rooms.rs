@@ -1,5 +1,6 @@
-//! `livechat/rooms` (reference §3.10) and `livechat/:rid/messages` (§3.16): the room list and
-//! a room's conversation, for agents and managers.
+//! `livechat/rooms` (reference §3.10), `livechat/:rid/messages` and
+//! `livechat/transfer.history/:rid` (§3.16): the room list, a room's conversation and the path
+//! it took between agents and departments, for agents and managers.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -10,7 +11,7 @@ use super::auth::Authenticated;
 use super::extract::{Pagination, PathParams, QueryParams};
 use super::listing::SortedPage;
 use super::{staff_paginated, AppState};
-use crate::accounts::permissions::permission::VIEW_L_ROOM;
+use crate::accounts::permissions::permission::{VIEW_LIVECHAT_ROOMS, VIEW_L_ROOM};
 use crate::error::{ApiError, ApiResult};
 use crate::livechat::RoomListQuery;
 
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/rooms", get(list))
         .route("/{rid}/messages", get(messages))
+        .route("/transfer.history/{rid}", get(transfer_history))
 }
 
 /// Who may list which rooms is the service's rule (`view-livechat-rooms`, or an agent asking
@@ -91,4 +93,26 @@ async fn messages(
         offset,
         messages.total,
     ))
+}
+
+/// `GET livechat/transfer.history/:rid`: each transfer's `transferData`, as Rocket.Chat lists
+/// them (the messages themselves stay behind `livechat/:rid/messages`).
+async fn transfer_history(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    PathParams(rid): PathParams<String>,
+    QueryParams(query): QueryParams<SortedPage>,
+) -> ApiResult<Json<Value>> {
+    auth.require(VIEW_LIVECHAT_ROOMS)?;
+    let (offset, count) = query.resolve()?;
+    let page = state
+        .livechat
+        .transfer_history(&auth.user, &rid, query.sort.as_deref(), offset, count)
+        .await?;
+    let history: Vec<Value> = page
+        .items
+        .into_iter()
+        .filter_map(|message| message.transfer_data)
+        .collect();
+    Ok(staff_paginated("history", &history, offset, page.total))
 }

@@ -42,6 +42,12 @@ const CONVERSATION_SORTING: Sorting = Sorting {
     tiebreak: "seq",
 };
 
+const TRANSFERS_SORTING: Sorting = Sorting {
+    keys: &[SortKey::column("ts", "ts")],
+    default: &[("ts", Direction::Asc)],
+    tiebreak: "seq",
+};
+
 const PAGES_SORTING: Sorting = Sorting {
     keys: &[SortKey::column("ts", "ts")],
     default: &[("ts", Direction::Desc)],
@@ -189,6 +195,28 @@ impl Livechat {
         let order = PAGES_SORTING.order_by(sort)?;
         self.room_messages(user, rid, MessageKind::PagesVisited, &order, offset, count)
             .await
+    }
+
+    /// `GET livechat/transfer.history/:rid`: the room's `livechat_transfer_history` messages,
+    /// oldest first by default (Rocket.Chat's order), so a console reads the chat's path.
+    pub async fn transfer_history(
+        &self,
+        user: &User,
+        rid: &str,
+        sort: Option<&str>,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<Page<Message>> {
+        let order = TRANSFERS_SORTING.order_by(sort)?;
+        self.room_messages(
+            user,
+            rid,
+            MessageKind::TransferHistory,
+            &order,
+            offset,
+            count,
+        )
+        .await
     }
 
     /// A page of one kind of message of a room `user` may read.

@@ -1,4 +1,5 @@
-//! Paginated message listings for agents: a room's navigation history and its conversation.
+//! Paginated message listings for agents: a room's navigation history, its conversation and
+//! its transfers.
 
 use super::listing::{Listing, OrderBy};
 use super::{parse_docs, Exec};
@@ -12,6 +13,8 @@ pub enum MessageKind {
     PagesVisited,
     /// What was said: messages without a type, and the closing message (`livechat-close`).
     Conversation,
+    /// `livechat_transfer_history` messages: forwards, transfers, returns to the queue.
+    TransferHistory,
 }
 
 impl Exec<'_> {
@@ -30,6 +33,7 @@ impl Exec<'_> {
             match kind {
                 MessageKind::PagesVisited => "t = 'livechat_navigation_history'",
                 MessageKind::Conversation => "(t IS NULL OR t = 'livechat-close')",
+                MessageKind::TransferHistory => "t = 'livechat_transfer_history'",
             }
             .into(),
         );
