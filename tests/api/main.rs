@@ -18,6 +18,7 @@ mod login_abuse;
 mod messages;
 mod offline;
 mod outage;
+mod queue_actions;
 mod queue_info;
 mod realtime;
 mod rooms;
