@@ -1,15 +1,15 @@
 //! What agents do in a room: reply (`chat.sendMessage`), edit and delete their messages
 //! (`chat.update`, `chat.delete`), close (`livechat/room.closeByUser`) and hand the chat on
-//! (`livechat/room.forward`).
+//! (`livechat/room.forward`); a manager joining a chat (`livechat/room.join`).
 
 use axum::extract::State;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Authenticated;
-use super::extract::{require, JsonBody};
+use super::extract::{require, JsonBody, QueryParams};
 use super::{staff_success, success, AppState};
 use crate::accounts::permissions::permission::{
     CLOSE_LIVECHAT_ROOM, TRANSFER_LIVECHAT_GUEST, VIEW_L_ROOM,
@@ -31,6 +31,7 @@ pub fn livechat_router() -> Router<AppState> {
     Router::new()
         .route("/room.closeByUser", post(close_by_user))
         .route("/room.forward", post(forward))
+        .route("/room.join", get(join))
 }
 
 #[derive(Deserialize)]
@@ -157,5 +158,23 @@ async fn forward(
             },
         )
         .await?;
+    Ok(success(json!({})))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JoinQuery {
+    room_id: Option<String>,
+}
+
+/// `GET livechat/room.join?roomId=`: `{success: true}` once the caller may write in the chat.
+async fn join(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(query): QueryParams<JoinQuery>,
+) -> ApiResult<Json<Value>> {
+    auth.require(VIEW_L_ROOM)?;
+    let room_id = require("roomId", query.room_id)?;
+    state.livechat.join_room(&auth.user, &room_id).await?;
     Ok(success(json!({})))
 }

@@ -89,6 +89,32 @@ impl Livechat {
         Ok(message)
     }
 
+    /// `GET livechat/room.join?roomId=`. Rocket.Chat adds the caller to the room so that it
+    /// may write there. Here who may write is a rule, not a membership (see [`may_act_in`]):
+    /// the serving agent and those with `view-livechat-rooms` (managers, administrators) may
+    /// write in any open chat, so for them joining changes nothing and succeeds. A plain agent
+    /// looking at a waiting chat of its queue could read it but not write in it: rather than
+    /// answer a success that `chat.sendMessage` would then refuse, it is `error-not-allowed`
+    /// (taking the chat, `inquiries.take`, is how an agent starts writing in it).
+    pub async fn join_room(&self, user: &User, rid: &str) -> ApiResult<()> {
+        let room = self
+            .store()
+            .read()
+            .await?
+            .exec()
+            .room_by_id(rid)
+            .await?
+            .filter(|r| r.t == "l")
+            .ok_or(ApiError::Code("error-invalid-room"))?;
+        if !room.is_open() {
+            return Err(ApiError::Code("room-closed"));
+        }
+        if !may_act_in(user, &room, VIEW_LIVECHAT_ROOMS) {
+            return Err(ApiError::Code("error-not-allowed"));
+        }
+        Ok(())
+    }
+
     /// `POST livechat/room.closeByUser`.
     pub async fn close_room_by_agent(
         &self,

@@ -1,8 +1,10 @@
 //! The agent console's queue actions (issue 12): returning a served chat to the queue
-//! (`livechat/inquiries.returnAsInquiry`, DDP `livechat:returnAsInquiry`) and reading the path
-//! a chat took (`livechat/transfer.history/:rid`).
+//! (`livechat/inquiries.returnAsInquiry`, DDP `livechat:returnAsInquiry`), reading the path a
+//! chat took (`livechat/transfer.history/:rid`), and a manager joining a chat
+//! (`livechat/room.join`).
 
 mod return_to_queue;
+mod room_join;
 mod transfer_history;
 
 use reqwest::{Method, StatusCode};
