@@ -119,7 +119,9 @@ struct ReturnBody {
 }
 
 /// `POST livechat/inquiries.returnAsInquiry`: `{result: true}` when the chat went back to the
-/// queue, `{result: false}` when it was not served (nothing to return).
+/// queue, `{result: false}` when it was not served (nothing to return). Rocket.Chat's route
+/// answers a failure with the bare code (`"room-closed"`), and an unknown room with
+/// `error-room-not-found`; the DDP method keeps the Meteor error.
 async fn return_as_inquiry(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -130,6 +132,14 @@ async fn return_as_inquiry(
     let result = state
         .livechat
         .return_as_inquiry(&auth.user, &room_id, body.department_id.as_deref())
-        .await?;
+        .await
+        .map_err(|err| match err {
+            ApiError::Meteor {
+                code: "error-invalid-room",
+                ..
+            } => ApiError::Code("error-room-not-found"),
+            ApiError::Meteor { code, .. } => ApiError::Code(code),
+            other => other,
+        })?;
     Ok(staff_success(json!({ "result": result })))
 }

@@ -134,11 +134,7 @@ async fn only_the_serving_agent_or_a_manager_may_return_a_chat() {
     join_department(&desk, "dep-sales", &outsider_id).await;
     for who in [&bystander, &outsider] {
         let response = return_as_inquiry(&desk, who, body.clone()).await;
-        assert_meteor_error(
-            &response,
-            "error-not-allowed",
-            "Not allowed [error-not-allowed]",
-        );
+        assert_error(&response, StatusCode::BAD_REQUEST, "error-not-allowed");
     }
     let room = desk.room_of(&token).await;
     assert_eq!(served_by(&room), Some(first_id), "nothing changed");
@@ -153,11 +149,8 @@ async fn returning_names_an_open_livechat_room_and_a_real_department() {
     let wrong_type = return_as_inquiry(&desk, &first, json!({ "roomId": 42 })).await;
     assert_eq!(wrong_type.0, StatusCode::BAD_REQUEST, "{}", wrong_type.1);
     let unknown = return_as_inquiry(&desk, &desk.admin, json!({ "roomId": "no-such-room" })).await;
-    assert_meteor_error(
-        &unknown,
-        "error-invalid-room",
-        "Invalid room [error-invalid-room]",
-    );
+    // Rocket.Chat's route says `error-room-not-found`; the DDP method `error-invalid-room`.
+    assert_error(&unknown, StatusCode::BAD_REQUEST, "error-room-not-found");
     let body = json!({ "roomId": rid, "departmentId": "no-such-department" });
     let bad_department = return_as_inquiry(&desk, &first, body).await;
     assert_error(
@@ -176,7 +169,7 @@ async fn returning_names_an_open_livechat_room_and_a_real_department() {
         .await;
     assert_eq!(status, StatusCode::OK, "{closed}");
     let response = return_as_inquiry(&desk, &desk.admin, json!({ "roomId": rid })).await;
-    assert_meteor_error(&response, "room-closed", "Room closed [room-closed]");
+    assert_error(&response, StatusCode::BAD_REQUEST, "room-closed");
     assert_no_token(&response.1);
 }
 
