@@ -42,7 +42,7 @@ pub use forward::ForwardRequest;
 pub use messages::{History, HistoryParams};
 pub use navigation::PageInfo;
 pub use offline::{OfflineMessage, OFFLINE_MESSAGE_SENT};
-pub use room_search::{Page, RoomListQuery, MAX_PAGES_UNPAGINATED};
+pub use room_search::{ChatSearch, Page, RoomListQuery, MAX_PAGES_UNPAGINATED};
 pub use rooms::{RoomSource, SurveyItem};
 pub use sessions::LocationData;
 pub use settings::Settings;
