@@ -10,12 +10,15 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
+use livechat::model::CustomFieldScope;
+
 use crate::helpers::*;
 
 const SALES: &str = "dep-sales";
 const SUPPORT: &str = "dep-support";
 
-/// A desk with two departments: `alice` (Sales) serves a Sales visitor's chats, `bob` (Sales)
+/// A desk with two departments and custom fields `zip` (visitor, five digits), `nickname`
+/// (visitor) and `ticket` (room, digits): `alice` (Sales) serves a Sales visitor's chats, `bob` (Sales)
 /// serves none of them, `otto` is of Support, `boss` a manager.
 struct Console {
     desk: Desk,
@@ -27,7 +30,15 @@ struct Console {
 
 impl Console {
     async fn open() -> Console {
-        let desk = Desk::open_with(seed_departments).await;
+        let desk = Desk::open_with(|c| {
+            seed_departments(c);
+            c.custom_fields.extend([
+                custom_field("zip", CustomFieldScope::Visitor, "^[0-9]{5}$"),
+                custom_field("nickname", CustomFieldScope::Visitor, ""),
+                custom_field("ticket", CustomFieldScope::Room, "^[0-9]+$"),
+            ]);
+        })
+        .await;
         let (alice_id, alice) = desk.agent("alice").await;
         join(&desk, SALES, &alice_id).await;
         let (otto_id, otto) = desk.agent("otto").await;

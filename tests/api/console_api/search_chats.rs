@@ -102,7 +102,7 @@ async fn lists_the_visitors_chats_newest_first_without_its_token() {
     let (_, page) =
         s.c.get(&s.c.alice, &s.path(&s.open, "?count=1&offset=1"))
             .await;
-    assert_eq!(ids(&page["history"]), [s.closed.clone()]);
+    assert_eq!(ids(&page["history"]), [s.closed.as_str()]);
     assert_eq!((&page["count"], &page["total"]), (&json!(1), &json!(3)));
 }
 
@@ -120,10 +120,10 @@ async fn narrows_to_closed_served_and_matching_chats() {
     );
     assert_eq!(
         s.found("?closedChatsOnly=true&servedChatsOnly=true").await,
-        [closed.clone()]
+        [closed.as_str()]
     );
-    assert_eq!(s.found("?searchText=refund").await, [closed.clone()]);
-    assert_eq!(s.found("?searchText=PARCEL").await, [unserved.clone()]);
+    assert_eq!(s.found("?searchText=refund").await, [closed.as_str()]);
+    assert_eq!(s.found("?searchText=PARCEL").await, [unserved.as_str()]);
     assert_eq!(
         s.found("?searchText=%25").await,
         Vec::<String>::new(),
