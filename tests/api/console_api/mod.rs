@@ -1,7 +1,8 @@
 //! The API the agent console needs beyond the read views (issue 12, "The API this needs"):
-//! a visitor's past chats (`visitors.searchChats`) and editing visitor and room info
-//! (`room.saveInfo`).
+//! a visitor's past chats (`visitors.searchChats`), editing visitor and room info
+//! (`room.saveInfo`), and DDP methods over REST (`method.call`, `method.callAnon`).
 
+mod method_call;
 mod save_info;
 mod search_chats;
 
