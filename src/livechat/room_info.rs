@@ -14,7 +14,7 @@ use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::SAVE_OTHERS_LIVECHAT_ROOM_INFO;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{
-    CustomData, CustomFieldDefinition, CustomFieldScope, EmailAddress, PhoneNumber, User,
+    CustomData, CustomFieldDefinition, CustomFieldScope, EmailAddress, PhoneNumber, Room, User,
 };
 use crate::time::Timestamp;
 
@@ -135,6 +135,16 @@ fn merge_custom_data(
     Ok(())
 }
 
+/// The agent serving `room`, or anyone with `save-others-livechat-room-info`.
+fn may_edit(user: &User, room: &Room) -> ApiResult<()> {
+    let serves = room.served_by.as_ref().is_some_and(|s| s.id == user.id);
+    if serves || has_permission(&user.roles, SAVE_OTHERS_LIVECHAT_ROOM_INFO) {
+        Ok(())
+    } else {
+        Err(ApiError::Unauthorized)
+    }
+}
+
 impl Livechat {
     /// Saves both halves in one transaction: a bad custom field value changes nothing. The
     /// visitor must be the room's own: the right to edit a room is not a right to edit every
@@ -156,10 +166,7 @@ impl Livechat {
             .await?
             .filter(|r| r.t == "l")
             .ok_or(ApiError::Code("error-invalid-room"))?;
-        let serves = room.served_by.as_ref().is_some_and(|s| s.id == user.id);
-        if !serves && !has_permission(&user.roles, SAVE_OTHERS_LIVECHAT_ROOM_INFO) {
-            return Err(ApiError::Unauthorized);
-        }
+        may_edit(user, &room)?;
         if room.v.id != guest.id {
             return Err(ApiError::Code("error-invalid-visitor"));
         }
@@ -206,6 +213,8 @@ impl Livechat {
             .room_for_update(&room_data.id)
             .await?
             .ok_or(ApiError::Code("error-invalid-room"))?;
+        // Checked again under the lock: the chat may have been forwarded meanwhile.
+        may_edit(user, &room)?;
         room.fname = visitor.display_name().to_string();
         if let Some(topic) = room_data.topic.as_deref().map(str::trim) {
             room.topic = Some(topic.to_string()).filter(|t| !t.is_empty());
