@@ -58,6 +58,7 @@ impl App {
         let state = AppState {
             livechat: livechat.clone(),
             accounts: accounts.clone(),
+            realtime: realtime.clone(),
             max_body_bytes: config.max_body_bytes,
             trust_proxy_headers: config.trust_proxy_headers,
         };

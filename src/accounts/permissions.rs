@@ -24,6 +24,7 @@ pub mod permission {
     pub const ADD_LIVECHAT_DEPARTMENT_AGENTS: &str = "add-livechat-department-agents";
     pub const REMOVE_LIVECHAT_DEPARTMENT: &str = "remove-livechat-department";
     pub const EDIT_OMNICHANNEL_CONTACT: &str = "edit-omnichannel-contact";
+    pub const SAVE_OTHERS_LIVECHAT_ROOM_INFO: &str = "save-others-livechat-room-info";
     pub const VIEW_LIVECHAT_QUEUE: &str = "view-livechat-queue";
     pub const SEND_OMNICHANNEL_CHAT_TRANSCRIPT: &str = "send-omnichannel-chat-transcript";
     pub const VIEW_PRIVILEGED_SETTING: &str = "view-privileged-setting";
@@ -51,6 +52,7 @@ const GRANTS: &[(&str, &[&str])] = &[
     (ADD_LIVECHAT_DEPARTMENT_AGENTS, &[ADMIN, MANAGER]),
     (REMOVE_LIVECHAT_DEPARTMENT, &[ADMIN, MANAGER]),
     (EDIT_OMNICHANNEL_CONTACT, &[ADMIN, MANAGER, AGENT]),
+    (SAVE_OTHERS_LIVECHAT_ROOM_INFO, &[MANAGER]),
     (VIEW_LIVECHAT_QUEUE, &[ADMIN, MANAGER, AGENT]),
     (SEND_OMNICHANNEL_CHAT_TRANSCRIPT, &[ADMIN, MANAGER]),
     (VIEW_PRIVILEGED_SETTING, &[ADMIN]),

@@ -1,6 +1,7 @@
 //! What agents do in a room: reply (`chat.sendMessage`), edit and delete their messages
 //! (`chat.update`, `chat.delete`), close (`livechat/room.closeByUser`) and hand the chat on
-//! (`livechat/room.forward`); a manager joining a chat (`livechat/room.join`).
+//! (`livechat/room.forward`); a manager joining a chat (`livechat/room.join`); and edit the
+//! visitor's and the room's details (`livechat/room.saveInfo`).
 
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -16,7 +17,8 @@ use crate::accounts::permissions::permission::{
 };
 use crate::error::ApiResult;
 use crate::input::object;
-use crate::livechat::ForwardRequest;
+use crate::livechat::{ForwardRequest, GuestData, RoomData};
+use crate::model::CustomData;
 
 /// Routes under `/api/v1`.
 pub fn router() -> Router<AppState> {
@@ -32,6 +34,7 @@ pub fn livechat_router() -> Router<AppState> {
         .route("/room.closeByUser", post(close_by_user))
         .route("/room.forward", post(forward))
         .route("/room.join", get(join))
+        .route("/room.saveInfo", post(save_info))
 }
 
 #[derive(Deserialize)]
@@ -176,5 +179,67 @@ async fn join(
     auth.require(VIEW_L_ROOM)?;
     let room_id = require("roomId", query.room_id)?;
     state.livechat.join_room(&auth.user, &room_id).await?;
+    Ok(success(json!({})))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SaveInfoBody {
+    #[serde(default, deserialize_with = "object")]
+    guest_data: Option<GuestDataBody>,
+    #[serde(default, deserialize_with = "object")]
+    room_data: Option<RoomDataBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GuestDataBody {
+    #[serde(rename = "_id")]
+    id: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    #[serde(default, deserialize_with = "object")]
+    livechat_data: Option<CustomData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RoomDataBody {
+    #[serde(rename = "_id")]
+    id: Option<String>,
+    topic: Option<String>,
+    tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "object")]
+    livechat_data: Option<CustomData>,
+}
+
+/// Who may edit which room is the service's rule (the serving agent, or
+/// `save-others-livechat-room-info`).
+async fn save_info(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(body): JsonBody<SaveInfoBody>,
+) -> ApiResult<Json<Value>> {
+    let guest = require("guestData", body.guest_data)?;
+    let room = require("roomData", body.room_data)?;
+    let guest = GuestData {
+        id: require("guestData._id", guest.id)?,
+        name: guest.name,
+        email: guest.email,
+        phone: guest.phone,
+        livechat_data: guest.livechat_data,
+    };
+    let room = RoomData {
+        id: require("roomData._id", room.id)?,
+        topic: room.topic,
+        tags: room.tags,
+        livechat_data: room.livechat_data,
+    };
+    auth.require(VIEW_L_ROOM)?;
+    state
+        .livechat
+        .save_room_info(&auth.user, guest, room)
+        .await?;
     Ok(success(json!({})))
 }

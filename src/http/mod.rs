@@ -11,6 +11,7 @@ mod extract;
 mod inquiries;
 mod listing;
 mod message;
+mod method_call;
 mod navigation;
 mod offline;
 mod rate_limit;
@@ -40,12 +41,15 @@ use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::livechat::Livechat;
+use crate::realtime::Realtime;
 
 /// What handlers share; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub livechat: Livechat,
     pub accounts: Accounts,
+    /// For `method.call`, which runs DDP methods over REST.
+    pub realtime: Realtime,
     pub max_body_bytes: usize,
     /// Whether the client IP may be taken from proxy headers (see `client_ip`).
     pub trust_proxy_headers: bool,
@@ -111,7 +115,13 @@ pub fn router(
             rate_limit::enforce,
         ));
 
+    // Anonymous method calls spend the visitor API's budget, as the visitor routes do.
+    let methods = method_call::router().route_layer(middleware::from_fn_with_state(
+        limits.visitor_api.clone(),
+        rate_limit::enforce,
+    ));
     let api = Router::new()
+        .merge(methods)
         .merge(account::router())
         .merge(users::router())
         .merge(settings::router())

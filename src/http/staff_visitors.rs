@@ -14,7 +14,7 @@ use super::listing::SortedPage;
 use super::{staff_paginated, staff_success, AppState};
 use crate::accounts::permissions::permission::VIEW_L_ROOM;
 use crate::error::{ApiError, ApiResult};
-use crate::livechat::MAX_PAGES_UNPAGINATED;
+use crate::livechat::{ChatSearch, MAX_PAGES_UNPAGINATED};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/visitors.chatHistory/room/{room_id}/visitor/{visitor_id}",
             get(chat_history),
+        )
+        .route(
+            "/visitors.searchChats/room/{room_id}/visitor/{visitor_id}",
+            get(search_chats),
         )
         .route("/visitors.search", get(search))
         .route("/visitors.online", get(online))
@@ -107,6 +111,63 @@ async fn chat_history(
         offset,
         history.total,
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SearchChatsQuery {
+    search_text: Option<String>,
+    closed_chats_only: Option<String>,
+    served_chats_only: Option<String>,
+    /// Rocket.Chat narrows by the room's channel; every room here is the widget's.
+    source: Option<String>,
+    offset: Option<String>,
+    count: Option<String>,
+    sort: Option<String>,
+}
+
+/// A visitor's past chats for the console's visitor panel (Rocket.Chat 6.x).
+async fn search_chats(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    PathParams((rid, visitor_id)): PathParams<(String, String)>,
+    QueryParams(query): QueryParams<SearchChatsQuery>,
+) -> ApiResult<Json<Value>> {
+    let page = SortedPage {
+        offset: query.offset,
+        count: query.count,
+        sort: query.sort,
+    };
+    let (offset, count) = page.resolve()?;
+    let search = ChatSearch {
+        text: query.search_text,
+        closed_only: flag("closedChatsOnly", query.closed_chats_only.as_deref())?,
+        served_only: flag("servedChatsOnly", query.served_chats_only.as_deref())?,
+        sort: page.sort,
+    };
+    let _ = query.source;
+    auth.require(VIEW_L_ROOM)?;
+    let history = state
+        .livechat
+        .search_visitor_chats(&auth.user, &rid, &visitor_id, search, offset, count)
+        .await?;
+    Ok(staff_paginated(
+        "history",
+        &history.items,
+        offset,
+        history.total,
+    ))
+}
+
+/// A `"true"` / `"false"` query flag; absent or empty is false.
+fn flag(field: &str, value: Option<&str>) -> ApiResult<bool> {
+    match value {
+        None | Some("") | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::invalid(format!(
+            "'{field}' must be \"true\" or \"false\""
+        ))),
+    }
 }
 
 #[derive(Deserialize)]

@@ -57,7 +57,7 @@ pub(super) fn apply_to_visitor(
 }
 
 /// Checks a value against its definition's regular expression.
-fn check_value(definition: &CustomFieldDefinition, value: &str) -> ApiResult<()> {
+pub(super) fn check_value(definition: &CustomFieldDefinition, value: &str) -> ApiResult<()> {
     if definition.regexp.is_empty() {
         return Ok(());
     }

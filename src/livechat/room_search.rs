@@ -66,6 +66,15 @@ pub struct RoomListQuery {
     pub sort: Option<String>,
 }
 
+/// `visitors.searchChats`' narrowing: `closedChatsOnly`, `servedChatsOnly`, `searchText`.
+#[derive(Debug, Default)]
+pub struct ChatSearch {
+    pub text: Option<String>,
+    pub closed_only: bool,
+    pub served_only: bool,
+    pub sort: Option<String>,
+}
+
 /// A page of a listing and how many items match in all.
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -121,8 +130,6 @@ impl Livechat {
 
     /// `GET livechat/visitors.chatHistory/room/:roomId/visitor/:visitorId`: every room of the
     /// visitor, for a caller allowed to read `rid` (which only grants access; it does not filter).
-    /// A plain agent must name the room's own visitor: reading one room does not open the
-    /// history of every other visitor.
     pub async fn visitor_chat_history(
         &self,
         user: &User,
@@ -133,11 +140,7 @@ impl Livechat {
         count: i64,
     ) -> ApiResult<Page<Room>> {
         let order = ROOM_SORTING.order_by(sort)?;
-        validate::within("visitorId", visitor_id, limits::ID)?;
-        let room = self.readable_room(user, rid).await?;
-        if room.v.id != visitor_id && !sees_all_departments(user) {
-            return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
-        }
+        self.may_read_visitor_history(user, rid, visitor_id).await?;
         let filter = RoomFilter {
             visitor_id: Some(visitor_id.to_string()),
             ..RoomFilter::default()
@@ -150,6 +153,57 @@ impl Livechat {
             .search_rooms(&filter, &order, offset, count)
             .await?;
         Ok(Page { items, total })
+    }
+
+    /// `GET livechat/visitors.searchChats/room/:roomId/visitor/:visitorId`: the visitor's
+    /// rooms, newest first, narrowed by [`ChatSearch`]; the same access rule as
+    /// [`Livechat::visitor_chat_history`].
+    pub async fn search_visitor_chats(
+        &self,
+        user: &User,
+        rid: &str,
+        visitor_id: &str,
+        search: ChatSearch,
+        offset: i64,
+        count: i64,
+    ) -> ApiResult<Page<Room>> {
+        let order = ROOM_SORTING.order_by(search.sort.as_deref())?;
+        let text = validate::optional("searchText", search.text.as_deref(), limits::NAME)?
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        self.may_read_visitor_history(user, rid, visitor_id).await?;
+        let filter = RoomFilter {
+            visitor_id: Some(visitor_id.to_string()),
+            open: search.closed_only.then_some(false),
+            served_only: search.served_only,
+            message_text: text,
+            ..RoomFilter::default()
+        };
+        let (items, total) = self
+            .store()
+            .read()
+            .await?
+            .exec()
+            .search_rooms(&filter, &order, offset, count)
+            .await?;
+        Ok(Page { items, total })
+    }
+
+    /// Reading `rid` grants reading its visitor's history; a plain agent must name the room's
+    /// own visitor, so that reading one room does not open every other visitor's history.
+    async fn may_read_visitor_history(
+        &self,
+        user: &User,
+        rid: &str,
+        visitor_id: &str,
+    ) -> ApiResult<()> {
+        validate::within("visitorId", visitor_id, limits::ID)?;
+        let room = self.readable_room(user, rid).await?;
+        if room.v.id != visitor_id && !sees_all_departments(user) {
+            return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
+        }
+        Ok(())
     }
 
     /// DDP `rooms/get`: the rooms `user` has a subscription to, which for livechat are the
@@ -260,7 +314,7 @@ fn room_filter(query: &RoomListQuery) -> ApiResult<RoomFilter> {
         created: date_range(DateParam::CreatedAt, query.created_at.as_deref())?,
         closed: date_range(DateParam::ClosedAt, query.closed_at.as_deref())?,
         name,
-        visitor_id: None,
+        ..RoomFilter::default()
     })
 }
 

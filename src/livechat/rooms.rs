@@ -156,6 +156,7 @@ impl Livechat {
             last_message: None,
             livechat_data: None,
             tags: None,
+            topic: None,
             survey_feedback: None,
             closed_at: None,
             closer: None,

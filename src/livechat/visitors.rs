@@ -203,9 +203,7 @@ impl Livechat {
             visitor.updated_at = now;
             let definitions = tx.exec().custom_fields().await?;
             apply_to_visitor(&mut visitor, &registration.custom_fields, &definitions);
-            tx.exec().save_visitor(&visitor).await?;
-            refresh_open_rooms(&mut tx.exec(), &visitor).await?;
-            refresh_session_visitor_info(&mut tx.exec(), &visitor).await?;
+            store_visitor_change(&mut tx.exec(), &visitor).await?;
             tx.commit().await?;
             return Ok(visitor);
         }
@@ -333,6 +331,14 @@ fn apply_registration(
     if department.is_some() {
         visitor.department = department;
     }
+}
+
+/// Saves a changed visitor (its `visitorData` event goes to its open rooms) and the copies
+/// of it in its open room, inquiry and site session.
+pub(super) async fn store_visitor_change(exec: &mut Exec<'_>, visitor: &Visitor) -> ApiResult<()> {
+    exec.save_visitor(visitor).await?;
+    refresh_open_rooms(exec, visitor).await?;
+    refresh_session_visitor_info(exec, visitor).await
 }
 
 /// Keeps the copies of the visitor in its open rooms and their inquiries in step.

@@ -40,6 +40,9 @@ pub struct Room {
     pub livechat_data: Option<CustomData>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// Set by staff in `room.saveInfo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey_feedback: Option<CustomData>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

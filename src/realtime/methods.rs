@@ -14,6 +14,21 @@ use crate::error::ApiError;
 use crate::store::streams::NOTIFY_ROOM;
 use crate::store::NewEvent;
 
+/// Methods that only make sense on a live socket (they tie a login or a visitor's presence
+/// to the connection): REST's `method.call` refuses them.
+pub const SOCKET_ONLY: [&str; 3] = ["login", "logout", "livechat:setUpConnection"];
+
+/// The `result` frame answering method call `id`.
+pub fn result_frame(id: &str, outcome: Result<Value, DdpError>) -> Value {
+    let mut result = json!({ "msg": "result", "id": id });
+    match outcome {
+        Ok(Value::Null) => {}
+        Ok(value) => result["result"] = value,
+        Err(error) => result["error"] = error.to_value(),
+    }
+    result
+}
+
 pub async fn call(conn: &mut Connection, name: &str, params: &[Value]) -> Result<Value, DdpError> {
     match name {
         "login" => login(conn, params.first()).await,

@@ -11,6 +11,7 @@ mod methods;
 mod presence;
 mod presence_lease;
 mod queue_positions;
+mod rest_calls;
 mod session;
 mod streams;
 mod views;
@@ -30,6 +31,7 @@ use tokio::sync::Notify;
 
 pub use hub::Hub;
 use presence::Presence;
+pub use rest_calls::MethodCall;
 
 use crate::accounts::Accounts;
 use crate::config::Config;

@@ -107,6 +107,23 @@ pub async fn serve(socket: WebSocket, rt: Realtime, client_ip: Option<IpAddr>) {
 }
 
 impl Connection {
+    /// A connection with no socket, for one method called over REST (`method.call`): the
+    /// same dispatcher runs it as `user` (or nobody); frames it would push are dropped, and
+    /// it never holds presence or subscriptions (the socket-only methods are refused first).
+    pub fn detached(rt: Realtime, client_ip: Option<IpAddr>, user: Option<(User, String)>) -> Self {
+        let (outbox, _dropped, _) = Outbox::new(1);
+        Connection {
+            id: rt.hub.next_conn_id(),
+            rt,
+            outbox,
+            client_ip,
+            connected: true,
+            user,
+            visitor_token: None,
+            subscriptions: HashMap::new(),
+        }
+    }
+
     /// Queues a frame for this client.
     pub fn send(&self, frame: Value) {
         self.outbox.offer(Arc::from(frame.to_string()));
@@ -185,15 +202,8 @@ impl Connection {
                 return;
             }
         };
-        let id = id.to_string();
         let outcome = methods::call(self, name, &params).await;
-        let mut result = json!({ "msg": "result", "id": id });
-        match outcome {
-            Ok(Value::Null) => {}
-            Ok(value) => result["result"] = value,
-            Err(error) => result["error"] = error.to_value(),
-        }
-        self.send(result);
+        self.send(methods::result_frame(id, outcome));
         self.send(json!({ "msg": "updated", "methods": [id] }));
     }
 

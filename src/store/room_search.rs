@@ -24,6 +24,11 @@ pub struct RoomFilter {
     /// A substring of the room's name (`fname`), compared case-insensitively.
     pub name: Option<String>,
     pub visitor_id: Option<String>,
+    /// Only rooms an agent has taken (`servedBy` set).
+    pub served_only: bool,
+    /// A substring of the text of one of the room's messages, compared case-insensitively
+    /// (ASCII case only on SQLite). A plain scan: full-text search is a later step.
+    pub message_text: Option<String>,
 }
 
 impl RoomFilter {
@@ -54,6 +59,19 @@ impl RoomFilter {
         if let Some(visitor) = &self.visitor_id {
             let id = listing.text(visitor);
             listing.when(format!("visitor_id = {id}"));
+        }
+        if self.served_only {
+            listing.when("served_by IS NOT NULL".into());
+        }
+        if let Some(text) = &self.message_text {
+            // `json(doc)` is a function on SQLite and a cast on PostgreSQL; `->>` reads the
+            // text on both.
+            let pattern = listing.text(&contains_pattern(&text.to_lowercase()));
+            listing.when(format!(
+                "EXISTS (SELECT 1 FROM messages m WHERE m.rid = rooms.id \
+                 AND (m.t IS NULL OR m.t = 'livechat-close') \
+                 AND LOWER(json(m.doc) ->> 'msg') LIKE {pattern} ESCAPE '\\')"
+            ));
         }
         listing
     }

@@ -9,6 +9,7 @@ mod agent_messages;
 mod appearance;
 mod boundaries;
 mod concurrency;
+mod console_api;
 mod departments;
 mod durability;
 mod forward;
