@@ -139,20 +139,12 @@ impl Livechat {
         offset: i64,
         count: i64,
     ) -> ApiResult<Page<Room>> {
-        let order = ROOM_SORTING.order_by(sort)?;
-        self.may_read_visitor_history(user, rid, visitor_id).await?;
-        let filter = RoomFilter {
-            visitor_id: Some(visitor_id.to_string()),
-            ..RoomFilter::default()
+        let everything = ChatSearch {
+            sort: sort.map(str::to_string),
+            ..ChatSearch::default()
         };
-        let (items, total) = self
-            .store()
-            .read()
-            .await?
-            .exec()
-            .search_rooms(&filter, &order, offset, count)
-            .await?;
-        Ok(Page { items, total })
+        self.search_visitor_chats(user, rid, visitor_id, everything, offset, count)
+            .await
     }
 
     /// `GET livechat/visitors.searchChats/room/:roomId/visitor/:visitorId`: the visitor's
