@@ -33,8 +33,8 @@ impl Boundary {
             .await;
         let (sally_id, sally) = desk.agent("sally").await;
         let (otto_id, otto) = desk.agent("otto").await;
-        join(&desk, SALES, &sally_id).await;
-        join(&desk, SUPPORT, &otto_id).await;
+        desk.add_to_department(SALES, &sally_id).await;
+        desk.add_to_department(SUPPORT, &otto_id).await;
         Boundary { desk, sally, otto }
     }
 
@@ -88,20 +88,6 @@ impl Boundary {
         assert_eq!(status, StatusCode::OK, "{body}");
         self.desk.take_inquiry(who, &body["inquiry"]["_id"]).await
     }
-}
-
-/// Adds agent `agent_id` to `department`.
-async fn join(desk: &Desk, department: &str, agent_id: &str) {
-    let body = json!({ "upsert": [{ "agentId": agent_id }], "remove": [] });
-    let (status, answer) = desk
-        .call(
-            &desk.admin,
-            Method::POST,
-            &format!("department/{department}/agents"),
-            Some(body),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
 }
 
 /// Fails if `token` appears anywhere in `payload`: every field at once, at any depth.

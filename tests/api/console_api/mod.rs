@@ -41,13 +41,13 @@ impl Console {
         })
         .await;
         let (alice_id, alice) = desk.agent("alice").await;
-        join(&desk, SALES, &alice_id).await;
+        desk.add_to_department(SALES, &alice_id).await;
         let (otto_id, otto) = desk.agent("otto").await;
-        join(&desk, SUPPORT, &otto_id).await;
+        desk.add_to_department(SUPPORT, &otto_id).await;
         let (_, bob) = desk.agent("bob").await;
         // bob stays away until the fixtures' chats are routed, so alice gets them all.
         set_availability(&desk, &bob, "not-available").await;
-        let boss = account(&desk, "boss", &["livechat-manager"]).await;
+        let boss = desk.account("boss", &["livechat-manager"]).await;
         Console {
             desk,
             alice,
@@ -63,7 +63,9 @@ impl Console {
             .call(&self.bob, Method::GET, "/api/v1/me", None)
             .await;
         assert_eq!(status, StatusCode::OK, "{me}");
-        join(&self.desk, SALES, me["_id"].as_str().unwrap()).await;
+        self.desk
+            .add_to_department(SALES, me["_id"].as_str().unwrap())
+            .await;
     }
 
     async fn get(&self, who: &Credentials, path: &str) -> (StatusCode, Value) {
@@ -111,41 +113,6 @@ async fn set_availability(desk: &Desk, who: &Credentials, status: &str) {
         )
         .await;
     assert_eq!(code, StatusCode::OK, "{body}");
-}
-
-/// Adds agent `agent_id` to `department`.
-async fn join(desk: &Desk, department: &str, agent_id: &str) {
-    let body = json!({ "upsert": [{ "agentId": agent_id }], "remove": [] });
-    let (status, answer) = desk
-        .call(
-            &desk.admin,
-            Method::POST,
-            &format!("department/{department}/agents"),
-            Some(body),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
-}
-
-/// Creates an account with `roles` and logs it in.
-async fn account(desk: &Desk, username: &str, roles: &[&str]) -> Credentials {
-    let body = json!({
-        "username": username,
-        "email": format!("{username}@example.com"),
-        "name": username,
-        "password": "staff-password",
-        "roles": roles,
-    });
-    let (status, created) = desk
-        .call(
-            &desk.admin,
-            Method::POST,
-            "/api/v1/users.create",
-            Some(body),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{created}");
-    login(&desk.app, username, "staff-password").await
 }
 
 /// Fails if the visitor's `token` appears anywhere in a staff answer.
@@ -214,7 +181,7 @@ async fn assert_staff_only(c: &Console, method: Method, path: &str, body: Value,
         StatusCode::UNAUTHORIZED,
         "{path} with a forged login"
     );
-    let plain = account(&c.desk, "plain", &["user"]).await;
+    let plain = c.desk.account("plain", &["user"]).await;
     let (status, answer) = send(
         client
             .request(method.clone(), &url)

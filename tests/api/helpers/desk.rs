@@ -115,6 +115,31 @@ impl Desk {
         )
     }
 
+    /// Creates an account with `roles` (password `staff-password`) and logs it in.
+    pub async fn account(&self, username: &str, roles: &[&str]) -> Credentials {
+        let body = json!({
+            "username": username,
+            "email": format!("{username}@example.com"),
+            "name": username,
+            "password": "staff-password",
+            "roles": roles,
+        });
+        let path = "/api/v1/users.create";
+        let (status, created) = self.call(&self.admin, Method::POST, path, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{created}");
+        login(&self.app, username, "staff-password").await
+    }
+
+    /// Puts agent `agent_id` in `department`.
+    pub async fn add_to_department(&self, department: &str, agent_id: &str) {
+        let path = format!("department/{department}/agents");
+        let body = json!({ "upsert": [{ "agentId": agent_id }], "remove": [] });
+        let (status, answer) = self
+            .call(&self.admin, Method::POST, &path, Some(body))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+
     /// The room of a new visitor, as `GET livechat/room` answered.
     pub async fn visitor_room(&self) -> (String, Value) {
         let token = new_token();

@@ -39,31 +39,6 @@ async fn return_as_inquiry(desk: &Desk, who: &Credentials, body: Value) -> (Stat
         .await
 }
 
-/// An account with `roles`, logged in.
-async fn account(desk: &Desk, username: &str, roles: &[&str]) -> Credentials {
-    let body = json!({
-        "username": username,
-        "email": format!("{username}@example.com"),
-        "name": username,
-        "password": "staff-password",
-        "roles": roles,
-    });
-    let path = "/api/v1/users.create";
-    let (status, created) = desk.call(&desk.admin, Method::POST, path, Some(body)).await;
-    assert_eq!(status, StatusCode::OK, "{created}");
-    login(&desk.app, username, "staff-password").await
-}
-
-/// Puts agent `agent_id` in department `department`.
-async fn join_department(desk: &Desk, department: &str, agent_id: &str) {
-    let path = format!("department/{department}/agents");
-    let body = json!({ "upsert": [{ "agentId": agent_id }], "remove": [] });
-    let (status, answer) = desk
-        .call(&desk.admin, Method::POST, &path, Some(body))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
-}
-
 /// Asserts 401 without a login, with a visitor's token instead of one, and with a forged one.
 async fn assert_needs_login(desk: &Desk, method: Method, path: &str, body: Value, token: &str) {
     let not_logged_in =

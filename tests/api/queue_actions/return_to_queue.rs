@@ -81,7 +81,7 @@ async fn routing_serves_a_returned_chat_again_under_auto_selection() {
 #[tokio::test]
 async fn a_manager_returns_a_chat_to_a_departments_queue() {
     let (desk, _, _, token, rid) = taken_room().await;
-    let boss = account(&desk, "boss", &["livechat-manager"]).await;
+    let boss = desk.account("boss", &["livechat-manager"]).await;
 
     let body = json!({ "roomId": rid, "departmentId": "dep-sales" });
     let (status, answer) = return_as_inquiry(&desk, &boss, body).await;
@@ -123,7 +123,7 @@ async fn only_the_serving_agent_or_a_manager_may_return_a_chat() {
     )
     .await;
 
-    let plain = account(&desk, "plain", &["user"]).await;
+    let plain = desk.account("plain", &["user"]).await;
     let (status, answer) = return_as_inquiry(&desk, &plain, body.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
     assert_eq!(answer["errorType"], json!("error-unauthorized"));
@@ -131,7 +131,7 @@ async fn only_the_serving_agent_or_a_manager_may_return_a_chat() {
     // An agent who does not serve the chat, of the room's queue or of another department.
     let (_, bystander) = desk.agent("bystander").await;
     let (outsider_id, outsider) = desk.agent("outsider").await;
-    join_department(&desk, "dep-sales", &outsider_id).await;
+    desk.add_to_department("dep-sales", &outsider_id).await;
     for who in [&bystander, &outsider] {
         let response = return_as_inquiry(&desk, who, body.clone()).await;
         assert_error(&response, StatusCode::BAD_REQUEST, "error-not-allowed");
@@ -185,7 +185,7 @@ async fn the_ddp_method_returns_a_chat_as_rest_does() {
         json!("error-not-allowed"),
         "{refused}"
     );
-    account(&desk, "plain", &["user"]).await;
+    desk.account("plain", &["user"]).await;
     let mut plain = Ddp::login(&desk.app, "plain", "staff-password").await;
     let refused = plain.call("livechat:returnAsInquiry", json!([rid])).await;
     assert_eq!(

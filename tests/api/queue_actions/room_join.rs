@@ -15,7 +15,7 @@ async fn join(desk: &Desk, who: &Credentials, rid: &str) -> (StatusCode, serde_j
 #[tokio::test]
 async fn a_manager_joins_a_served_chat_and_writes_in_it() {
     let (desk, first_id, first, token, rid) = taken_room().await;
-    let boss = account(&desk, "boss", &["livechat-manager"]).await;
+    let boss = desk.account("boss", &["livechat-manager"]).await;
 
     assert_eq!(
         join(&desk, &boss, &rid).await,
@@ -46,7 +46,7 @@ async fn joining_needs_a_login_view_l_room_and_the_right_to_write() {
     let (desk, _, _, token, rid) = taken_room().await;
     let path = format!("room.join?roomId={rid}");
     assert_needs_login(&desk, Method::GET, &path, json!({}), &token).await;
-    let plain = account(&desk, "plain", &["user"]).await;
+    let plain = desk.account("plain", &["user"]).await;
     let (status, body) = join(&desk, &plain, &rid).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["errorType"], json!("error-unauthorized"));
@@ -54,7 +54,7 @@ async fn joining_needs_a_login_view_l_room_and_the_right_to_write() {
     // Agents who do not serve the chat: of no department, and of another department.
     let (_, bystander) = desk.agent("bystander").await;
     let (outsider_id, outsider) = desk.agent("outsider").await;
-    join_department(&desk, "dep-sales", &outsider_id).await;
+    desk.add_to_department("dep-sales", &outsider_id).await;
     for who in [&bystander, &outsider] {
         assert_error(
             &join(&desk, who, &rid).await,

@@ -10,7 +10,7 @@ use super::*;
 async fn a_manager_reads_a_rooms_transfers_oldest_first() {
     let (desk, _, _, _, rid) = taken_room().await;
     let (second_id, second) = desk.agent("second").await;
-    let boss = account(&desk, "boss", &["livechat-manager"]).await;
+    let boss = desk.account("boss", &["livechat-manager"]).await;
     let path = format!("transfer.history/{rid}");
 
     let (status, empty) = desk.call(&boss, Method::GET, &path, None).await;
@@ -84,7 +84,7 @@ async fn agents_without_view_livechat_rooms_are_refused() {
     let path = format!("transfer.history/{rid}");
     assert_needs_login(&desk, Method::GET, &path, json!({}), &token).await;
     // Even the serving agent: the route is for managers, as in Rocket.Chat.
-    for who in [&first, &account(&desk, "plain", &["user"]).await] {
+    for who in [&first, &desk.account("plain", &["user"]).await] {
         let (status, body) = desk.call(who, Method::GET, &path, None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
         assert_eq!(

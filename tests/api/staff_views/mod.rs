@@ -15,36 +15,15 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
-/// Creates an account with `roles` and logs it in.
-async fn account(desk: &Desk, username: &str, roles: &[&str]) -> Credentials {
-    let body = json!({
-        "username": username,
-        "email": format!("{username}@example.com"),
-        "name": username,
-        "password": "staff-password",
-        "roles": roles,
-    });
-    let (status, created) = desk
-        .call(
-            &desk.admin,
-            Method::POST,
-            "/api/v1/users.create",
-            Some(body),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{created}");
-    login(&desk.app, username, "staff-password").await
-}
-
 async fn manager(desk: &Desk) -> Credentials {
-    account(desk, "boss", &["livechat-manager"]).await
+    desk.account("boss", &["livechat-manager"]).await
 }
 
 /// A logged-in account without any livechat role (a new one on each call).
 async fn plain_user(desk: &Desk) -> Credentials {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    account(desk, &format!("plain{n}"), &["user"]).await
+    desk.account(&format!("plain{n}"), &["user"]).await
 }
 
 async fn get(desk: &Desk, who: &Credentials, path: &str) -> (StatusCode, Value) {
