@@ -23,6 +23,26 @@ pub fn router() -> Router<AppState> {
         .route("/users/{kind}/{id}", get(fetch).delete(remove))
         .route("/agent.status", post(set_status))
         .route("/agents.saveInfo", post(save_info))
+        .route("/agents/{agent_id}/departments", get(departments_of))
+}
+
+/// `GET livechat/agents/:agentId/departments`: the departments an agent belongs to. Agents
+/// read their own (the console subscribes to their queues); managers anyone's.
+async fn departments_of(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    PathParams(agent_id): PathParams<String>,
+) -> ApiResult<Json<Value>> {
+    auth.require(VIEW_L_ROOM)?;
+    if agent_id != auth.user.id {
+        auth.require(VIEW_LIVECHAT_MANAGER)?;
+    }
+    let departments = state.livechat.agent_department_ids(&agent_id).await?;
+    let departments: Vec<Value> = departments
+        .into_iter()
+        .map(|department| json!({ "agentId": agent_id, "departmentId": department }))
+        .collect();
+    Ok(success(json!({ "departments": departments })))
 }
 
 async fn list(

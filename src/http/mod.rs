@@ -6,6 +6,7 @@ mod agents;
 mod appearance;
 mod auth;
 mod chat;
+mod console;
 mod departments;
 mod extract;
 mod inquiries;
@@ -16,6 +17,7 @@ mod navigation;
 mod offline;
 mod rate_limit;
 mod room;
+mod rooms_info;
 mod session;
 mod settings;
 mod staff_rooms;
@@ -32,6 +34,7 @@ use axum::http::{header, Method};
 use axum::response::{IntoResponse, Response};
 use axum::{middleware, Json, Router};
 use serde_json::Value;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -125,6 +128,7 @@ pub fn router(
         .merge(account::router())
         .merge(users::router())
         .merge(settings::router())
+        .merge(rooms_info::router())
         .merge(chat::router());
 
     Router::new()
@@ -132,6 +136,7 @@ pub fn router(
         .nest("/api/v1", api)
         .route("/api/info", axum::routing::get(info))
         .merge(widget_build::router(widget))
+        .merge(console::router().layer(CompressionLayer::new()))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .with_state(state)

@@ -109,6 +109,16 @@ impl Livechat {
 }
 
 impl Livechat {
+    /// The ids of the departments `agent_id` belongs to.
+    pub async fn agent_department_ids(&self, agent_id: &str) -> ApiResult<Vec<String>> {
+        self.store()
+            .read()
+            .await?
+            .exec()
+            .agent_departments(agent_id)
+            .await
+    }
+
     /// The livechat room `rid` when it belongs to the visitor with `token`.
     pub async fn visitor_room(&self, rid: &str, token: &str) -> ApiResult<Option<Room>> {
         let room = self.store().read().await?.exec().room_by_id(rid).await?;

@@ -1,0 +1,86 @@
+// The REST side of the server's public API (`/api/v1/...`), as Rocket.Chat's web client calls
+// it: `X-User-Id` / `X-Auth-Token` from the login, kept in localStorage under the same keys
+// Rocket.Chat's client uses, so a reload stays logged in.
+
+const TOKEN_KEY = "Meteor.loginToken";
+const USER_KEY = "Meteor.userId";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(readableError(status, body));
+    this.status = status;
+    this.body = body;
+    this.code = body?.errorType || body?.error;
+  }
+}
+
+function readableError(status, body) {
+  if (status === 429) return "Too many attempts; wait a moment and try again.";
+  if (status === 503) return "The server's database is unavailable; retrying may help.";
+  if (body?.message && !body.error) return body.message;
+  const error = String(body?.error ?? body?.message ?? `HTTP ${status}`);
+  // Rocket.Chat's errors end with "[error-code]"; people read the sentence before it.
+  const sentence = error.replace(/\s*\[[\w-]+\]\s*$/, "");
+  return sentence || error;
+}
+
+export const session = {
+  get userId() {
+    return localStorage.getItem(USER_KEY);
+  },
+  get token() {
+    return localStorage.getItem(TOKEN_KEY);
+  },
+  save(userId, token) {
+    localStorage.setItem(USER_KEY, userId);
+    localStorage.setItem(TOKEN_KEY, token);
+  },
+  clear() {
+    localStorage.removeItem(USER_KEY);
+    localStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+/** Called when the server says the stored login is no longer valid. */
+let onLoggedOut = () => {};
+export function whenLoggedOut(callback) {
+  onLoggedOut = callback;
+}
+
+/**
+ * One REST call. `query` becomes the query string (arrays as repeated `key[]=`), `body` JSON.
+ * Resolves with the parsed body; rejects with an `ApiError` carrying the server's message.
+ */
+export async function call(method, path, { query, body } = {}) {
+  const url = new URL(`/api/v1/${path}`, location.origin);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === "") continue;
+    if (Array.isArray(value)) value.forEach((v) => url.searchParams.append(`${key}[]`, v));
+    else url.searchParams.set(key, typeof value === "object" ? JSON.stringify(value) : value);
+  }
+  const headers = { Accept: "application/json" };
+  if (session.token) {
+    headers["X-User-Id"] = session.userId;
+    headers["X-Auth-Token"] = session.token;
+  }
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { error: "The server cannot be reached." });
+  }
+  const parsed = await response.json().catch(() => ({}));
+  if (response.status === 401 && session.token && path !== "login") onLoggedOut();
+  if (!response.ok || parsed.success === false || parsed.status === "error") {
+    throw new ApiError(response.status, parsed);
+  }
+  return parsed;
+}
+
+export const get = (path, query) => call("GET", path, { query });
+export const post = (path, body) => call("POST", path, { body: body ?? {} });

@@ -1,0 +1,118 @@
+// What an agent does to a chat besides writing: close it (with a comment), forward it to an
+// agent or a department (with a comment), return it to the queue.
+
+import * as api from "../api.js";
+import { h } from "../dom.js";
+import { field, formError } from "./forms.js";
+import { toast } from "./toast.js";
+
+/** A modal dialog with a form; `onSubmit` resolves to close it or throws to show the error. */
+function modal(titleText, fields, submitText, onSubmit, { danger = false } = {}) {
+  const problem = formError();
+  const submit = h("button", { type: "submit", class: danger ? "danger" : "primary", text: submitText });
+  const cancel = h("button", { type: "button", text: "Cancel" });
+  const titleId = `dialog-${Math.random().toString(36).slice(2)}`;
+  const form = h(
+    "form",
+    {},
+    h("h2", { id: titleId, text: titleText }),
+    fields,
+    problem,
+    h("div", { class: "row end" }, cancel, submit),
+  );
+  const dialog = h("dialog", { "aria-labelledby": titleId }, form);
+  cancel.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => dialog.remove());
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    problem.hidden = true;
+    try {
+      await onSubmit();
+      dialog.close();
+    } catch (error) {
+      problem.textContent = error.message;
+      problem.hidden = false;
+      submit.disabled = false;
+    }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+export function closeDialog({ room }) {
+  const comment = field("Comment", { tag: "textarea", rows: 3, name: "comment" });
+  modal(
+    "Close chat",
+    [h("p", { class: "muted", text: `The chat with ${room.fname} ends for the visitor too.` }), comment.row],
+    "Close chat",
+    async () => {
+      await api.post("livechat/room.closeByUser", { rid: room._id, comment: comment.input.value.trim() || undefined });
+      toast("Chat closed");
+    },
+    { danger: true },
+  );
+  comment.input.focus();
+}
+
+export async function forwardDialog({ room, desk }) {
+  const departments = field("Department", {
+    tag: "select",
+    name: "department",
+    options: [{ value: "", label: "Keep the department" }].concat(
+      desk.departments.filter((d) => d.enabled !== false).map((d) => ({ value: d._id, label: d.name })),
+    ),
+  });
+  const agents = field("Agent", {
+    tag: "select",
+    name: "agent",
+    options: [{ value: "", label: "Any agent of the department" }],
+  });
+  const comment = field("Comment", { tag: "textarea", rows: 2, name: "comment" });
+  modal("Forward chat", [departments.row, agents.row, comment.row], "Forward", async () => {
+    const body = { roomId: room._id, comment: comment.input.value.trim() || undefined };
+    if (departments.input.value) body.departmentId = departments.input.value;
+    if (agents.input.value) body.userId = agents.input.value;
+    if (!body.departmentId && !body.userId) throw new Error("Choose a department or an agent.");
+    await api.post("livechat/room.forward", body);
+    toast("Chat forwarded");
+  });
+  for (const agent of await forwardableAgents(desk)) {
+    if (agent._id === room.servedBy?._id) continue;
+    const status = agent.statusLivechat === "available" && agent.status !== "offline" ? "" : " (away)";
+    agents.input.append(h("option", { value: agent._id, text: `${agent.name || agent.username}${status}` }));
+  }
+}
+
+/**
+ * Agents one may forward to: all of them for those who may list agents (managers); for a plain
+ * agent, the agents of the departments it can see.
+ */
+async function forwardableAgents(desk) {
+  try {
+    const { users } = await api.get("livechat/users/agent", { count: 500 });
+    return users;
+  } catch {
+    const found = new Map();
+    for (const department of desk.departments) {
+      const answer = await api.get(`livechat/department/${department._id}`, { includeAgents: true }).catch(() => null);
+      for (const agent of answer?.agents ?? []) {
+        found.set(agent.agentId, { _id: agent.agentId, username: agent.username, name: agent.name });
+      }
+    }
+    return [...found.values()].filter((a) => a._id !== desk.me._id);
+  }
+}
+
+export function returnToQueue({ room }) {
+  modal(
+    "Return to queue",
+    [h("p", { class: "muted", text: "The chat goes back to the queue for any agent to take." })],
+    "Return to queue",
+    async () => {
+      await api.post("livechat/inquiries.returnAsInquiry", { roomId: room._id });
+      toast("Chat returned to the queue");
+    },
+  );
+}

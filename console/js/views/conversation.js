@@ -1,0 +1,253 @@
+// An open chat: who it is with and its state, the actions on it, the messages, the visitor's
+// typing, and the composer (Enter sends, Shift+Enter a new line; the agent's typing is sent).
+
+import * as api from "../api.js";
+import { h } from "../dom.js";
+import { newMessageId } from "../ids.js";
+import { MessageList } from "./messages.js";
+import { closeDialog, forwardDialog, returnToQueue } from "./chat-actions.js";
+import { takeChat } from "./inbox.js";
+import { renderVisitorPanel } from "./visitor-panel.js";
+import { toast } from "./toast.js";
+
+const TYPING_SEND_EVERY_MS = 2500;
+const TYPING_IDLE_MS = 3000;
+const TYPING_SHOWN_MS = 6000;
+
+export function renderConversation(container, { desk, ddp, rid, openChat, layout }) {
+  const me = desk.me;
+  const title = h("h2", { id: "chat-title", text: "Loading…" });
+  const state = h("p", { class: "muted chat-state" });
+  const toolbar = h("div", { class: "toolbar", role: "toolbar", "aria-label": "Chat actions" });
+  const back = h("button", { type: "button", class: "back", text: "Back to inbox", onclick: () => openChat(null) });
+  const typing = h("p", { class: "typing", role: "status", "aria-live": "polite" });
+  const composer = h("textarea", {
+    id: "composer",
+    rows: 2,
+    "aria-label": "Message",
+    placeholder: "Write a reply… (Enter sends, Shift+Enter for a new line)",
+  });
+  const send = h("button", { type: "submit", class: "primary", text: "Send" });
+  const form = h("form", { class: "composer" }, composer, send);
+  const panel = h("aside", { class: "visitor-panel", "aria-label": "Visitor" });
+  const main = h("div", { class: "chat-main" });
+  container.replaceChildren(
+    h("header", { class: "chat-header" }, back, h("div", { class: "chat-heading" }, title, state), toolbar),
+    h("div", { class: "chat-body" }, main, panel),
+  );
+  container.setAttribute("aria-labelledby", "chat-title");
+
+  let room = null;
+  let list = null;
+  let stopPanel = () => {};
+  const unsubscribe = [];
+  let closed = false;
+
+  const canWrite = () =>
+    room?.open && room.servedBy && (room.servedBy._id === me._id || desk.isManager);
+
+  const renderState = () => {
+    if (!room) return;
+    title.textContent = room.fname || room.v?.name || room.v?.username || "Visitor";
+    const queued = room.open && !room.servedBy;
+    state.textContent = !room.open
+      ? "Closed"
+      : queued
+        ? "Waiting in the queue"
+        : room.servedBy._id === me._id
+          ? "With you"
+          : `With ${room.servedBy.username}`;
+    const mayAct = room.open && room.servedBy && (room.servedBy._id === me._id || desk.isManager);
+    const buttons = [];
+    if (queued) {
+      buttons.push(
+        h("button", {
+          type: "button",
+          class: "primary",
+          text: "Take",
+          "aria-label": "Take this chat",
+          onclick: (e) => takeChat(e.currentTarget, rid, desk, openChat),
+        }),
+      );
+    }
+    if (mayAct) {
+      buttons.push(
+        h("button", { type: "button", text: "Forward", onclick: () => forwardDialog({ room, desk }) }),
+        h("button", {
+          type: "button",
+          text: "Return to queue",
+          onclick: () => returnToQueue({ room, desk }),
+        }),
+        h("button", {
+          type: "button",
+          class: "danger",
+          text: "Close chat",
+          dataset: { action: "close" },
+          onclick: () => closeDialog({ room, desk }),
+        }),
+      );
+    }
+    buttons.push(
+      h("button", {
+        type: "button",
+        class: "panel-toggle",
+        text: "Visitor info",
+        "aria-expanded": layout.dataset.panel === "open" ? "true" : "false",
+        onclick: (e) => {
+          const open = layout.dataset.panel !== "open";
+          layout.dataset.panel = open ? "open" : "closed";
+          e.currentTarget.setAttribute("aria-expanded", String(open));
+        },
+      }),
+    );
+    toolbar.replaceChildren(...buttons);
+    const writable = canWrite();
+    composer.disabled = !writable;
+    send.disabled = !writable;
+    composer.placeholder = writable
+      ? "Write a reply… (Enter sends, Shift+Enter for a new line)"
+      : queued
+        ? "Take the chat to answer it."
+        : room.open
+          ? "Another agent is answering this chat."
+          : "This chat is closed.";
+  };
+
+  const onRoomMessage = (message) => {
+    list?.receive(message);
+    if (message.u?._id === room?.v?._id) showTyping(null);
+    if (message.t === "livechat-close" && room) {
+      room = { ...room, open: false };
+      renderState();
+    } else if (message.t === "livechat_transfer_history") {
+      refreshRoom();
+    }
+  };
+
+  let typingTimer = null;
+  const showTyping = (name) => {
+    clearTimeout(typingTimer);
+    typing.textContent = name ? `${name} is typing…` : "";
+    if (name) typingTimer = setTimeout(() => (typing.textContent = ""), TYPING_SHOWN_MS);
+  };
+
+  const refreshRoom = async () => {
+    try {
+      const answer = await api.get("rooms.info", { roomId: rid });
+      room = answer.room;
+      if (list) list.room = room;
+      renderState();
+    } catch {
+      // Forwarded away from a plain agent: it may no longer read the room.
+      if (!desk.isManager) openChat(null);
+    }
+  };
+
+  const load = async () => {
+    try {
+      const answer = await api.get("rooms.info", { roomId: rid });
+      room = answer.room;
+    } catch (error) {
+      title.textContent = "This chat cannot be opened";
+      state.textContent = error.message;
+      return;
+    }
+    if (closed) return;
+    renderState();
+    list = new MessageList({ rid, me, room });
+    main.replaceChildren(list.element, typing, form);
+    unsubscribe.push(
+      ddp.subscribe("stream-room-messages", rid, onRoomMessage),
+      ddp.subscribe("stream-notify-room", `${rid}/typing`, (username, isTyping) => {
+        if (username === me.username) return;
+        const name = username === room.v?.username ? title.textContent : username;
+        showTyping(isTyping ? name : null);
+      }),
+      ddp.subscribe("stream-notify-room", `${rid}/deleteMessage`, (payload) => list.remove(payload?._id)),
+    );
+    await list.loadLatest();
+    stopPanel = renderVisitorPanel(panel, { room, desk, ddp, onRoomChanged: refreshRoom });
+    if (canWrite() && matchMedia("(min-width: 700px)").matches) composer.focus();
+  };
+
+  // The room's own state changes (assigned, forwarded, closed) come through the desk.
+  const onDeskChange = () => {
+    const fresh = desk.rooms.get(rid);
+    if (fresh && room && (fresh.servedBy?._id !== room.servedBy?._id || fresh.open !== room.open)) {
+      room = { ...room, ...fresh };
+      renderState();
+    }
+  };
+  desk.addEventListener("change", onDeskChange);
+
+  // --- typing sent by the agent ---
+  let typingSentAt = 0;
+  let idleTimer = null;
+  const sendTyping = (isTyping) => {
+    ddp.method("stream-notify-room", [`${rid}/typing`, me.username, isTyping]).catch(() => {});
+  };
+  composer.addEventListener("input", () => {
+    if (!composer.value) return;
+    const now = Date.now();
+    if (now - typingSentAt > TYPING_SEND_EVERY_MS) {
+      typingSentAt = now;
+      sendTyping(true);
+    }
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
+  });
+  const stopTyping = () => {
+    clearTimeout(idleTimer);
+    if (typingSentAt) sendTyping(false);
+    typingSentAt = 0;
+  };
+
+  composer.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = composer.value;
+    if (!text.trim() || !canWrite()) return;
+    const message = { _id: newMessageId(), rid, msg: text };
+    composer.value = "";
+    stopTyping();
+    try {
+      const saved = await sendMessage(ddp, message);
+      list.receive(saved);
+    } catch (error) {
+      // Nothing is lost: the text goes back into the box to send again.
+      if (!composer.value) composer.value = text;
+      toast(`Not sent: ${error.message}`, { error: true });
+    }
+  });
+
+  load();
+  return () => {
+    closed = true;
+    stopTyping();
+    clearTimeout(typingTimer);
+    desk.removeEventListener("change", onDeskChange);
+    for (const stop of unsubscribe) stop();
+    stopPanel();
+  };
+}
+
+/**
+ * Over DDP when connected, else REST; the client `_id` makes a retry of the same message
+ * idempotent on the server, so a reply sent while the socket was dropping is saved once.
+ */
+async function sendMessage(ddp, message) {
+  if (ddp.state === "online") {
+    try {
+      return await ddp.method("sendMessage", [message]);
+    } catch (error) {
+      if (error.error !== undefined) throw error; // the server refused it; REST would too
+    }
+  }
+  const { message: saved } = await api.post("chat.sendMessage", { message });
+  return saved;
+}
