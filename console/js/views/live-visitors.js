@@ -25,8 +25,9 @@ export function renderLiveVisitors(view, { desk, ddp }) {
   view.replaceChildren(
     h(
       "main",
-      { class: "page" },
-      h("div", { class: "page-head" }, h("h1", { text: "Live visitors" }), count),
+      // The page scrolls by itself (not the window), so keyboard users need to reach it.
+      { class: "page", tabindex: "0", "aria-labelledby": "live-visitors-title" },
+      h("div", { class: "page-head" }, h("h1", { id: "live-visitors-title", text: "Live visitors" }), count),
       problem,
       h("div", { class: "table-wrap" }, table),
       empty,

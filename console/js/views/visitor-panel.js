@@ -25,6 +25,20 @@ export function renderVisitorPanel(container, { room, desk, ddp, onRoomChanged }
     "aria-label": "Edit visitor and chat",
     onclick: () => openEditor(),
   });
+  // On narrow screens the panel covers the chat (console.css); this puts the chat back.
+  const hide = h("button", {
+    type: "button",
+    class: "quiet small panel-close",
+    text: "Close",
+    "aria-label": "Hide visitor info",
+    onclick: () => {
+      const layout = container.closest(".workspace");
+      if (layout) layout.dataset.panel = "closed";
+      const toggle = container.closest(".conversation")?.querySelector(".panel-toggle");
+      toggle?.setAttribute("aria-expanded", "false");
+      toggle?.focus();
+    },
+  });
   const facts = h("dl", { class: "facts" });
   const problem = h("p", { class: "error", role: "alert", hidden: true });
   const pages = listSection("Pages visited", "No page recorded yet.");
@@ -32,7 +46,7 @@ export function renderVisitorPanel(container, { room, desk, ddp, onRoomChanged }
   const transfers = listSection("Transfer history", "Never forwarded.");
   transfers.element.hidden = true;
   const details = h("div", { class: "visitor-details" }, facts, pages.element, chats.element, transfers.element);
-  container.replaceChildren(h("header", { class: "panel-head" }, heading, edit), problem, details);
+  container.replaceChildren(h("header", { class: "panel-head" }, heading, edit, hide), problem, details);
 
   const showFacts = () => {
     heading.textContent = visitorName(room, visitor);
