@@ -129,7 +129,8 @@ function newRow(session) {
 /** Writes each cell whose content changed since it was last written. */
 function fillRow(entry, desk) {
   const s = entry.session;
-  const page = currentPage(s);
+  loadCurrentPage(entry, desk);
+  const page = currentPage(entry);
   const values = {
     Visitor: [s.visitorInfo?.name || "Anonymous visitor", s.visitorInfo?.email ?? ""],
     "Current page": [page.title, page.href],
@@ -153,7 +154,7 @@ function cellContent(column, [text, extra]) {
     case "Visitor":
       return [h("span", { class: "name", text }), extra ? h("span", { class: "muted small block", text: extra }) : null].filter(Boolean);
     case "Current page": {
-      if (!text && !extra) return [h("span", { class: "muted", text: "Not reported" })];
+      if (!text && !extra) return [h("span", { class: "muted", text: "Unknown" })];
       const link = safeHref(extra);
       if (!link) return [h("span", { class: "page-title", text: text || extra })];
       return [h("a", { href: link, target: "_blank", rel: "noopener noreferrer", title: extra, text: text || extra })];
@@ -168,30 +169,48 @@ function cellContent(column, [text, extra]) {
 }
 
 /**
- * The page the visitor is on, if the session says (`{title, location: {href}}` as page.visited
- * records it). The server's sessions do not carry it yet, so this is usually empty.
+ * The page the visitor is on. Sessions do not say; for a visitor in a chat on the desk, the
+ * newest page of that chat's navigation history is fetched, again whenever its page count moves.
  */
-function currentPage(session) {
-  const page = session.lastPage ?? session.page ?? session.navigation?.page;
-  return { title: page?.title ?? "", href: page?.location?.href ?? page?.href ?? "" };
+function currentPage(entry) {
+  const page = entry.page?.navigation?.page;
+  return { title: page?.title ?? "", href: page?.location?.href ?? "" };
+}
+
+function loadCurrentPage(entry, desk) {
+  const rid = chatOf(entry.session, desk)?.rid;
+  const wanted = `${rid}:${entry.session.count}`;
+  if (!rid || entry.pageFor === wanted) return;
+  entry.pageFor = wanted;
+  api
+    .get(`livechat/visitors.pagesVisited/${encodeURIComponent(rid)}`, { count: 1, sort: JSON.stringify({ ts: -1 }) })
+    .then((answer) => {
+      if (entry.pageFor !== wanted) return;
+      entry.page = answer.pages?.[0] ?? null;
+      fillRow(entry, desk);
+    })
+    .catch(() => {});
 }
 
 /**
- * "Chatting with X", "Waiting", "Not chatting", "Chat ended". Sessions do not name the agent,
- * so an open chat is matched to the desk's chats by the visitor's name, when that is unique.
+ * The desk's chat with this session's visitor. Sessions reach staff without a visitor id or a
+ * room, so the chat is found by the visitor's name, and only when exactly one chat has it.
  */
+function chatOf(session, desk) {
+  const name = session.visitorInfo?.name;
+  if (session.chatStatus !== "Open" || !name) return null;
+  const open = [...desk.rooms.values()].filter((r) => r.fname === name);
+  const waiting = [...desk.queue.values()].filter((i) => (i.fname ?? i.name ?? i.v?.name) === name);
+  if (open.length + waiting.length !== 1) return null;
+  return open.length ? { rid: open[0]._id, agent: open[0].servedBy } : { rid: waiting[0].rid, waiting: true };
+}
+
+/** "Chatting with X", "Waiting", "In a chat" (agent unknown), "Not chatting", "Chat ended". */
 function chatStatus(session, desk) {
   if (session.chatStatus === "Closed") return "Chat ended";
   if (session.chatStatus !== "Open") return "Not chatting";
-  const name = session.visitorInfo?.name;
-  if (name) {
-    const open = [...desk.rooms.values()].filter((r) => r.fname === name);
-    const waiting = [...desk.queue.values()].filter((i) => (i.fname ?? i.name ?? i.v?.name) === name);
-    if (open.length === 1 && waiting.length === 0) {
-      const agent = open[0].servedBy;
-      return agent?._id === desk.me._id ? "Chatting with you" : `Chatting with ${agent?.username ?? "an agent"}`;
-    }
-    if (waiting.length === 1 && open.length === 0) return "Waiting";
-  }
-  return "In a chat";
+  const chat = chatOf(session, desk);
+  if (!chat) return "In a chat";
+  if (chat.waiting) return "Waiting";
+  return chat.agent?._id === desk.me._id ? "Chatting with you" : `Chatting with ${chat.agent?.username ?? "an agent"}`;
 }
