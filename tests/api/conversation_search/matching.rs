@@ -237,3 +237,29 @@ async fn pages_newest_first_with_the_total_and_three_matches_per_room() {
     assert_eq!(match_texts(&body, &chats[0].rid), ["pagination probe 0"]);
     assert_eq!(body["total"], json!(3));
 }
+
+#[tokio::test]
+async fn visitors_search_chats_matches_words_the_same_way() {
+    let s = Search::open().await;
+    let body = s.answer(&s.boss, "refund", "").await;
+    let visitor = body["rooms"][0]["v"]["_id"].as_str().unwrap().to_string();
+    let found = |text: &'static str| {
+        let path = format!(
+            "visitors.searchChats/room/{}/visitor/{visitor}?searchText={}",
+            s.zoe.rid,
+            encode(text)
+        );
+        let desk = &s.desk;
+        let alice = &s.alice;
+        async move {
+            let (status, body) = desk.call(alice, Method::GET, &path, None).await;
+            assert_eq!(status, StatusCode::OK, "{text}: {body}");
+            body["history"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(found("cafe").await, 1, "accents ignored");
+    assert_eq!(found("REF 47").await, 1, "prefixes, every word");
+    assert_eq!(found("efund").await, 0, "not inside a word");
+    assert_eq!(found("refund parcel").await, 0);
+    assert_eq!(found("\"NEAR(").await, 0);
+}
