@@ -7,6 +7,7 @@ mod agent_chat;
 pub(crate) mod agent_events;
 mod agent_messages;
 mod agents;
+mod custom_field_catalog;
 mod custom_fields;
 mod departments;
 mod forward;
