@@ -7,6 +7,7 @@ mod appearance;
 mod auth;
 mod chat;
 mod console;
+mod custom_fields;
 mod departments;
 mod extract;
 mod inquiries;
@@ -111,6 +112,7 @@ pub fn router(
         .merge(inquiries::router())
         .merge(staff_rooms::router())
         .merge(staff_visitors::router())
+        .merge(custom_fields::router())
         .merge(departments::router())
         .merge(chat::livechat_router())
         .merge(offline)

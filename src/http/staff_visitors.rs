@@ -210,9 +210,11 @@ async fn search(
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct OnlineQuery {
     status: Option<String>,
+    /// Narrows the list to this visitor's session (the console's visitor panel).
+    visitor_id: Option<String>,
     offset: Option<String>,
     count: Option<String>,
     sort: Option<String>,
@@ -230,11 +232,16 @@ async fn online(
         sort: query.sort,
     };
     let (offset, count) = page.resolve()?;
+    let visitor_id = query
+        .visitor_id
+        .map(|id| required("visitorId", Some(id)))
+        .transpose()?;
     auth.require(VIEW_L_ROOM)?;
     let visitors = state
         .livechat
         .present_visitors(
             &auth.user,
+            visitor_id.as_deref(),
             query.status.as_deref(),
             page.sort.as_deref(),
             offset,

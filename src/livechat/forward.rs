@@ -200,6 +200,7 @@ pub(super) async fn transfer(
     room.updated_at = now;
     exec.save_room(room).await?;
     exec.save_inquiry(inquiry).await?;
+    super::sessions::refresh_session_chat(exec, room, now).await?;
     Ok(())
 }
 

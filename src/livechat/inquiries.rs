@@ -148,6 +148,7 @@ impl Livechat {
         .await?;
         tx.exec().save_room(&room).await?;
         tx.exec().save_inquiry(&inquiry).await?;
+        super::sessions::refresh_session_chat(&mut tx.exec(), &room, now).await?;
         tx.commit().await?;
         Ok(inquiry)
     }

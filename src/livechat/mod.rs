@@ -8,6 +8,7 @@ pub(crate) mod agent_events;
 mod agent_messages;
 mod agents;
 mod conversation_search;
+mod custom_field_catalog;
 mod custom_fields;
 mod departments;
 mod forward;

@@ -10,7 +10,7 @@ use super::Livechat;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::input::object;
-use crate::model::{Message, UserRef, ROCKET_CAT};
+use crate::model::{CurrentPage, Message, UserRef, ROCKET_CAT};
 use crate::time::Timestamp;
 
 /// How long navigation recorded before a room exists is kept (Rocket.Chat: 30 days).
@@ -84,6 +84,17 @@ impl Livechat {
             message.expire_at = Some(now.plus_millis(ORPHAN_NAVIGATION_RETENTION_MS));
         }
         tx.exec().insert_message(&message).await?;
+        // The live-visitors view shows where the visitor is now, chat or no chat. A visitor
+        // without a session (not registered yet) gets none here: sessions come from the tracker.
+        if let Some(mut session) = tx.exec().session_for_update(token).await? {
+            session.current_page = Some(CurrentPage {
+                title: title.to_string(),
+                url: href.to_string(),
+                ts: now,
+            });
+            session.updated_at = now;
+            tx.exec().save_session(&session).await?;
+        }
         tx.commit().await?;
         Ok(Some(json!({ "msg": text, "navigation": navigation })))
     }

@@ -85,6 +85,7 @@ impl Livechat {
         room.updated_at = now;
         tx.exec().save_room(&room).await?;
         tx.exec().save_inquiry(&inquiry).await?;
+        super::sessions::refresh_session_chat(&mut tx.exec(), &room, now).await?;
         // The widget learns it has no agent any more, as Rocket.Chat tells it on unassignment.
         let agent_data = json!([{ "type": "agentData", "data": null }]);
         tx.exec()

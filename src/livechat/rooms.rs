@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::forward::{transfer, Destination, Transferrer};
 use super::routing::assign_next_agent;
-use super::sessions::{mark_chat_closed, mark_chat_opened};
+use super::sessions::{mark_chat_closed, mark_chat_opened, show_chat};
 use super::validate::{self, limits};
 use super::{author, Livechat};
 use crate::error::{ApiError, ApiResult};
@@ -218,6 +218,7 @@ impl Livechat {
         tx.exec().save_visitor(&visitor).await?;
         if let Some(mut session) = tx.exec().session_for_update(&visitor.token).await? {
             mark_chat_opened(&mut session, now);
+            show_chat(&mut session, &room);
             tx.exec().save_session(&session).await?;
         }
         tx.commit().await?;
@@ -419,7 +420,7 @@ pub(super) async fn close_room(
         super::agent_events::record_subscription(exec, "removed", room, agent).await?;
     }
     if let Some(mut session) = exec.session_for_update(&room.v.token).await? {
-        mark_chat_closed(&mut session, now);
+        mark_chat_closed(&mut session, room, now);
         exec.save_session(&session).await?;
     }
     Ok(())

@@ -158,6 +158,7 @@ impl Livechat {
         }
         tx.exec().save_room(&room).await?;
         tx.exec().save_inquiry(&inquiry).await?;
+        super::sessions::refresh_session_chat(&mut tx.exec(), &room, now).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -11,7 +11,7 @@ use super::validate::{self, limits};
 use super::{Livechat, VisitorInput};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::model::{chat_status, VisitorSession};
+use crate::model::{chat_status, Room, SessionAgent, VisitorSession};
 use crate::store::Exec;
 use crate::time::Timestamp;
 
@@ -176,10 +176,15 @@ async fn new_session(
         chat_start_time: None,
         sentiment_score: 0,
         offline_time: None,
+        visitor_id: Some(visitor.id.clone()),
+        current_page: None,
+        rid: None,
+        served_by: None,
     };
     session.visitor_info = Some(json!({ "name": visitor.name, "email": visitor.email() }));
     if let Some(room) = exec.open_room_of_token(token).await? {
         mark_chat_opened(&mut session, room.ts);
+        show_chat(&mut session, &room);
     } else if exec.rooms_of_token(token).await?.last().is_some() {
         session.chat_status = chat_status::CLOSED.into();
     }
@@ -199,10 +204,41 @@ pub(super) fn mark_chat_opened(session: &mut VisitorSession, when: Timestamp) {
     session.updated_at = when;
 }
 
-pub(super) fn mark_chat_closed(session: &mut VisitorSession, when: Timestamp) {
+/// `room` is closing: the session shows no chat any more (unless it already shows another).
+pub(super) fn mark_chat_closed(session: &mut VisitorSession, room: &Room, when: Timestamp) {
     session.chat_start = false;
     session.chat_status = chat_status::CLOSED.into();
     session.updated_at = when;
+    if session.rid.is_none() || session.rid.as_deref() == Some(room.id.as_str()) {
+        session.rid = None;
+        session.served_by = None;
+    }
+}
+
+/// The session shows the open `room` and who serves it, so staff need not guess them.
+pub(super) fn show_chat(session: &mut VisitorSession, room: &Room) {
+    session.rid = Some(room.id.clone());
+    session.served_by = room.served_by.as_ref().map(|agent| SessionAgent {
+        id: agent.id.clone(),
+        username: agent.username.clone(),
+    });
+}
+
+/// After the open `room` changed hands (taken, assigned, forwarded, returned to the queue):
+/// its visitor's session, if any, shows the new agent (or none), and the live-visitors stream
+/// hears it. Called inside the transaction that changed the room, after its lock (room, then
+/// session: the lock order of every path that touches both).
+pub(super) async fn refresh_session_chat(
+    exec: &mut Exec<'_>,
+    room: &Room,
+    now: Timestamp,
+) -> ApiResult<()> {
+    if let Some(mut session) = exec.session_for_update(&room.v.token).await? {
+        show_chat(&mut session, room);
+        session.updated_at = now;
+        exec.save_session(&session).await?;
+    }
+    Ok(())
 }
 
 /// Checks a flat description object: a bounded number of scalar values, short strings, and the

@@ -111,10 +111,11 @@ impl Livechat {
     }
 
     /// `GET livechat/visitors.online`: the sessions of visitors on the site now, newest
-    /// activity first; `status` narrows to `online` or `away`.
+    /// activity first; `status` narrows to `online` or `away`, `visitor_id` to one visitor.
     pub async fn present_visitors(
         &self,
         user: &User,
+        visitor_id: Option<&str>,
         status: Option<&str>,
         sort: Option<&str>,
         offset: i64,
@@ -135,7 +136,14 @@ impl Livechat {
             .read()
             .await?
             .exec()
-            .present_sessions(Self::narrowed_to(user), status, &order, offset, count)
+            .present_sessions(
+                Self::narrowed_to(user),
+                visitor_id,
+                status,
+                &order,
+                offset,
+                count,
+            )
             .await?;
         Ok(Page { items, total })
     }

@@ -16,7 +16,7 @@ pub use department::{Department, DepartmentAgent, DepartmentSeed};
 pub use inquiry::{Inquiry, InquiryStatus};
 pub use message::{Message, UserRef};
 pub use room::{AgentMetrics, ClosedBy, Room, RoomMetrics, RoomVisitor, ServedBy, VisitorMetrics};
-pub use session::{chat_status, VisitorSession};
+pub use session::{chat_status, CurrentPage, SessionAgent, VisitorSession};
 pub use staff_view::{may_carry_visitor_token, staff_view, strip_visitor_tokens};
 pub use user::{AgentSettings, User, UserEmail};
 pub use visitor::{EmailAddress, LastChat, PhoneNumber, Visitor};

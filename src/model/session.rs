@@ -33,6 +33,32 @@ pub struct VisitorSession {
     pub sentiment_score: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_time: Option<Timestamp>,
+    /// The visitor's `_id` (not a credential), so staff tell two visitors of one name apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
+    /// The last page the visitor viewed (`page.visited`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_page: Option<CurrentPage>,
+    /// The visitor's open chat; absent when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rid: Option<String>,
+    /// The agent serving that chat; absent while it is queued or when there is no chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub served_by: Option<SessionAgent>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CurrentPage {
+    pub title: String,
+    pub url: String,
+    pub ts: Timestamp,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SessionAgent {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub username: String,
 }
 
 pub mod chat_status {

@@ -24,6 +24,19 @@ impl Exec<'_> {
 
     /// Inserts or replaces the session of a token.
     pub async fn save_session(&mut self, session: &VisitorSession) -> ApiResult<()> {
+        let owner = self.visitor_of_session(&session.token).await?;
+        // Sessions saved before `visitorId` existed gain it on their next change.
+        let filled;
+        let session = match (&session.visitor_id, &owner) {
+            (None, Some((visitor_id, _))) => {
+                filled = VisitorSession {
+                    visitor_id: Some(visitor_id.clone()),
+                    ..session.clone()
+                };
+                &filled
+            }
+            _ => session,
+        };
         let doc = to_doc(session)?;
         const SQL: &str = "INSERT INTO visitor_sessions (id, token, status, updated_at, doc) VALUES ($1, $2, $3, $4, $5) \
                            ON CONFLICT (token) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, doc = excluded.doc";
@@ -41,7 +54,7 @@ impl Exec<'_> {
         let mut event = to_ejson(serde_json::to_value(session)?);
         // The live-visitors stream shows a plain agent only the visitors of its departments
         // (and of none): the event names the visitor's department for that filter.
-        if let Some(department) = self.department_of_visitor(&session.token).await? {
+        if let Some((_, Some(department))) = owner {
             event["department"] = json!(department);
         }
         self.announce_session(json!([{ "type": "changed", "session": event }]))
@@ -59,13 +72,16 @@ impl Exec<'_> {
         Ok(())
     }
 
-    /// The department of the visitor with `token`, if it has one.
-    async fn department_of_visitor(&mut self, token: &str) -> ApiResult<Option<String>> {
-        const SQL: &str = "SELECT department FROM visitors WHERE token = $1";
-        let department: Option<Option<String>> = dispatch!(self, c => {
-            sqlx::query_scalar(SQL).bind(token).fetch_optional(&mut **c).await?
+    /// The id and department of the visitor with `token`, if there is one.
+    async fn visitor_of_session(
+        &mut self,
+        token: &str,
+    ) -> ApiResult<Option<(String, Option<String>)>> {
+        const SQL: &str = "SELECT id, department FROM visitors WHERE token = $1";
+        let row: Option<(String, Option<String>)> = dispatch!(self, c => {
+            sqlx::query_as(SQL).bind(token).fetch_optional(&mut **c).await?
         });
-        Ok(department.flatten())
+        Ok(row)
     }
 
     /// The live-visitors view hears every session change.

@@ -50,10 +50,12 @@ impl Exec<'_> {
     }
 
     /// Sessions of visitors on the site now (`online` or `away`, or just `status`). With
-    /// `agent_id`, only those of visitors that plain agent may see.
+    /// `agent_id`, only those of visitors that plain agent may see; with `visitor_id`, only
+    /// that visitor's.
     pub async fn present_sessions(
         &mut self,
         agent_id: Option<&str>,
+        visitor_id: Option<&str>,
         status: Option<&str>,
         order: &OrderBy,
         offset: i64,
@@ -70,6 +72,12 @@ impl Exec<'_> {
             let visible = visible_to_agent(&mut listing, agent_id);
             listing.when(format!(
                 "token IN (SELECT token FROM visitors WHERE {visible})"
+            ));
+        }
+        if let Some(visitor_id) = visitor_id {
+            let id = listing.text(visitor_id);
+            listing.when(format!(
+                "token IN (SELECT token FROM visitors WHERE id = {id})"
             ));
         }
         let (docs, total) = listing.page(self, order, offset, count).await?;

@@ -26,6 +26,7 @@ mod queue_info;
 mod realtime;
 mod rooms;
 mod routing;
+mod session_details;
 mod sessions;
 mod smoke;
 mod staff_views;

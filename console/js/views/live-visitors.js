@@ -1,6 +1,8 @@
 // Live visitors: who is on the site now (the sessions the widget reports), loaded once over
 // REST and then kept current from the sessions stream. Each row belongs to one session and is
-// updated cell by cell, so a busy site does not rebuild the table on every page view.
+// updated cell by cell, so a busy site does not rebuild the table on every page view. The
+// session itself says where the visitor is (`currentPage`) and which chat it has with whom
+// (`rid`, `servedBy`).
 
 import * as api from "../api.js";
 import { h, sinceText, dateTimeText, toDate } from "../dom.js";
@@ -52,7 +54,9 @@ export function renderLiveVisitors(view, { desk, ddp }) {
     // A REST page loaded while events arrived must not undo a newer event.
     if (known && toDate(known.session._updatedAt) > toDate(session._updatedAt)) return;
     if (known) {
-      known.session = { ...known.session, ...session };
+      // Events carry the whole session: fields it no longer has (`rid`, `servedBy` once the
+      // chat ends) must go, so it replaces the old one instead of being merged into it.
+      known.session = session;
       fillRow(known, desk);
       return;
     }
@@ -103,19 +107,16 @@ export function renderLiveVisitors(view, { desk, ddp }) {
     showCount();
   };
 
-  // Chat status names the agent from the desk's open chats, and "Since" ages: both are
-  // refreshed in place.
+  // "Since" ages: refreshed in place.
   const refreshAll = () => {
     for (const entry of rows.values()) fillRow(entry, desk);
   };
-  desk.addEventListener("change", refreshAll);
   const tick = setInterval(refreshAll, 30_000);
 
   load();
   return () => {
     stopped = true;
     unsubscribe();
-    desk.removeEventListener("change", refreshAll);
     clearInterval(tick);
   };
 }
@@ -129,15 +130,13 @@ function newRow(session) {
 /** Writes each cell whose content changed since it was last written. */
 function fillRow(entry, desk) {
   const s = entry.session;
-  loadCurrentPage(entry, desk);
-  const page = currentPage(entry);
   const values = {
     Visitor: [s.visitorInfo?.name || "Anonymous visitor", s.visitorInfo?.email ?? ""],
-    "Current page": [page.title, page.href],
+    "Current page": [s.currentPage?.title ?? "", s.currentPage?.url ?? ""],
     Pages: [String(s.count ?? 0)],
     Location: [locationText(s.location) || "Unknown"],
     Device: [deviceText(s.deviceInfo) || "Unknown"],
-    "Chat status": [chatStatus(s, desk)],
+    "Chat status": [chatStatus(s, desk), s.rid ?? ""],
     Online: [s.status === "away" ? "Away" : "Online", s.status === "away" ? "away" : "online"],
     Since: [sinceText(toDate(s.createdAt)), dateTimeText(toDate(s.createdAt))],
   };
@@ -163,54 +162,19 @@ function cellContent(column, [text, extra]) {
       return [h("span", { class: `presence ${extra}`, text })];
     case "Since":
       return [h("time", { title: extra, text })];
+    case "Chat status":
+      // Listed means the viewer may see the chat; the conversation screen handles a refusal.
+      if (!extra) return [text];
+      return [h("a", { href: `#/chat/${encodeURIComponent(extra)}`, text })];
     default:
       return [text];
   }
 }
 
-/**
- * The page the visitor is on. Sessions do not say; for a visitor in a chat on the desk, the
- * newest page of that chat's navigation history is fetched, again whenever its page count moves.
- */
-function currentPage(entry) {
-  const page = entry.page?.navigation?.page;
-  return { title: page?.title ?? "", href: page?.location?.href ?? "" };
-}
-
-function loadCurrentPage(entry, desk) {
-  const rid = chatOf(entry.session, desk)?.rid;
-  const wanted = `${rid}:${entry.session.count}`;
-  if (!rid || entry.pageFor === wanted) return;
-  entry.pageFor = wanted;
-  api
-    .get(`livechat/visitors.pagesVisited/${encodeURIComponent(rid)}`, { count: 1, sort: JSON.stringify({ ts: -1 }) })
-    .then((answer) => {
-      if (entry.pageFor !== wanted) return;
-      entry.page = answer.pages?.[0] ?? null;
-      fillRow(entry, desk);
-    })
-    .catch(() => {});
-}
-
-/**
- * The desk's chat with this session's visitor. Sessions reach staff without a visitor id or a
- * room, so the chat is found by the visitor's name, and only when exactly one chat has it.
- */
-function chatOf(session, desk) {
-  const name = session.visitorInfo?.name;
-  if (session.chatStatus !== "Open" || !name) return null;
-  const open = [...desk.rooms.values()].filter((r) => r.fname === name);
-  const waiting = [...desk.queue.values()].filter((i) => (i.fname ?? i.name ?? i.v?.name) === name);
-  if (open.length + waiting.length !== 1) return null;
-  return open.length ? { rid: open[0]._id, agent: open[0].servedBy } : { rid: waiting[0].rid, waiting: true };
-}
-
-/** "Chatting with X", "Waiting", "In a chat" (agent unknown), "Not chatting", "Chat ended". */
-function chatStatus(session, desk) {
-  if (session.chatStatus === "Closed") return "Chat ended";
-  if (session.chatStatus !== "Open") return "Not chatting";
-  const chat = chatOf(session, desk);
-  if (!chat) return "In a chat";
-  if (chat.waiting) return "Waiting";
-  return chat.agent?._id === desk.me._id ? "Chatting with you" : `Chatting with ${chat.agent?.username ?? "an agent"}`;
+/** "Chatting with you", "Chatting with <username>", "Waiting" (queued) or "Not chatting". */
+export function chatStatus(session, desk) {
+  if (!session.rid) return "Not chatting";
+  const agent = session.servedBy;
+  if (!agent) return "Waiting";
+  return agent._id === desk.me?._id ? "Chatting with you" : `Chatting with ${agent.username}`;
 }

@@ -9,7 +9,7 @@ import { field, formError } from "./forms.js";
  * Replaces `container`'s children with the form. `onSaved` runs after the server accepted
  * it, `onCancel` when the agent gives up; both put the panel back.
  */
-export function renderVisitorEdit(container, { room, visitor, onSaved, onCancel }) {
+export function renderVisitorEdit(container, { room, visitor, definitions, onSaved, onCancel }) {
   const name = field("Name", { name: "name", autocomplete: "off", value: visitor?.name ?? room.fname ?? "" });
   const email = field("E-mail", { name: "email", type: "email", autocomplete: "off", value: visitor?.visitorEmails?.[0]?.address ?? "" });
   const phone = field("Phone", { name: "phone", type: "tel", autocomplete: "off", value: visitor?.phone?.[0]?.phoneNumber ?? "" });
@@ -17,16 +17,12 @@ export function renderVisitorEdit(container, { room, visitor, onSaved, onCancel 
   const tags = field("Tags", { name: "tags", value: (room.tags ?? []).join(", "), hint: "Separated by commas" });
   tags.input.setAttribute("aria-describedby", hintId(tags.row));
 
-  // One box per custom field the visitor or the chat already has; without a staff route that
-  // lists the definitions, unset fields cannot be offered.
-  const visitorData = Object.entries(visitor?.livechatData ?? {});
-  const roomData = Object.entries(room.livechatData ?? {});
-  const visitorKeys = new Set(visitorData.map(([key]) => key));
-  const visitorFields = visitorData.map(([key, value]) => [key, field(key, { value: String(value ?? "") })]);
-  const roomFields = roomData.map(([key, value]) => [
-    key,
-    field(visitorKeys.has(key) ? `${key} (chat)` : key, { value: String(value ?? "") }),
-  ]);
+  // One box per custom field definition of each scope (`livechat/custom-fields`), named by its
+  // label, holding the current value; when the definitions could not be read, one per key the
+  // visitor or the chat already has.
+  const visitorFields = customFields(definitions, "visitor", visitor?.livechatData, new Set());
+  const visitorLabels = new Set(visitorFields.map(([, , label]) => label));
+  const roomFields = customFields(definitions, "room", room.livechatData, visitorLabels);
 
   const problem = formError();
   const save = h("button", { type: "submit", class: "primary", text: "Save" });
@@ -81,6 +77,21 @@ export function renderVisitorEdit(container, { room, visitor, onSaved, onCancel 
   });
   container.replaceChildren(form);
   name.input.focus();
+}
+
+/**
+ * `[key, field, label]` for each field of `scope`: every definition of that scope, else the keys
+ * `data` holds. A label some visitor field already uses gets " (chat)" so that names differ.
+ */
+function customFields(definitions, scope, data, takenLabels) {
+  const values = data ?? {};
+  const fields = definitions
+    ? definitions.filter((d) => (d.scope ?? "visitor") === scope).map((d) => [d._id, d.label || d._id])
+    : Object.keys(values).map((key) => [key, key]);
+  return fields.map(([key, label]) => {
+    const name = takenLabels.has(label) ? `${label} (chat)` : label;
+    return [key, field(name, { value: String(values[key] ?? "") }), name];
+  });
 }
 
 /** Gives a field's hint an id so the input can point at it. */

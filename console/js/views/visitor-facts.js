@@ -1,5 +1,5 @@
 // How visitor facts read, shared by the visitor panel and the live-visitors view: page links,
-// location, device, and which site session belongs to which visitor.
+// location and device.
 
 /** `href` when it is an http(s) URL, else null: anything else (javascript:, data:) stays text. */
 export function safeHref(href) {
@@ -28,18 +28,4 @@ export function deviceText(deviceInfo, userAgent) {
     if (text) return text;
   }
   return userAgent ?? "";
-}
-
-/**
- * Whether a site session is this visitor's. Staff see sessions without token or visitor id,
- * so the visitor's name and e-mail (what the session records of it) are compared; both must
- * agree where both are known.
- */
-export function sessionMatches(session, visitor, room) {
-  const info = session?.visitorInfo;
-  if (!info) return false;
-  const email = visitor?.visitorEmails?.[0]?.address;
-  const name = visitor?.name ?? room?.fname;
-  if (email && info.email) return info.email.toLowerCase() === email.toLowerCase() && (!info.name || !name || info.name === name);
-  return Boolean(name) && info.name === name;
 }

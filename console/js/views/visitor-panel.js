@@ -5,7 +5,7 @@
 import * as api from "../api.js";
 import { h, dateTimeText, timeText, toDate } from "../dom.js";
 import { renderVisitorEdit } from "./visitor-edit.js";
-import { safeHref, sessionMatches, locationText, deviceText } from "./visitor-facts.js";
+import { safeHref, locationText, deviceText } from "./visitor-facts.js";
 
 const PAGES_SHOWN = 50;
 const CHATS_SHOWN = 20;
@@ -13,7 +13,8 @@ const REFETCH_DELAY_MS = 800;
 
 export function renderVisitorPanel(container, { room, desk, ddp, onRoomChanged }) {
   let visitor = null;
-  let session = null; // the visitor's site session, when one could be found
+  let session = null; // the visitor's site session, when it is on the site
+  let definitions = null; // the custom field definitions, when they could be read
   let stopped = false;
   let refetchTimer = null;
 
@@ -60,12 +61,14 @@ export function renderVisitorPanel(container, { room, desk, ddp, onRoomChanged }
     add("Department", departmentName(desk, room.departmentId ?? visitor?.department));
     add("Location", locationText(session?.location));
     add("Device", deviceText(session?.deviceInfo, visitor?.userAgent));
-    add("On the site", session ? (session.status === "away" ? "Away" : "Online") : undefined);
+    add("On the site", session ? presenceText(session.status) : undefined);
+    add("Current page", session?.currentPage ? pageLink(session.currentPage) : undefined);
     add("Topic", room.topic);
     if (room.tags?.length) add("Tags", h("span", { class: "tags" }, room.tags.map((t) => h("span", { class: "tag", text: t }))));
-    // Custom fields are shown under their keys: staff have no route listing their labels.
-    for (const [key, value] of Object.entries(visitor?.livechatData ?? {})) add(key, String(value));
-    for (const [key, value] of Object.entries(room.livechatData ?? {})) add(`${key} (chat)`, String(value));
+    // Custom fields under their labels (their keys when the definitions are unknown).
+    const label = (key) => definitions?.find((d) => d._id === key)?.label || key;
+    for (const [key, value] of Object.entries(visitor?.livechatData ?? {})) add(label(key), String(value));
+    for (const [key, value] of Object.entries(room.livechatData ?? {})) add(`${label(key)} (chat)`, String(value));
     facts.replaceChildren(...rows);
   };
 
@@ -79,14 +82,23 @@ export function renderVisitorPanel(container, { room, desk, ddp, onRoomChanged }
     }
   };
 
-  // Location and device live on the site session, which staff can only list (it carries no
-  // visitor id or token for them): the session whose name and e-mail are this visitor's.
+  // Location, device and current page live on the visitor's site session, found by its id.
   const loadSession = async () => {
+    if (!room.v?._id) return;
     try {
-      const answer = await api.get("livechat/visitors.online", { count: 500 });
-      session = answer.visitors?.find((s) => sessionMatches(s, visitor, room)) ?? null;
+      const answer = await api.get("livechat/visitors.online", { visitorId: room.v._id });
+      session = answer.visitors?.[0] ?? null;
     } catch {
       session = null;
+    }
+  };
+
+  const loadDefinitions = async () => {
+    try {
+      const answer = await api.get("livechat/custom-fields", { count: 100 });
+      definitions = answer.customFields ?? [];
+    } catch {
+      definitions = null;
     }
   };
 
@@ -126,15 +138,14 @@ export function renderVisitorPanel(container, { room, desk, ddp, onRoomChanged }
   };
 
   const loadAll = async () => {
-    await loadVisitor();
-    await loadSession();
+    await Promise.all([loadVisitor(), loadSession(), loadDefinitions()]);
     if (stopped) return;
     showFacts();
     await Promise.all([loadPages(), loadChats(), loadTransfers()]);
   };
 
-  // A page view bumps the visitor's session count, which the sessions stream announces; the
-  // page list is refetched (once per burst) when that session is this visitor's.
+  // A page view moves the visitor's session (count, current page), which the sessions stream
+  // announces; the page list is refetched (once per burst) when that session is this visitor's.
   const refetchSoon = () => {
     clearTimeout(refetchTimer);
     refetchTimer = setTimeout(() => {
@@ -143,11 +154,13 @@ export function renderVisitorPanel(container, { room, desk, ddp, onRoomChanged }
   };
   const unsubscribe = [
     ddp.subscribe("stream-livechat-visitor-sessions", "sessions", (event) => {
-      if (event?.type !== "changed" || !sessionMatches(event.session, visitor, room)) return;
-      const countChanged = event.session.count !== session?.count;
+      if (event?.type !== "changed" || !room.v?._id || event.session?.visitorId !== room.v._id) return;
+      const moved =
+        event.session.count !== session?.count ||
+        JSON.stringify(event.session.currentPage ?? null) !== JSON.stringify(session?.currentPage ?? null);
       session = event.session;
       showFacts();
-      if (countChanged) refetchSoon();
+      if (moved) refetchSoon();
     }),
     // With navigation shown as messages, a page view also arrives as a room message.
     ddp.subscribe("stream-room-messages", room._id, (message) => {
@@ -166,6 +179,7 @@ export function renderVisitorPanel(container, { room, desk, ddp, onRoomChanged }
     renderVisitorEdit(details, {
       room,
       visitor,
+      definitions,
       onCancel: () => {
         edit.disabled = false;
         details.replaceChildren(facts, pages.element, chats.element, transfers.element);
@@ -195,6 +209,20 @@ export function renderVisitorPanel(container, { room, desk, ddp, onRoomChanged }
 
 function visitorName(room, visitor) {
   return visitor?.name || room.fname || room.v?.name || room.v?.username || "Visitor";
+}
+
+function presenceText(status) {
+  if (status === "away") return "Away";
+  if (status === "offline") return "Left the site";
+  return "Online";
+}
+
+/** The current page: a link for an http(s) URL, else plain text (titles and URLs stay text). */
+function pageLink(page) {
+  const link = safeHref(page.url);
+  const title = page.title || page.url || "Unknown page";
+  if (!link) return h("span", { class: "page-title", text: title, title: page.url ?? "" });
+  return h("a", { href: link, target: "_blank", rel: "noopener noreferrer", title: page.url, text: title });
 }
 
 function departmentName(desk, id) {

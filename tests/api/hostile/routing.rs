@@ -16,7 +16,7 @@ async fn unknown_routes_are_json_404() {
         (Method::DELETE, "/api/v1/livechat/rooms"),
         (Method::GET, "/api/v1/nope"),
         (Method::GET, "/nope"),
-        (Method::GET, "/"),
+        (Method::POST, "/"),
         (Method::GET, "/api/v1/livechat/../../etc/passwd"),
         (Method::GET, "/api/v1/livechat/%2e%2e/%2e%2e/etc/passwd"),
     ] {
