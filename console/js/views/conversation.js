@@ -172,6 +172,9 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
 
   // The room's own state changes (assigned, forwarded, closed) come through the desk.
   const onDeskChange = () => {
+    // A close is final; the desk may still hold the room as open for a moment (its
+    // rooms-changed event can come after the close message), and must not reopen it here.
+    if (room && !room.open) return;
     const fresh = desk.rooms.get(rid);
     if (fresh && room && (fresh.servedBy?._id !== room.servedBy?._id || fresh.open !== room.open)) {
       room = { ...room, ...fresh };
