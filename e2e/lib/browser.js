@@ -56,8 +56,15 @@ async function openConsole(t, browser, url, user, { viewport, hash = '#/', permi
   const problems = [];
   problems.dialogs = [];
   t.after(() => assert.deepEqual([...problems], [], `${label}: page errors or CSP violations`));
+  context.setDefaultTimeout(WAIT_MS);
   const page = await context.newPage();
   watch(page, problems, label);
+  // DDP frames both ways, for assertions on what went over the socket and for diagnostics.
+  const frames = [];
+  page.on('websocket', (ws) => {
+    ws.on('framereceived', (f) => frames.push(`< ${f.payload}`));
+    ws.on('framesent', (f) => frames.push(`> ${f.payload}`));
+  });
   context.on('page', (other) => other !== page && watch(other, problems, `${label} (other tab)`));
   if (user) {
     // Same origin, before the console boots: the log-in it would have stored itself.
@@ -69,7 +76,7 @@ async function openConsole(t, browser, url, user, { viewport, hash = '#/', permi
   }
   await page.goto(`${url}/${hash}`);
   if (user) await connected(page);
-  return { context, page, problems };
+  return { context, page, problems, frames };
 }
 
 /** Waits for the top bar to say "Connected". */

@@ -44,7 +44,7 @@ test('every screen passes axe-core, and the keyboard moves through the desk', as
     await page.getByRole('log', { name: 'Messages' }).locator('li.message').first().waitFor();
     await page.keyboard.press('Alt+ArrowDown');
     await page.waitForURL(`**/#/chat/${order[1]}`, { timeout: 10_000 });
-    await page.getByRole('heading', { level: 2, name: order[1] === first.rid ? 'First Visitor' : 'Second Visitor' }).waitFor();
+    await page.locator('#chat-title', { hasText: order[1] === first.rid ? 'First Visitor' : 'Second Visitor' }).waitFor();
     await page.locator('body').click();
     await eventually(() => page.evaluate(() => document.activeElement?.id !== 'composer'), 'focus left the composer');
     await page.keyboard.press('Alt+r');
