@@ -2,7 +2,7 @@
 //! the address (tests bind port 0) before anything is served; `main` and the tests share it.
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -45,6 +45,17 @@ impl App {
                 .await
                 .map_err(|err| anyhow::anyhow!("creating the first administrator: {err}"))?;
         }
+        let setup_code = accounts
+            .prepare_first_run()
+            .await
+            .map_err(|err| anyhow::anyhow!("checking for an administrator: {err}"))?;
+        if let Some(code) = setup_code {
+            tracing::warn!(
+                "no administrator yet: open http://{}/ on this machine to create one, \
+                 or use the set-up code {code} from another address",
+                local_address(address)
+            );
+        }
         let widget = http::widget_build::WidgetBuild::from_config(&config)?;
         let limits = RateLimits::new(&config);
         let realtime = Realtime::new(
@@ -78,6 +89,12 @@ impl App {
         self.address
     }
 
+    /// The first-run set-up code while no administrator exists (the start-up log shows it
+    /// too); `None` once one does. For a program embedding the app, such as the tests.
+    pub fn setup_code(&self) -> Option<String> {
+        self.accounts.setup_code()
+    }
+
     pub fn backend_name(&self) -> &'static str {
         self.livechat.store().backend_name()
     }
@@ -109,6 +126,17 @@ impl App {
         self.livechat.store().close().await;
         served.context("serving HTTP")
     }
+}
+
+/// The address to open on this machine: the bound one, with a wildcard (`0.0.0.0`, `::`)
+/// replaced by loopback.
+fn local_address(bound: SocketAddr) -> SocketAddr {
+    let ip = match bound.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, bound.port())
 }
 
 async fn housekeeping(livechat: Livechat, accounts: Accounts, limits: RateLimits) {

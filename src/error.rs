@@ -64,6 +64,11 @@ pub enum ApiError {
     #[error("unauthorized")]
     Unauthorized,
 
+    /// A Meteor-shaped refusal (`"reason [code]"`) answered with 403: the request is
+    /// well-formed but this caller may not do it (e.g. the first-run set-up).
+    #[error("{reason} [{code}]")]
+    Refused { code: &'static str, reason: String },
+
     /// The database cannot be reached (restarting, failing over, every connection busy):
     /// 503 with `Retry-After`, so load balancers and clients retry instead of giving up.
     #[error("The service is temporarily unavailable, try again shortly")]
@@ -104,7 +109,9 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound | ApiError::AgentNotFound => StatusCode::NOT_FOUND,
             ApiError::NotLoggedIn | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::Unauthorized => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::Unauthorized | ApiError::Refused { .. } => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
@@ -115,7 +122,8 @@ impl ApiError {
         match self {
             ApiError::Code(code)
             | ApiError::Meteor { code, .. }
-            | ApiError::Failure { code, .. } => Some(code),
+            | ApiError::Failure { code, .. }
+            | ApiError::Refused { code, .. } => Some(code),
             ApiError::InvalidParams(_) => Some("invalid-params"),
             ApiError::PayloadTooLarge { .. } => Some("error-payload-too-large"),
             ApiError::TooManyRequests { .. } => Some("error-too-many-requests"),

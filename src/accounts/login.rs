@@ -90,7 +90,7 @@ impl Accounts {
         })
     }
 
-    async fn start_session(&self, mut user: User) -> ApiResult<LoginSession> {
+    pub(super) async fn start_session(&self, mut user: User) -> ApiResult<LoginSession> {
         let token = new_login_token();
         let now = Timestamp::now();
         let expires = now.plus_millis(self.token_lifetime_ms);

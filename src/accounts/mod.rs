@@ -1,6 +1,7 @@
 //! Accounts of the people who answer chats: administrators, livechat managers and agents.
 //! Logging in (password or resume token), authenticating requests, and administering users.
 
+mod first_run;
 mod login;
 pub mod login_limits;
 pub mod password_checks;
@@ -11,6 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
+
+pub use first_run::{SetupOrigin, SetupRequest};
 
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
@@ -69,6 +72,8 @@ pub struct Accounts {
     limits: LoginLimits,
     /// What logins of unknown or inactive users are checked against (see `dummy_hash`).
     dummy_hash: Arc<str>,
+    /// The one-time set-up code while no administrator exists (see `first_run`).
+    setup_code: first_run::SetupCodeSlot,
 }
 
 impl Accounts {
@@ -83,6 +88,7 @@ impl Accounts {
             ),
             limits: LoginLimits::new(config),
             dummy_hash: dummy_hash().into(),
+            setup_code: first_run::SetupCodeSlot::default(),
         }
     }
 
@@ -164,6 +170,17 @@ impl Accounts {
 
     /// `users.create`.
     pub async fn create_user(&self, input: NewUser) -> ApiResult<User> {
+        let (user, hash) = self.new_account(input).await?;
+        let mut tx = self.store.begin().await?;
+        insert_account(&mut tx, &user, &hash).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// `users.create`'s checks and defaults, and the password's hash: the account, not yet
+    /// stored. Hashed here, before any transaction, which must not wait on a password-check
+    /// thread.
+    async fn new_account(&self, input: NewUser) -> ApiResult<(User, String)> {
         let username = check_username(input.username.as_deref())?;
         let password = required_text("password", input.password.as_deref(), MAX_PASSWORD)?;
         let name = input
@@ -207,12 +224,7 @@ impl Accounts {
             created_at: now,
             updated_at: now,
         };
-        let mut tx = self.store.begin().await?;
-        if tx.exec().insert_user(&user, Some(&hash)).await? == Inserted::Duplicate {
-            return Err(field_unavailable(&user));
-        }
-        tx.commit().await?;
-        Ok(user)
+        Ok((user, hash))
     }
 
     /// `users.update`.
@@ -359,6 +371,15 @@ fn presence_of(user: &User) -> (String, String, Option<String>) {
         user.status_connection.clone(),
         user.status_default.clone(),
     )
+}
+
+/// Stores a [`Accounts::new_account`] in `tx`; `error-field-unavailable` when its username
+/// or e-mail address is taken.
+async fn insert_account(tx: &mut Tx, user: &User, hash: &str) -> ApiResult<()> {
+    if tx.exec().insert_user(user, Some(hash)).await? == Inserted::Duplicate {
+        return Err(field_unavailable(user));
+    }
+    Ok(())
 }
 
 fn invalid_user() -> ApiError {

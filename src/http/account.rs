@@ -11,6 +11,7 @@ use super::auth::Authenticated;
 use super::extract::{ClientIp, JsonBody};
 use super::AppState;
 use crate::accounts::secrets::Password;
+use crate::accounts::LoginSession;
 use crate::error::{ApiError, ApiResult};
 use crate::model::User;
 
@@ -114,16 +115,21 @@ async fn login(
             .await?
     };
     tracing::info!(user = %session.user.username, "logged in");
-    Ok(Json(json!({
+    Ok(login_answer(&session, &state))
+}
+
+/// What a login answers (also the first-run set-up's, so clients keep the token the same way).
+pub fn login_answer(session: &LoginSession, state: &AppState) -> Json<Value> {
+    Json(json!({
         "status": "success",
         "data": {
             "userId": session.user.id,
             "authToken": session.token,
             "tokenExpires": session.expires,
-            "me": user_info(&session.user, &state),
+            "me": user_info(&session.user, state),
         },
         "success": true,
-    })))
+    }))
 }
 
 async fn logout(State(state): State<AppState>, auth: Authenticated) -> ApiResult<Json<Value>> {

@@ -20,6 +20,7 @@ mod room;
 mod rooms_info;
 mod session;
 mod settings;
+mod setup;
 mod staff_rooms;
 mod staff_visitors;
 mod users;
@@ -123,8 +124,15 @@ pub fn router(
         limits.visitor_api.clone(),
         rate_limit::enforce,
     ));
+    // The set-up status reads the database without a login: the visitor API's budget
+    // bounds it (code guesses are also charged to the login budget, in `accounts`).
+    let setup = setup::router().route_layer(middleware::from_fn_with_state(
+        limits.visitor_api.clone(),
+        rate_limit::enforce,
+    ));
     let api = Router::new()
         .merge(methods)
+        .merge(setup)
         .merge(account::router())
         .merge(users::router())
         .merge(settings::router())

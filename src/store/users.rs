@@ -110,6 +110,37 @@ impl Exec<'_> {
         }))
     }
 
+    /// Whether an active account has the `admin` role (the first-run set-up is over).
+    pub async fn has_active_admin(&mut self) -> ApiResult<bool> {
+        const SQL: &str = "SELECT COUNT(*) FROM users WHERE active AND roles LIKE $1";
+        let pattern = format!(",{},", crate::accounts::permissions::ADMIN);
+        let admins: i64 = dispatch!(self, c => {
+            sqlx::query_scalar(SQL).bind(format!("%{pattern}%")).fetch_one(&mut **c).await?
+        });
+        Ok(admins > 0)
+    }
+
+    /// Makes concurrent first-run set-ups (in this process or another) take turns until this
+    /// transaction ends, so "no administrator yet" is still true when this one inserts.
+    ///
+    /// SQLite needs nothing: write transactions begin IMMEDIATE and so already run one at a
+    /// time. PostgreSQL's default READ COMMITTED would let two transactions both see no
+    /// administrator and both insert one, and there is no row to lock while none exists (the
+    /// check is about an absence), so a transaction-level advisory lock on a fixed key
+    /// serialises them instead; it is released at commit or rollback, so it cannot leak.
+    /// The next statement, run after the lock is granted, sees the winner's commit.
+    pub async fn lock_first_run_setup(&mut self) -> ApiResult<()> {
+        /// An arbitrary key that only the first-run set-up uses ("lcsetup" in ASCII).
+        const FIRST_RUN_LOCK: i64 = 0x006c_6373_6574_7570;
+        if let Exec::Postgres(c) = self {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(FIRST_RUN_LOCK)
+                .execute(&mut **c)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn password_hash(&mut self, user_id: &str) -> ApiResult<Option<String>> {
         let hash: Option<Option<String>> = dispatch!(self, c => {
             sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")

@@ -12,6 +12,7 @@ mod concurrency;
 mod console_api;
 mod departments;
 mod durability;
+mod first_run;
 mod forward;
 mod hostile;
 mod inquiries;

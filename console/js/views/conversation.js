@@ -182,6 +182,15 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
     }
   };
   desk.addEventListener("change", onDeskChange);
+  let wasOnline = ddp.state === "online";
+  const onConnection = ({ detail }) => {
+    if (detail === "online" && !wasOnline) {
+      list?.catchUp();
+      refreshRoom();
+    }
+    wasOnline = detail === "online";
+  };
+  ddp.addEventListener("state", onConnection);
 
   // --- typing sent by the agent ---
   let typingSentAt = 0;
@@ -234,6 +243,7 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
     stopTyping();
     clearTimeout(typingTimer);
     desk.removeEventListener("change", onDeskChange);
+    ddp.removeEventListener("state", onConnection);
     for (const stop of unsubscribe) stop();
     stopPanel();
   };

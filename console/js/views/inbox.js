@@ -24,7 +24,10 @@ export function renderInbox(container, { desk, openChat }) {
     const fill = (target, items, kind) => {
       if (!target) return;
       const wanted = items.map((item) => rowFor(item, kind, now));
-      target.list.replaceChildren(...wanted);
+      // Moving a thousand nodes costs a layout; most events change one row in place.
+      const current = target.list.children;
+      const same = current.length === wanted.length && wanted.every((el, i) => current[i] === el);
+      if (!same) target.list.replaceChildren(...wanted);
       target.empty.hidden = wanted.length > 0;
       target.count.textContent = String(wanted.length);
     };

@@ -69,6 +69,25 @@ export class MessageList {
     }
   }
 
+  /**
+   * After a reconnect: the newest page again, merged (known ids are skipped). The stream's
+   * `since` replay covers a stream that had seen an event; this covers one that had not.
+   */
+  async catchUp() {
+    try {
+      const page = await api.get(`livechat/${encodeURIComponent(this.rid)}/messages`, {
+        sort: { ts: -1 },
+        count: PAGE,
+        offset: 0,
+      });
+      for (const message of page.messages.reverse()) {
+        if (!this.byId.has(message._id)) this.receive(message);
+      }
+    } catch {
+      // The next reconnect tries again; live messages keep arriving meanwhile.
+    }
+  }
+
   /** A message from the stream or our own send: new at the end, or an edit in place. */
   receive(message) {
     const known = this.byId.get(message._id);

@@ -105,6 +105,7 @@ export function startDesk(root, me, { onLogout }) {
     current?.();
     help.remove();
     alerts.stop();
+    availability?.stop();
     desk.stop();
     ddp.close();
     window.removeEventListener("hashchange", route);
@@ -144,8 +145,18 @@ function availabilitySwitch(me) {
     }
   });
   const refresh = async () => {
+    if (input.disabled) return;
     const fresh = await api.get("me").catch(() => null);
     if (fresh) show(fresh.statusLivechat);
   };
-  return { element, refresh };
+  // No stream tells a user about its own routing status; a manager may change it, so it is
+  // re-read now and then and whenever the tab comes back into view.
+  const poll = setInterval(refresh, 60_000);
+  const onVisible = () => document.visibilityState === "visible" && refresh();
+  document.addEventListener("visibilitychange", onVisible);
+  const stop = () => {
+    clearInterval(poll);
+    document.removeEventListener("visibilitychange", onVisible);
+  };
+  return { element, refresh, stop };
 }

@@ -2,7 +2,9 @@
 //! a visitor's past chats (`visitors.searchChats`), editing visitor and room info
 //! (`room.saveInfo`), and DDP methods over REST (`method.call`, `method.callAnon`).
 
+mod lookups;
 mod method_call;
+mod pages;
 mod save_info;
 mod search_chats;
 

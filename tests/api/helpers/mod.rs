@@ -29,6 +29,8 @@ use tokio::sync::oneshot;
 pub struct TestApp {
     pub address: std::net::SocketAddr,
     pub client: reqwest::Client,
+    /// The first-run set-up code the app made at start (its log shows the same), if any.
+    pub setup_code: Option<String>,
     database: TestDatabase,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -44,6 +46,7 @@ impl TestApp {
         configure(&mut config);
         let app = App::build(config).await.expect("app builds");
         let address = app.address();
+        let setup_code = app.setup_code();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(app.run_until(async {
             let _ = rx.await;
@@ -51,6 +54,7 @@ impl TestApp {
         TestApp {
             address,
             client: reqwest::Client::new(),
+            setup_code,
             database,
             shutdown: Some(tx),
         }

@@ -14,6 +14,8 @@ pub struct ServerProcess {
     pub address: String,
     child: Child,
     pub base: String,
+    /// What it logged before listening, escape codes stripped.
+    pub startup_log: Vec<String>,
 }
 
 impl ServerProcess {
@@ -42,11 +44,13 @@ impl ServerProcess {
             .spawn()
             .expect("start the server binary");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut startup_log = Vec::new();
         let address = tokio::time::timeout(Duration::from_secs(30), async {
             while let Some(line) = lines.next_line().await.unwrap() {
                 if let Some(address) = listening_address(&line) {
                     return address;
                 }
+                startup_log.push(strip_ansi(&line));
             }
             panic!("the server exited before listening");
         })
@@ -58,6 +62,7 @@ impl ServerProcess {
             child,
             base: format!("http://{address}/api/v1/livechat"),
             address,
+            startup_log,
         }
     }
 
