@@ -52,12 +52,12 @@ class Api {
 
   /**
    * A new agent, logged in over REST; `available` (default true) puts it online and available
-   * for routing, `departments` adds it to those.
+   * for routing, `departments` adds it to those, `roles` are given at creation (e.g. a manager).
    */
-  async createAgent(admin, username, { available = true, departments = [], name } = {}) {
+  async createAgent(admin, username, { available = true, departments = [], name, roles } = {}) {
     const password = `pw-${crypto.randomBytes(6).toString('hex')}`;
     await this.post('users.create', {
-      name: name ?? username, email: `${username}@example.com`, password, username,
+      name: name ?? username, email: `${username}@example.com`, password, username, ...(roles ? { roles } : {}),
     }, admin);
     await this.post('livechat/users/agent', { username }, admin);
     const agent = await this.login(username, password);

@@ -111,7 +111,8 @@ async function eventually(probe, message, timeout = WAIT_MS) {
       last = error;
     }
     if (Date.now() > deadline) {
-      assert.fail(`${typeof message === 'function' ? message() : message} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+      const text = typeof message === 'function' ? await Promise.resolve(message()).catch((e) => `? ${e.message}`) : message;
+      assert.fail(`${text} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -128,3 +129,14 @@ function rowOf(page, heading, rid) {
 }
 
 module.exports = { launch, openConsole, connected, checkA11y, eventually, inboxList, rowOf, WAIT_MS };
+
+/** Waits for a dialog to close; if it stays, fails with what it says (e.g. its error). */
+async function dialogClosed(dialog, timeout = WAIT_MS) {
+  try {
+    await dialog.waitFor({ state: 'detached', timeout });
+  } catch {
+    assert.fail(`the dialog stayed open: ${await dialog.innerText().catch(() => '?')}`);
+  }
+}
+
+module.exports.dialogClosed = dialogClosed;
