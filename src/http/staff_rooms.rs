@@ -1,10 +1,12 @@
 //! `livechat/rooms` (reference §3.10), `livechat/:rid/messages` and
 //! `livechat/transfer.history/:rid` (§3.16): the room list, a room's conversation and the path
-//! it took between agents and departments, for agents and managers.
+//! it took between agents and departments, for agents and managers; and `livechat/rooms.search`,
+//! the console's conversation search.
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::auth::Authenticated;
@@ -18,6 +20,7 @@ use crate::livechat::RoomListQuery;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/rooms", get(list))
+        .route("/rooms.search", get(search))
         .route("/{rid}/messages", get(messages))
         .route("/transfer.history/{rid}", get(transfer_history))
 }
@@ -34,6 +37,34 @@ async fn list(
     let rooms = state
         .livechat
         .list_rooms(&auth.user, query, offset, count)
+        .await?;
+    Ok(staff_paginated("rooms", &rooms.items, offset, rooms.total))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchQuery {
+    text: Option<String>,
+    offset: Option<String>,
+    count: Option<String>,
+}
+
+/// `GET livechat/rooms.search?text=&offset=&count=`: our own route (Rocket.Chat has none), the
+/// console's search over visitors' names, e-mails and what was said; see
+/// `livechat/conversation_search.rs`.
+async fn search(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(query): QueryParams<SearchQuery>,
+) -> ApiResult<Json<Value>> {
+    let (offset, count) = Pagination {
+        offset: query.offset,
+        count: query.count,
+    }
+    .resolve()?;
+    let rooms = state
+        .livechat
+        .search_conversations(&auth.user, query.text.as_deref(), offset, count)
         .await?;
     Ok(staff_paginated("rooms", &rooms.items, offset, rooms.total))
 }

@@ -7,6 +7,7 @@ mod agent_chat;
 pub(crate) mod agent_events;
 mod agent_messages;
 mod agents;
+mod conversation_search;
 mod custom_fields;
 mod departments;
 mod forward;

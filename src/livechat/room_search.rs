@@ -15,7 +15,7 @@ use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::{VIEW_LIVECHAT_ROOMS, VIEW_L_ROOM};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Message, Room, User};
-use crate::store::{Direction, MessageKind, OrderBy, RoomFilter, TimeRange};
+use crate::store::{Direction, Exec, MessageKind, OrderBy, RoomFilter, TimeRange};
 use crate::time::Timestamp;
 
 /// How many agents or departments one room-list request may name.
@@ -25,7 +25,7 @@ pub const MAX_FILTER_VALUES: usize = 100;
 /// newest first; the paginated form reaches the rest.
 pub const MAX_PAGES_UNPAGINATED: i64 = 1000;
 
-const ROOM_SORTING: Sorting = Sorting {
+pub(super) const ROOM_SORTING: Sorting = Sorting {
     keys: &[
         SortKey::column("ts", "ts"),
         SortKey::column("_updatedAt", "updated_at"),
@@ -104,27 +104,7 @@ impl Livechat {
             .exec()
             .search_rooms(&filter, &order, offset, count)
             .await?;
-        let department_ids: BTreeSet<String> = rooms
-            .iter()
-            .filter_map(|r| r.department_id.clone())
-            .collect();
-        let department_ids: Vec<String> = department_ids.into_iter().collect();
-        let departments = conn.exec().departments_by_ids(&department_ids).await?;
-        let items = rooms
-            .into_iter()
-            .map(|room| {
-                let department = room
-                    .department_id
-                    .as_ref()
-                    .and_then(|id| departments.iter().find(|d| &d.id == id))
-                    .map(|d| json!({ "_id": d.id, "name": d.name }));
-                let mut value = serde_json::to_value(&room)?;
-                if let (Some(department), Value::Object(fields)) = (department, &mut value) {
-                    fields.insert("department".into(), department);
-                }
-                Ok(value)
-            })
-            .collect::<ApiResult<Vec<Value>>>()?;
+        let items = rooms_as_listed(&mut conn.exec(), rooms).await?;
         Ok(Page { items, total })
     }
 
@@ -285,6 +265,34 @@ impl Livechat {
             .await?;
         Ok(Page { items, total })
     }
+}
+
+/// Rooms as `livechat/rooms` gives them: each with `department: {_id, name}` when it has one.
+pub(super) async fn rooms_as_listed(
+    exec: &mut Exec<'_>,
+    rooms: Vec<Room>,
+) -> ApiResult<Vec<Value>> {
+    let department_ids: BTreeSet<String> = rooms
+        .iter()
+        .filter_map(|r| r.department_id.clone())
+        .collect();
+    let department_ids: Vec<String> = department_ids.into_iter().collect();
+    let departments = exec.departments_by_ids(&department_ids).await?;
+    rooms
+        .into_iter()
+        .map(|room| {
+            let department = room
+                .department_id
+                .as_ref()
+                .and_then(|id| departments.iter().find(|d| &d.id == id))
+                .map(|d| json!({ "_id": d.id, "name": d.name }));
+            let mut value = serde_json::to_value(&room)?;
+            if let (Some(department), Value::Object(fields)) = (department, &mut value) {
+                fields.insert("department".into(), department);
+            }
+            Ok(value)
+        })
+        .collect()
 }
 
 fn room_filter(query: &RoomListQuery) -> ApiResult<RoomFilter> {

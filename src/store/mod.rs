@@ -14,6 +14,7 @@
 
 mod agents;
 mod catalog;
+mod conversation_search;
 mod department_agents;
 mod departments;
 mod events;
@@ -33,6 +34,7 @@ mod visitor_search;
 mod visitors;
 mod write_batch;
 
+pub use conversation_search::{search_words, ConversationSearch, MATCHES_PER_ROOM};
 pub use departments::DepartmentFilter;
 pub use events::{NewEvent, StoredEvent, EVENTS_CHANNEL};
 pub use inquiries::QueueFilter;

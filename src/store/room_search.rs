@@ -1,5 +1,6 @@
 //! Room listings for agents and managers: `livechat/rooms` and a visitor's chat history.
 
+use super::conversation_search::{has_matching_message, search_words};
 use super::listing::{contains_pattern, Listing, OrderBy};
 use super::{dispatch, parse_docs, Exec};
 use crate::error::ApiResult;
@@ -26,13 +27,14 @@ pub struct RoomFilter {
     pub visitor_id: Option<String>,
     /// Only rooms an agent has taken (`servedBy` set).
     pub served_only: bool,
-    /// A substring of the text of one of the room's messages, compared case-insensitively
-    /// (ASCII case only on SQLite). A plain scan: full-text search is a later step.
+    /// Words that one of the room's visible messages must all contain, each as the start of a
+    /// word, in any case and with or without accents (the full-text index, see
+    /// `conversation_search.rs`).
     pub message_text: Option<String>,
 }
 
 impl RoomFilter {
-    fn listing(&self) -> Listing {
+    fn listing(&self, exec: &Exec<'_>) -> Listing {
         let mut listing = Listing::of("rooms");
         if !self.agents.is_empty() {
             let ids = listing.texts(&self.agents);
@@ -64,14 +66,8 @@ impl RoomFilter {
             listing.when("served_by IS NOT NULL".into());
         }
         if let Some(text) = &self.message_text {
-            // `json(doc)` is a function on SQLite and a cast on PostgreSQL; `->>` reads the
-            // text on both.
-            let pattern = listing.text(&contains_pattern(&text.to_lowercase()));
-            listing.when(format!(
-                "EXISTS (SELECT 1 FROM messages m WHERE m.rid = rooms.id \
-                 AND (m.t IS NULL OR m.t = 'livechat-close') \
-                 AND LOWER(json(m.doc) ->> 'msg') LIKE {pattern} ESCAPE '\\')"
-            ));
+            let matching = has_matching_message(exec, &mut listing, &search_words(text));
+            listing.when(matching);
         }
         listing
     }
@@ -97,7 +93,10 @@ impl Exec<'_> {
         offset: i64,
         count: i64,
     ) -> ApiResult<(Vec<Room>, i64)> {
-        let (docs, total) = filter.listing().page(self, order, offset, count).await?;
+        let (docs, total) = filter
+            .listing(self)
+            .page(self, order, offset, count)
+            .await?;
         Ok((parse_docs(docs)?, total))
     }
 

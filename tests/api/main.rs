@@ -10,6 +10,7 @@ mod appearance;
 mod boundaries;
 mod concurrency;
 mod console_api;
+mod conversation_search;
 mod departments;
 mod durability;
 mod first_run;
