@@ -83,6 +83,17 @@ class Api {
     return department._id;
   }
 
+  /**
+   * A page view as the site's tracker reports it: the navigation history (`page.visited`),
+   * the session's page count (`session.updateVisitCount`) and presence (`updateSessionStatus`).
+   */
+  async trackVisit(token, rid, href, title) {
+    await this.post('livechat/page.visited', { token, rid, pageInfo: { change: 'url', title, location: { href } } });
+    const { updatedCount } = await this.post(`livechat/session.updateVisitCount/${encodeURIComponent(token)}`);
+    await this.post('livechat/session.updateSessionStatus', { token, status: 'online' });
+    return updatedCount;
+  }
+
   /** A registered visitor with an open room; `message(text)` writes in it. */
   async visitor({ name = 'Visitor', department, email } = {}) {
     const token = `e2e-${crypto.randomBytes(8).toString('hex')}`;
@@ -98,10 +109,8 @@ class Api {
       message(msg) {
         return api.post('livechat/message', { token, rid: room._id, msg });
       },
-      pageVisited(href, title) {
-        return api.post('livechat/page.visited', {
-          token, rid: room._id, pageInfo: { change: 'url', title, location: { href } },
-        });
+      visit(href, title) {
+        return api.trackVisit(token, room._id, href, title);
       },
     };
   }

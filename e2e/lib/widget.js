@@ -53,6 +53,11 @@ async function openWidget(t, browser, url, { name, email }) {
       await page.keyboard.press('Enter');
       await page.getByText(text).first().waitFor({ timeout: WAIT_MS });
     },
+    /** The visitor token the widget keeps in its stored state. */
+    async token() {
+      const handle = await page.waitForFunction(() => JSON.parse(localStorage.getItem('store') || '{}').token, null, { timeout: WAIT_MS });
+      return handle.jsonValue();
+    },
     /** The room the widget opened, from its own stored state. */
     async roomId() {
       const handle = await page.waitForFunction(() => {

@@ -19,6 +19,7 @@ test('every screen passes axe-core, and the keyboard moves through the desk', as
   await first.message('first question');
   const second = await api.visitor({ name: 'Second Visitor' });
   await second.message('second question');
+  await first.visit('https://shop.example.com/', 'Home'); // on the site: a live-visitors row
   const browser = await launch(t);
 
   await t.test('log-in screen', async (t) => {
@@ -88,14 +89,19 @@ test('every screen passes axe-core, and the keyboard moves through the desk', as
   await t.test('live visitors', async () => {
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Live visitors' }).click();
     await page.waitForURL('**/#/visitors');
-    await page.getByRole('heading', { name: /visitor/i }).first().waitFor();
+    await page.locator('table.live-visitors tbody tr', { hasText: 'First Visitor' }).waitFor();
     await checkA11y(page, 'live visitors');
   });
 
   await t.test('search', async () => {
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Search' }).click();
     await page.waitForURL('**/#/search');
-    await page.getByRole('heading', { name: /search/i }).first().waitFor();
-    await checkA11y(page, 'search');
+    const box = page.getByRole('searchbox', { name: 'Search conversations' });
+    await box.fill('question');
+    await box.press('Enter');
+    const found = page.getByRole('list', { name: 'Conversations found' });
+    await found.getByText('First Visitor').first().waitFor();
+    await found.getByText('Second Visitor').first().waitFor();
+    await checkA11y(page, 'search with results');
   });
 });
