@@ -74,7 +74,7 @@ async function startServer({ admin = true, env = {} } = {}) {
     admin: credentials,
     logTail: () => lines.slice(-LOG_LINES).join('\n'),
     async stop() {
-      started.delete(server);
+      // Stays in `started`: its log is printed if the test process ends in failure.
       if (exited === null) {
         const gone = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');

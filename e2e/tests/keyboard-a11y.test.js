@@ -1,5 +1,6 @@
 // Accessibility (axe-core: no serious or critical violation) on each screen and dialog, and
-// the keyboard shortcuts: Alt+ArrowDown next chat, Alt+R the composer, `?` the help, Esc.
+// the keyboard shortcuts: Alt+ArrowDown / Alt+ArrowUp next / previous chat, Alt+R the
+// composer, Alt+X the close dialog, `?` the help, Esc closes.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -29,6 +30,8 @@ test('every screen passes axe-core, and the keyboard moves through the desk', as
   });
 
   const { page } = await openConsole(t, browser, server.url, agent, { label: 'agent' });
+  // Focus on nothing in particular (as after a click on the page's background).
+  const blur = () => page.evaluate(() => document.activeElement?.blur());
   const mine = page.getByRole('list', { name: 'My chats' });
   await eventually(async () => (await mine.locator('a.chat-row').count()) === 2, 'both chats in My chats');
 
@@ -39,18 +42,28 @@ test('every screen passes axe-core, and the keyboard moves through the desk', as
   await t.test('keyboard: Alt+ArrowDown opens the next chat, Alt+R focuses the composer', async () => {
     const order = await mine.locator('a.chat-row').evaluateAll((links) => links.map((a) => a.dataset.rid));
     assert.deepEqual(new Set(order), new Set([first.rid, second.rid]));
-    await page.locator('body').click();
+    await blur();
     await page.keyboard.press('Alt+ArrowDown');
     await page.waitForURL(`**/#/chat/${order[0]}`, { timeout: 10_000 });
     await page.getByRole('log', { name: 'Messages' }).locator('li.message').first().waitFor();
     await page.keyboard.press('Alt+ArrowDown');
     await page.waitForURL(`**/#/chat/${order[1]}`, { timeout: 10_000 });
     await page.locator('#chat-title', { hasText: order[1] === first.rid ? 'First Visitor' : 'Second Visitor' }).waitFor();
-    await page.locator('body').click();
-    await eventually(() => page.evaluate(() => document.activeElement?.id !== 'composer'), 'focus left the composer');
+    await blur();
+    assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'composer');
     await page.keyboard.press('Alt+r');
     await eventually(() => page.evaluate(() => document.activeElement?.id === 'composer'), 'Alt+R focuses the composer');
     assert.ok(await rowOf(page, 'My chats', order[1]).getAttribute('aria-current'), 'the open chat is marked current');
+    await page.keyboard.press('Alt+ArrowUp');
+    await page.waitForURL(`**/#/chat/${order[0]}`, { timeout: 10_000 });
+    await page.getByRole('toolbar', { name: 'Chat actions' }).getByRole('button', { name: 'Close chat' }).waitFor();
+    await page.keyboard.press('Alt+x');
+    const close = page.getByRole('dialog', { name: 'Close chat' });
+    await close.waitFor();
+    await page.keyboard.press('Escape');
+    await close.waitFor({ state: 'detached' });
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.waitForURL(`**/#/chat/${order[1]}`, { timeout: 10_000 });
   });
 
   await t.test('conversation', async () => {
@@ -76,7 +89,7 @@ test('every screen passes axe-core, and the keyboard moves through the desk', as
   });
 
   await t.test('keyboard: ? opens the shortcuts, Esc closes them', async () => {
-    await page.locator('body').click();
+    await blur();
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await help.waitFor();
