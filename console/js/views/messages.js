@@ -143,9 +143,9 @@ export class MessageList {
         h("span", { class: "author", text: author }),
         h("time", { datetime: when?.toISOString(), text: timeText(when) }),
         message.editedAt ? h("span", { class: "muted", text: "(edited)" }) : null,
+        actions,
       ),
       text,
-      actions,
     );
   }
 
