@@ -171,11 +171,20 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
   };
 
   // The room's own state changes (assigned, forwarded, closed) come through the desk.
+  let inDesk = desk.rooms.has(rid);
   const onDeskChange = () => {
     // A close is final; the desk may still hold the room as open for a moment (its
     // rooms-changed event can come after the close message), and must not reopen it here.
     if (room && !room.open) return;
     const fresh = desk.rooms.get(rid);
+    const wasInDesk = inDesk;
+    inDesk = Boolean(fresh);
+    // The desk dropped the chat (returned to the queue, closed, forwarded away): its copy
+    // may have overwritten a newer state just before, so ask the server what it is now.
+    if (!fresh && wasInDesk && room) {
+      refreshRoom();
+      return;
+    }
     if (fresh && room && (fresh.servedBy?._id !== room.servedBy?._id || fresh.open !== room.open)) {
       room = { ...room, ...fresh };
       renderState();
