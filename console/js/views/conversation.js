@@ -137,9 +137,11 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
       room = answer.room;
       if (list) list.room = room;
       renderState();
-    } catch {
-      // Forwarded away from a plain agent: it may no longer read the room.
-      if (!desk.isManager) openChat(null);
+    } catch (error) {
+      // Forwarded away from a plain agent: it may no longer read the room. A failed request
+      // (status 0: the network) or a busy server says nothing about that; the reconnect
+      // refreshes again.
+      if (!desk.isManager && error.status >= 400 && error.status < 500) openChat(null);
     }
   };
 
