@@ -1,7 +1,8 @@
 // The network between the console and the server is cut (a TCP proxy drops every connection and
 // refuses new ones) and restored: the top bar says so, the console reconnects by itself and
 // catches up; what the visitor wrote meanwhile appears once each, in order; an agent reply
-// typed during the outage is not lost and not duplicated.
+// typed during the outage is not lost and not duplicated; a request lost on the way does not
+// close the open chat.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -65,4 +66,22 @@ test('a dropped connection shows, reconnects and loses nothing', async (t) => {
   await visitor.message('after the outage');
   await log.locator('li.message', { hasText: 'after the outage' }).waitFor();
   assert.equal(await log.locator('li.message', { hasText: 'after the outage' }).count(), 1);
+
+  // A refresh of the room lost to the network (here: the one after the next reconnect) does
+  // not throw the agent out of the open chat; only the server saying no would.
+  let lost = 0;
+  await page.route('**/api/v1/rooms.info*', (route) => {
+    lost += 1;
+    return route.abort('connectionreset');
+  });
+  proxy.drop();
+  await eventually(async () => (await status.getAttribute('data-state')) === 'offline', 'offline again');
+  proxy.restore();
+  await connected(page, 15_000);
+  await eventually(() => lost > 0, 'the reconnect refreshed the room (and that request was lost)');
+  await page.unroute('**/api/v1/rooms.info*');
+  // The failed request's handler runs in the page right after the abort; give it that turn.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+  assert.ok((await page.evaluate(() => location.hash)).startsWith(`#/chat/${visitor.rid}`), 'still in the chat');
+  assert.ok(await composer.isVisible(), 'the composer is still there');
 });
