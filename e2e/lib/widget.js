@@ -15,12 +15,7 @@ async function openWidget(t, browser, url, { name, email }) {
   page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
   const framesIn = [];
   const framesOut = [];
-  const framesAll = [];
   page.on('websocket', (ws) => {
-    framesAll.push(`== socket ${ws.url()}`);
-    ws.on('framereceived', (f) => framesAll.push(`< ${f.payload}`));
-    ws.on('framesent', (f) => framesAll.push(`> ${f.payload}`));
-    ws.on('close', () => framesAll.push('== closed'));
     ws.on('framereceived', (f) => framesIn.push(String(f.payload)));
     ws.on('framesent', (f) => framesOut.push(String(f.payload)));
   });
@@ -43,7 +38,6 @@ async function openWidget(t, browser, url, { name, email }) {
     page,
     framesIn,
     framesOut,
-    framesAll,
     log,
     composer,
     /** Types `text` and sends it with Enter; waits until the widget shows it. */

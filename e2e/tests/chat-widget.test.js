@@ -33,8 +33,8 @@ test('the widget and the console chat both ways, live', async (t) => {
     } catch (error) {
       const text = await widget.page.evaluate(() => document.body?.innerText).catch(() => '?');
       const deskText = await page.evaluate(() => `${location.hash}\n${document.body?.innerText}`).catch(() => '?');
-      console.error(`== console page:\n${deskText}\n== console frames:\n${deskFrames.slice(-15).map((f) => f.slice(0, 300)).join('\n')}`);
-      console.error(`== step failed: ${name}\n== widget sent:\n${widget.framesOut.slice(-8).join('\n')}\n== widget text:\n${text}\n== widget console:\n${widget.log.join('\n')}`);
+      console.error(`== step failed: ${name}\n== console page:\n${deskText}\n== console frames:\n${deskFrames.slice(-15).map((f) => f.slice(0, 300)).join('\n')}`);
+      console.error(`== widget sent:\n${widget.framesOut.slice(-8).map((f) => f.slice(0, 300)).join('\n')}\n== widget text:\n${text}\n== widget console:\n${widget.log.join('\n')}`);
       throw error;
     }
   };
