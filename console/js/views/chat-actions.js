@@ -80,7 +80,9 @@ export async function forwardDialog({ room, desk }) {
   });
   for (const agent of await forwardableAgents(desk)) {
     if (agent._id === room.servedBy?._id) continue;
-    const status = agent.statusLivechat === "available" && agent.status !== "offline" ? "" : " (away)";
+    // The department lists (a plain agent's source) do not say who is available.
+    const known = agent.statusLivechat !== undefined;
+    const status = !known || (agent.statusLivechat === "available" && agent.status !== "offline") ? "" : " (away)";
     agents.input.append(h("option", { value: agent._id, text: `${agent.name || agent.username}${status}` }));
   }
 }
@@ -96,7 +98,9 @@ async function forwardableAgents(desk) {
   } catch {
     const found = new Map();
     for (const department of desk.departments) {
-      const answer = await api.get(`livechat/department/${department._id}`, { includeAgents: true }).catch(() => null);
+      // `department/:id?includeAgents` leaves the agents out for those without
+      // view-livechat-departments; the department's agent list is readable by its agents.
+      const answer = await api.get(`livechat/department/${department._id}/agents`, { count: 500 }).catch(() => null);
       for (const agent of answer?.agents ?? []) {
         found.set(agent.agentId, { _id: agent.agentId, username: agent.username, name: agent.name });
       }

@@ -137,9 +137,11 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
       room = answer.room;
       if (list) list.room = room;
       renderState();
-    } catch {
-      // Forwarded away from a plain agent: it may no longer read the room.
-      if (!desk.isManager) openChat(null);
+    } catch (error) {
+      // Forwarded away from a plain agent: it may no longer read the room. A failed request
+      // (status 0: the network) or a busy server says nothing about that; the reconnect
+      // refreshes again.
+      if (!desk.isManager && error.status >= 400 && error.status < 500) openChat(null);
     }
   };
 
@@ -171,8 +173,20 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
   };
 
   // The room's own state changes (assigned, forwarded, closed) come through the desk.
+  let inDesk = desk.rooms.has(rid);
   const onDeskChange = () => {
+    // A close is final; the desk may still hold the room as open for a moment (its
+    // rooms-changed event can come after the close message), and must not reopen it here.
+    if (room && !room.open) return;
     const fresh = desk.rooms.get(rid);
+    const wasInDesk = inDesk;
+    inDesk = Boolean(fresh);
+    // The desk dropped the chat (returned to the queue, closed, forwarded away): its copy
+    // may have overwritten a newer state just before, so ask the server what it is now.
+    if (!fresh && wasInDesk && room) {
+      refreshRoom();
+      return;
+    }
     if (fresh && room && (fresh.servedBy?._id !== room.servedBy?._id || fresh.open !== room.open)) {
       room = { ...room, ...fresh };
       renderState();
