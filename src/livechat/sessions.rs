@@ -11,8 +11,8 @@ use super::validate::{self, limits};
 use super::{Livechat, VisitorInput};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::model::{chat_status, Room, SessionAgent, VisitorSession};
-use crate::store::Exec;
+use crate::model::{chat_status, CurrentPage, Message, Room, SessionAgent, VisitorSession};
+use crate::store::{Direction, Exec, MessageKind, OrderBy, SortColumn};
 use crate::time::Timestamp;
 
 const SESSION_STATUSES: [&str; 3] = ["online", "away", "offline"];
@@ -182,13 +182,44 @@ async fn new_session(
         served_by: None,
     };
     session.visitor_info = Some(json!({ "name": visitor.name, "email": visitor.email() }));
-    if let Some(room) = exec.open_room_of_token(token).await? {
+    let open_room = exec.open_room_of_token(token).await?;
+    // The tracker may report the first page before the session exists (a site's script calls
+    // `page.visited` and then `session.updateVisitCount`); that page is the current one.
+    let last_page = match &open_room {
+        Some(room) => {
+            let newest = OrderBy::new(
+                &[SortColumn {
+                    column: "seq",
+                    direction: Direction::Desc,
+                    nullable: false,
+                }],
+                "seq",
+            );
+            let (pages, _) = exec
+                .room_messages_page(&room.id, MessageKind::PagesVisited, &newest, 0, 1)
+                .await?;
+            pages.into_iter().next()
+        }
+        None => exec.orphan_navigation(token).await?.pop(),
+    };
+    session.current_page = last_page.as_ref().and_then(current_page_of);
+    if let Some(room) = open_room {
         mark_chat_opened(&mut session, room.ts);
         show_chat(&mut session, &room);
     } else if exec.rooms_of_token(token).await?.last().is_some() {
         session.chat_status = chat_status::CLOSED.into();
     }
     Ok(session)
+}
+
+/// The page a `livechat_navigation_history` message records.
+fn current_page_of(message: &Message) -> Option<CurrentPage> {
+    let page = message.navigation.as_ref()?.get("page")?;
+    Some(CurrentPage {
+        title: page.get("title")?.as_str()?.to_string(),
+        url: page.get("location")?.get("href")?.as_str()?.to_string(),
+        ts: message.ts,
+    })
 }
 
 pub(super) fn set_presence(session: &mut VisitorSession, status: &str, now: Timestamp) {

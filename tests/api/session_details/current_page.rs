@@ -60,3 +60,49 @@ async fn an_unmonitored_change_kind_leaves_the_current_page() {
     let session = session_of(&desk, &alice, &visitor_id, &token).await;
     assert_eq!(session["currentPage"]["title"], json!("Home"));
 }
+
+/// A site's tracker reports the first page (`page.visited`) before it opens the session
+/// (`session.updateVisitCount`); the new session starts on that page, with or without a chat.
+#[tokio::test]
+async fn a_session_opened_after_the_first_page_view_starts_on_it() {
+    let desk = Desk::open().await;
+    let (_, alice) = desk.agent("alice").await;
+
+    let token = new_token();
+    let registered = desk
+        .app
+        .register_ok(json!({ "token": token, "name": "Early" }))
+        .await;
+    let visitor_id = registered["visitor"]["_id"].as_str().unwrap().to_string();
+    visit(&desk, &token, "Landing", "https://shop.example/landing").await;
+    desk.app
+        .post_ok(&format!("session.updateVisitCount/{token}"), json!({}))
+        .await;
+    let session = session_of(&desk, &alice, &visitor_id, &token).await;
+    assert_eq!(
+        session["currentPage"]["title"],
+        json!("Landing"),
+        "{session}"
+    );
+
+    // The same with an open chat: the page was recorded in the room.
+    let token = new_token();
+    let registered = desk
+        .app
+        .register_ok(json!({ "token": token, "name": "Chatty" }))
+        .await;
+    let visitor_id = registered["visitor"]["_id"].as_str().unwrap().to_string();
+    let rid = desk.app.open_room(&token).await;
+    desk.app
+        .post_ok(
+            "page.visited",
+            json!({ "token": token, "rid": rid, "pageInfo": { "change": "url", "title": "Cart", "location": { "href": "https://shop.example/cart" } } }),
+        )
+        .await;
+    desk.app
+        .post_ok(&format!("session.updateVisitCount/{token}"), json!({}))
+        .await;
+    let session = session_of(&desk, &alice, &visitor_id, &token).await;
+    assert_eq!(session["currentPage"]["title"], json!("Cart"), "{session}");
+    assert_eq!(session["rid"], json!(rid), "{session}");
+}
