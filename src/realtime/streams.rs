@@ -18,7 +18,6 @@ use super::hub::Topic;
 use super::session::Connection;
 use super::views::View;
 use super::DdpError;
-use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::VIEW_L_ROOM;
 use crate::store::streams::{
     INQUIRY_QUEUE, LIVECHAT_ROOM, MY_MESSAGES, NOTIFY_ROOM, NOTIFY_USER, ROOM_MESSAGES,
@@ -107,7 +106,7 @@ async fn may_observe_queue(conn: &Connection, event_name: &str) -> bool {
     let Some((user, _)) = conn.user.as_ref() else {
         return false;
     };
-    if !has_permission(&user.roles, VIEW_L_ROOM) {
+    if !conn.rt.livechat.permissions().has(&user.roles, VIEW_L_ROOM) {
         return false;
     }
     if event_name == "public" {
@@ -126,7 +125,7 @@ async fn may_observe_queue(conn: &Connection, event_name: &str) -> bool {
 /// it may see (all for managers).
 async fn session_watcher(conn: &Connection) -> Option<View> {
     let (user, _) = conn.user.as_ref()?;
-    if !has_permission(&user.roles, VIEW_L_ROOM) {
+    if !conn.rt.livechat.permissions().has(&user.roles, VIEW_L_ROOM) {
         return None;
     }
     conn.rt
