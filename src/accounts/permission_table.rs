@@ -35,6 +35,7 @@ struct Inner {
 
 /// One entry of `permissions.update`.
 #[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PermissionEdit {
     #[serde(rename = "_id")]
     pub id: String,

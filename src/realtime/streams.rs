@@ -37,11 +37,7 @@ pub async fn authorize(
     name: &str,
     params: &[Value],
 ) -> Result<Subscription, DdpError> {
-    let event_name = params
-        .first()
-        .and_then(Value::as_str)
-        .filter(|e| !e.is_empty() && e.len() <= 200)
-        .ok_or_else(|| DdpError::new("invalid-params", "The event name must be a string"))?;
+    let event_name = event_name(params)?;
     let token = visitor_token(params);
     let checks_a_token = match name {
         ROOM_MESSAGES => event_name != MY_MESSAGES,
@@ -51,6 +47,26 @@ pub async fn authorize(
     if checks_a_token && token.or(conn.visitor_token.as_deref()).is_some() {
         spend_visitor_budget(conn)?;
     }
+    grant(conn, name, params).await
+}
+
+fn event_name(params: &[Value]) -> Result<&str, DdpError> {
+    params
+        .first()
+        .and_then(Value::as_str)
+        .filter(|e| !e.is_empty() && e.len() <= 200)
+        .ok_or_else(|| DdpError::new("invalid-params", "The event name must be a string"))
+}
+
+/// The read rules alone, without spending the visitor budget: also how a held subscription
+/// is re-checked after the permission table changed.
+pub async fn grant(
+    conn: &Connection,
+    name: &str,
+    params: &[Value],
+) -> Result<Subscription, DdpError> {
+    let event_name = event_name(params)?;
+    let token = visitor_token(params);
     let mut topic = Topic::new(name, event_name);
     let staff_if = |allowed: bool| allowed.then(View::staff);
     let view = match name {
