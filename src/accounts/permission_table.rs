@@ -166,7 +166,9 @@ impl Permissions {
                     code: "error-invalid-permission",
                 });
             };
-            tx.exec().set_permission_roles(&edit.id, &roles, now).await?;
+            tx.exec()
+                .set_permission_roles(&edit.id, &roles, now)
+                .await?;
             tx.exec()
                 .record_permission_change(&PermissionChange {
                     permission: &edit.id,

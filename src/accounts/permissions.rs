@@ -104,10 +104,22 @@ pub struct RoleInfo {
 /// The roles this server has, with Rocket.Chat's descriptions; all are protected built-ins
 /// of scope `Users`.
 pub const ROLE_INFO: [RoleInfo; 4] = [
-    RoleInfo { id: ADMIN, description: "Admin" },
-    RoleInfo { id: MANAGER, description: "Livechat Manager" },
-    RoleInfo { id: AGENT, description: "Livechat Agent" },
-    RoleInfo { id: USER, description: "" },
+    RoleInfo {
+        id: ADMIN,
+        description: "Admin",
+    },
+    RoleInfo {
+        id: MANAGER,
+        description: "Livechat Manager",
+    },
+    RoleInfo {
+        id: AGENT,
+        description: "Livechat Agent",
+    },
+    RoleInfo {
+        id: USER,
+        description: "",
+    },
 ];
 
 #[cfg(test)]

@@ -28,10 +28,7 @@ pub fn router() -> Router<AppState> {
 
 /// 403 unless the user holds at least one of `permissions` (Rocket.Chat's `hasAny`).
 fn require_any(auth: &Authenticated, permissions: &[&str]) -> ApiResult<()> {
-    if permissions
-        .iter()
-        .any(|p| auth.may(p))
-    {
+    if permissions.iter().any(|p| auth.may(p)) {
         Ok(())
     } else {
         Err(ApiError::Forbidden)

@@ -25,7 +25,8 @@ impl Livechat {
         let settings = self.settings();
         super::messages::check_text(&settings, text)?;
         let mut tx = self.store().begin().await?;
-        let (mut room, mut message) = message_in_room(&mut tx, self.permissions(), user, rid, msg_id).await?;
+        let (mut room, mut message) =
+            message_in_room(&mut tx, self.permissions(), user, rid, msg_id).await?;
         let own = message.t.is_none() && message.u.id == user.id;
         let allowed = self.permissions().has(&user.roles, EDIT_MESSAGE)
             || (own && settings.bool("Message_AllowEditing"));
@@ -62,7 +63,8 @@ impl Livechat {
     ) -> ApiResult<Value> {
         let settings = self.settings();
         let mut tx = self.store().begin().await?;
-        let (mut room, message) = message_in_room(&mut tx, self.permissions(), user, rid, msg_id).await?;
+        let (mut room, message) =
+            message_in_room(&mut tx, self.permissions(), user, rid, msg_id).await?;
         let own = message.t.is_none() && message.u.id == user.id;
         let allowed = self.permissions().has(&user.roles, DELETE_MESSAGE)
             || (own && settings.bool("Message_AllowDeleting"));

@@ -66,7 +66,12 @@ impl Exec<'_> {
     pub async fn permission_for_update(&mut self, id: &str) -> ApiResult<Option<StoredPermission>> {
         const SQL: &str = "SELECT id, roles, updated_at FROM permissions WHERE id = $1";
         let row: Option<Row> = match self {
-            Exec::Sqlite(c) => sqlx::query_as(SQL).bind(id).fetch_optional(&mut **c).await?,
+            Exec::Sqlite(c) => {
+                sqlx::query_as(SQL)
+                    .bind(id)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
             Exec::Postgres(c) => {
                 sqlx::query_as(&format!("{SQL} FOR UPDATE"))
                     .bind(id)
@@ -91,7 +96,10 @@ impl Exec<'_> {
         Ok(())
     }
 
-    pub async fn record_permission_change(&mut self, change: &PermissionChange<'_>) -> ApiResult<()> {
+    pub async fn record_permission_change(
+        &mut self,
+        change: &PermissionChange<'_>,
+    ) -> ApiResult<()> {
         let before = to_doc(&change.before)?;
         let after = to_doc(&change.after)?;
         const SQL: &str = "INSERT INTO permission_changes \

@@ -17,7 +17,11 @@ async fn a_route_starts_and_stops_answering_403_for_a_role() {
     let (_, agent) = desk.agent("rooms-reader").await;
     let rooms = |who| desk.call(who, Method::GET, "rooms", None);
     let (status, body) = rooms(&agent).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "agents list no rooms by default: {body}");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "agents list no rooms by default: {body}"
+    );
 
     let (status, body) = update(
         &desk,
@@ -46,13 +50,21 @@ async fn a_ddp_method_follows_the_table() {
     let mut ws = Ddp::login(&desk.app, "method-caller", "agent-password").await;
     let call = json!(["no-such-room"]);
     let allowed = ws.call("livechat:returnAsInquiry", call.clone()).await;
-    assert_eq!(allowed["error"]["error"], json!("error-invalid-room"), "{allowed}");
+    assert_eq!(
+        allowed["error"]["error"],
+        json!("error-invalid-room"),
+        "{allowed}"
+    );
 
     let revoke = json!([{ "_id": "view-l-room", "roles": ["admin", "livechat-manager"] }]);
     let (status, body) = update(&desk, &desk.admin, revoke).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let refused = ws.call("livechat:returnAsInquiry", call).await;
-    assert_eq!(refused["error"]["error"], json!("error-not-allowed"), "{refused}");
+    assert_eq!(
+        refused["error"]["error"],
+        json!("error-not-allowed"),
+        "{refused}"
+    );
 }
 
 /// Revoking `view-l-room` from `livechat-agent` takes the queue away from a connected agent
@@ -88,7 +100,11 @@ async fn revoking_view_l_room_takes_the_queue_from_connected_agents() {
     let ended = agent_ws
         .wait_for(|f| f["msg"] == json!("nosub") && f["id"] == sub_id)
         .await;
-    assert_eq!(ended["error"]["error"], json!("error-not-allowed"), "{ended}");
+    assert_eq!(
+        ended["error"]["error"],
+        json!("error-not-allowed"),
+        "{ended}"
+    );
 
     // A chat entering the queue now reaches the manager, not the agent.
     let (_, room) = desk.visitor_room().await;

@@ -16,7 +16,12 @@ async fn node(database: &TestDatabase) -> ServerProcess {
     ServerProcess::start_with(
         &database.url,
         "127.0.0.1:0",
-        &["--admin-username", "admin", "--admin-password", ADMIN_PASSWORD],
+        &[
+            "--admin-username",
+            "admin",
+            "--admin-password",
+            ADMIN_PASSWORD,
+        ],
     )
     .await
 }
@@ -74,7 +79,14 @@ async fn a_change_on_one_process_applies_on_the_other_and_survives_a_restart() {
     let mut node_b = node(&database).await;
     let admin = login(&node_a, "admin", ADMIN_PASSWORD).await;
     let user = json!({ "username": "far-agent", "name": "Far", "password": "agent-password" });
-    let (status, body) = call(&node_a, Some(&admin), Method::POST, "/api/v1/users.create", Some(user)).await;
+    let (status, body) = call(
+        &node_a,
+        Some(&admin),
+        Method::POST,
+        "/api/v1/users.create",
+        Some(user),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let agent_body = json!({ "username": "far-agent" });
     let path = "/api/v1/livechat/users/agent";
@@ -116,7 +128,11 @@ async fn a_change_on_one_process_applies_on_the_other_and_survives_a_restart() {
     let ended = ws
         .wait_for(|f| f["msg"] == json!("nosub") && f["id"] == ready["subs"][0])
         .await;
-    assert_eq!(ended["error"]["error"], json!("error-not-allowed"), "{ended}");
+    assert_eq!(
+        ended["error"]["error"],
+        json!("error-not-allowed"),
+        "{ended}"
+    );
 
     // A restart (and its seeding of the defaults) keeps what the administrator set.
     node_b.stop_gracefully().await;

@@ -26,7 +26,11 @@ async fn list_all_answers_rocket_chats_defaults_to_any_logged_in_user() {
         json!(["admin", "livechat-manager", "livechat-agent"])
     );
     assert!(view_l_room["_updatedAt"].as_str().unwrap().ends_with('Z'));
-    for id in ["access-permissions", "save-canned-responses", "manage-livechat-tags"] {
+    for id in [
+        "access-permissions",
+        "save-canned-responses",
+        "manage-livechat-tags",
+    ] {
         assert!(update.iter().any(|p| p["_id"] == json!(id)), "{id} listed");
     }
     assert_eq!(
