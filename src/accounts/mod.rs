@@ -5,6 +5,7 @@ mod first_run;
 mod login;
 pub mod login_limits;
 pub mod password_checks;
+pub mod permission_table;
 pub mod permissions;
 pub mod secrets;
 

@@ -1,5 +1,6 @@
-//! Roles and the permissions they grant: Rocket.Chat's default mapping (reference §5.11),
-//! for the three roles this server has.
+//! Roles and the permissions they grant by default: Rocket.Chat's mapping (reference §5.11,
+//! and Rocket.Chat's own permission lists), restricted to the roles this server has. The
+//! defaults only seed the stored table (`permission_table`); every check reads that table.
 
 pub const ADMIN: &str = "admin";
 pub const MANAGER: &str = "livechat-manager";
@@ -33,12 +34,17 @@ pub mod permission {
     pub const EDIT_MESSAGE: &str = "edit-message";
     pub const DELETE_MESSAGE: &str = "delete-message";
     pub const VIEW_OTHER_USER_CHANNELS: &str = "view-other-user-channels";
+    /// Editing this table (`permissions.update`).
+    pub const ACCESS_PERMISSIONS: &str = "access-permissions";
 }
 
 use permission::*;
 
-/// The roles that hold each permission by default.
-const GRANTS: &[(&str, &[&str])] = &[
+/// The roles that hold each permission on a new installation. Rocket.Chat's roles this server
+/// does not have (`livechat-monitor`, `owner`, `moderator`, …) are left out, so every role a
+/// permission lists is one `roles.list` names and `permissions.update` accepts.
+pub const DEFAULTS: &[(&str, &[&str])] = &[
+    (ACCESS_PERMISSIONS, &[ADMIN]),
     (VIEW_L_ROOM, &[ADMIN, MANAGER, AGENT]),
     (VIEW_LIVECHAT_MANAGER, &[ADMIN, MANAGER]),
     (VIEW_LIVECHAT_ROOMS, &[ADMIN, MANAGER]),
@@ -61,34 +67,73 @@ const GRANTS: &[(&str, &[&str])] = &[
     (EDIT_MESSAGE, &[ADMIN]),
     (DELETE_MESSAGE, &[ADMIN]),
     (VIEW_OTHER_USER_CHANNELS, &[ADMIN]),
+    // Not checked by any route yet; stored so the desk's administration (issue 13: custom
+    // fields, triggers, business hours, canned responses, tags) finds Rocket.Chat's ids and
+    // defaults, and an administrator can already set them.
+    ("view-livechat-room-customfields", &[ADMIN, MANAGER, AGENT]),
+    ("edit-livechat-room-customfields", &[ADMIN, MANAGER, AGENT]),
+    ("view-livechat-customfields", &[ADMIN, MANAGER]),
+    ("view-livechat-triggers", &[ADMIN, MANAGER]),
+    ("view-livechat-business-hours", &[ADMIN, MANAGER]),
+    ("view-livechat-appearance", &[ADMIN, MANAGER]),
+    ("view-livechat-installation", &[ADMIN, MANAGER]),
+    ("view-livechat-webhooks", &[ADMIN, MANAGER]),
+    ("view-livechat-analytics", &[ADMIN, MANAGER]),
+    ("view-livechat-real-time-monitoring", &[ADMIN, MANAGER]),
+    ("remove-closed-livechat-room", &[ADMIN, MANAGER]),
+    ("remove-closed-livechat-rooms", &[ADMIN, MANAGER]),
+    ("change-livechat-room-visitor", &[ADMIN, MANAGER, AGENT]),
+    ("view-canned-responses", &[ADMIN, MANAGER, AGENT]),
+    ("view-all-canned-responses", &[ADMIN, MANAGER]),
+    ("view-agent-canned-responses", &[AGENT]),
+    ("save-canned-responses", &[ADMIN, MANAGER, AGENT]),
+    ("save-all-canned-responses", &[ADMIN, MANAGER]),
+    // Rocket.Chat grants it to `livechat-monitor` only.
+    ("save-department-canned-responses", &[]),
+    ("remove-canned-responses", &[ADMIN, MANAGER, AGENT]),
+    ("manage-livechat-canned-responses", &[ADMIN, MANAGER]),
+    ("manage-livechat-tags", &[ADMIN, MANAGER]),
 ];
 
-/// Whether any of `roles` grants `permission`. Unknown permissions are granted to nobody.
-pub fn has_permission(roles: &[String], permission: &str) -> bool {
-    GRANTS
-        .iter()
-        .find(|(id, _)| *id == permission)
-        .is_some_and(|(_, granted)| roles.iter().any(|role| granted.contains(&role.as_str())))
+/// A role as `roles.list` describes it.
+pub struct RoleInfo {
+    pub id: &'static str,
+    pub description: &'static str,
 }
+
+/// The roles this server has, with Rocket.Chat's descriptions; all are protected built-ins
+/// of scope `Users`.
+pub const ROLE_INFO: [RoleInfo; 4] = [
+    RoleInfo {
+        id: ADMIN,
+        description: "Admin",
+    },
+    RoleInfo {
+        id: MANAGER,
+        description: "Livechat Manager",
+    },
+    RoleInfo {
+        id: AGENT,
+        description: "Livechat Agent",
+    },
+    RoleInfo {
+        id: USER,
+        description: "",
+    },
+];
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn roles(names: &[&str]) -> Vec<String> {
-        names.iter().map(|n| n.to_string()).collect()
-    }
-
     #[test]
-    fn agents_see_rooms_but_do_not_transfer_by_default() {
-        assert!(has_permission(&roles(&[AGENT]), VIEW_L_ROOM));
-        assert!(!has_permission(&roles(&[AGENT]), TRANSFER_LIVECHAT_GUEST));
-        assert!(has_permission(&roles(&[MANAGER]), TRANSFER_LIVECHAT_GUEST));
-    }
-
-    #[test]
-    fn plain_users_and_unknown_permissions_get_nothing() {
-        assert!(!has_permission(&roles(&[USER]), VIEW_L_ROOM));
-        assert!(!has_permission(&roles(&[ADMIN]), "no-such-permission"));
+    fn defaults_name_each_permission_once_and_only_known_roles() {
+        let mut ids: Vec<&str> = DEFAULTS.iter().map(|(id, _)| *id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), DEFAULTS.len());
+        for (_, roles) in DEFAULTS {
+            assert!(roles.iter().all(|r| ROLES.contains(r)));
+        }
     }
 }

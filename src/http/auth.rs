@@ -4,7 +4,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
 use super::AppState;
-use crate::accounts::permissions::has_permission;
+use crate::accounts::permission_table::Permissions;
 use crate::error::{ApiError, ApiResult};
 use crate::model::User;
 
@@ -13,16 +13,23 @@ use crate::model::User;
 pub struct Authenticated {
     pub user: User,
     pub token: String,
+    /// The app's permission table, for checks made while handling the request.
+    pub permissions: Permissions,
 }
 
 impl Authenticated {
     /// 403 unless the user's roles grant `permission`.
     pub fn require(&self, permission: &str) -> ApiResult<()> {
-        if has_permission(&self.user.roles, permission) {
+        if self.may(permission) {
             Ok(())
         } else {
             Err(ApiError::Forbidden)
         }
+    }
+
+    /// Whether the user's roles grant `permission` (as the table stands now).
+    pub fn may(&self, permission: &str) -> bool {
+        self.permissions.has(&self.user.roles, permission)
     }
 }
 
@@ -51,6 +58,7 @@ impl FromRequestParts<AppState> for Authenticated {
         Ok(Authenticated {
             user,
             token: token.to_string(),
+            permissions: state.livechat.permissions().clone(),
         })
     }
 }

@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use super::auth::Authenticated;
 use super::extract::{require, JsonBody, Pagination, PathParams, QueryParams};
 use super::{paginated, success, AppState};
-use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::{
     ADD_LIVECHAT_DEPARTMENT_AGENTS, MANAGE_LIVECHAT_DEPARTMENTS, REMOVE_LIVECHAT_DEPARTMENT,
     VIEW_LIVECHAT_DEPARTMENTS, VIEW_L_ROOM,
@@ -29,10 +28,7 @@ pub fn router() -> Router<AppState> {
 
 /// 403 unless the user holds at least one of `permissions` (Rocket.Chat's `hasAny`).
 fn require_any(auth: &Authenticated, permissions: &[&str]) -> ApiResult<()> {
-    if permissions
-        .iter()
-        .any(|p| has_permission(&auth.user.roles, p))
-    {
+    if permissions.iter().any(|p| auth.may(p)) {
         Ok(())
     } else {
         Err(ApiError::Forbidden)
@@ -40,7 +36,7 @@ fn require_any(auth: &Authenticated, permissions: &[&str]) -> ApiResult<()> {
 }
 
 fn may(auth: &Authenticated, permission: &str) -> bool {
-    has_permission(&auth.user.roles, permission)
+    auth.may(permission)
 }
 
 /// Rocket.Chat's boolean query parameters: only the text `true` is true.

@@ -16,6 +16,7 @@ mod message;
 mod method_call;
 mod navigation;
 mod offline;
+mod permissions;
 mod rate_limit;
 mod room;
 mod rooms_info;
@@ -138,6 +139,7 @@ pub fn router(
         .merge(account::router())
         .merge(users::router())
         .merge(settings::router())
+        .merge(permissions::router())
         .merge(rooms_info::router())
         .merge(chat::router());
 

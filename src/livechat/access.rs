@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use super::Livechat;
-use crate::accounts::permissions::has_permission;
+use crate::accounts::permission_table::Permissions;
 use crate::accounts::permissions::permission::{
     VIEW_LIVECHAT_MANAGER, VIEW_LIVECHAT_ROOMS, VIEW_L_ROOM,
 };
@@ -20,13 +20,14 @@ use crate::store::Exec;
 /// Whether `user` may read `room`.
 pub(super) async fn can_read_room(
     exec: &mut Exec<'_>,
+    permissions: &Permissions,
     user: &User,
     room: &Room,
 ) -> ApiResult<bool> {
-    if has_permission(&user.roles, VIEW_LIVECHAT_ROOMS) {
+    if permissions.has(&user.roles, VIEW_LIVECHAT_ROOMS) {
         return Ok(true);
     }
-    if !has_permission(&user.roles, VIEW_L_ROOM) {
+    if !permissions.has(&user.roles, VIEW_L_ROOM) {
         return Ok(false);
     }
     if room.served_by.as_ref().is_some_and(|s| s.id == user.id) {
@@ -70,15 +71,15 @@ impl DepartmentScope {
 }
 
 /// Whether `user` sees every department (managers, administrators).
-pub fn sees_all_departments(user: &User) -> bool {
-    has_permission(&user.roles, VIEW_LIVECHAT_MANAGER)
-        || has_permission(&user.roles, VIEW_LIVECHAT_ROOMS)
+pub fn sees_all_departments(permissions: &Permissions, user: &User) -> bool {
+    permissions.has(&user.roles, VIEW_LIVECHAT_MANAGER)
+        || permissions.has(&user.roles, VIEW_LIVECHAT_ROOMS)
 }
 
 impl Livechat {
     /// The departments `user` may see things of.
     pub async fn department_scope(&self, user: &User) -> ApiResult<DepartmentScope> {
-        if sees_all_departments(user) {
+        if sees_all_departments(self.permissions(), user) {
             return Ok(DepartmentScope::All);
         }
         let own = self
@@ -101,7 +102,7 @@ impl Livechat {
             .await?
             .filter(|r| r.t == "l")
             .ok_or(ApiError::Code("invalid-room"))?;
-        if !can_read_room(&mut conn.exec(), user, &room).await? {
+        if !can_read_room(&mut conn.exec(), self.permissions(), user, &room).await? {
             return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
         }
         Ok(room)

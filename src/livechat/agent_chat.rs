@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::rooms::{close_room, Closer};
 use super::Livechat;
-use crate::accounts::permissions::has_permission;
+use crate::accounts::permission_table::Permissions;
 use crate::accounts::permissions::permission::{CLOSE_OTHERS_LIVECHAT_ROOM, VIEW_LIVECHAT_ROOMS};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
@@ -14,9 +14,14 @@ use crate::store::Inserted;
 use crate::time::Timestamp;
 
 /// An agent may act in a room it serves; managers and administrators in any.
-pub(super) fn may_act_in(user: &User, room: &Room, others_permission: &str) -> bool {
+pub(super) fn may_act_in(
+    permissions: &Permissions,
+    user: &User,
+    room: &Room,
+    others_permission: &str,
+) -> bool {
     room.served_by.as_ref().is_some_and(|s| s.id == user.id)
-        || has_permission(&user.roles, others_permission)
+        || permissions.has(&user.roles, others_permission)
 }
 
 pub(super) fn agent_ref(user: &User) -> UserRef {
@@ -50,7 +55,7 @@ impl Livechat {
             .room_for_update(rid)
             .await?
             .ok_or(ApiError::meteor_code("error-invalid-room"))?;
-        if !may_act_in(user, &room, VIEW_LIVECHAT_ROOMS) {
+        if !may_act_in(self.permissions(), user, &room, VIEW_LIVECHAT_ROOMS) {
             return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
         }
         if !room.is_open() {
@@ -109,7 +114,7 @@ impl Livechat {
         if !room.is_open() {
             return Err(ApiError::Code("room-closed"));
         }
-        if !may_act_in(user, &room, VIEW_LIVECHAT_ROOMS) {
+        if !may_act_in(self.permissions(), user, &room, VIEW_LIVECHAT_ROOMS) {
             return Err(ApiError::Code("error-not-allowed"));
         }
         Ok(())
@@ -131,7 +136,7 @@ impl Livechat {
         if !room.is_open() {
             return Err(ApiError::Code("error-room-already-closed"));
         }
-        if !may_act_in(user, &room, CLOSE_OTHERS_LIVECHAT_ROOM) {
+        if !may_act_in(self.permissions(), user, &room, CLOSE_OTHERS_LIVECHAT_ROOM) {
             return Err(ApiError::Code("error-not-authorized"));
         }
         let comment =

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::agent_chat::{agent_ref, may_act_in};
 use super::{is_last_message, Livechat};
-use crate::accounts::permissions::has_permission;
+use crate::accounts::permission_table::Permissions;
 use crate::accounts::permissions::permission::{DELETE_MESSAGE, EDIT_MESSAGE, VIEW_LIVECHAT_ROOMS};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Message, Room, User};
@@ -25,9 +25,10 @@ impl Livechat {
         let settings = self.settings();
         super::messages::check_text(&settings, text)?;
         let mut tx = self.store().begin().await?;
-        let (mut room, mut message) = message_in_room(&mut tx, user, rid, msg_id).await?;
+        let (mut room, mut message) =
+            message_in_room(&mut tx, self.permissions(), user, rid, msg_id).await?;
         let own = message.t.is_none() && message.u.id == user.id;
-        let allowed = has_permission(&user.roles, EDIT_MESSAGE)
+        let allowed = self.permissions().has(&user.roles, EDIT_MESSAGE)
             || (own && settings.bool("Message_AllowEditing"));
         if !allowed {
             return Err(ApiError::meteor(
@@ -62,9 +63,10 @@ impl Livechat {
     ) -> ApiResult<Value> {
         let settings = self.settings();
         let mut tx = self.store().begin().await?;
-        let (mut room, message) = message_in_room(&mut tx, user, rid, msg_id).await?;
+        let (mut room, message) =
+            message_in_room(&mut tx, self.permissions(), user, rid, msg_id).await?;
         let own = message.t.is_none() && message.u.id == user.id;
-        let allowed = has_permission(&user.roles, DELETE_MESSAGE)
+        let allowed = self.permissions().has(&user.roles, DELETE_MESSAGE)
             || (own && settings.bool("Message_AllowDeleting"));
         if !allowed {
             return Err(ApiError::meteor("error-action-not-allowed", "Not allowed"));
@@ -88,6 +90,7 @@ impl Livechat {
 /// The open room `rid` (locked) and its message `msg_id`, if `user` may act in the room.
 async fn message_in_room(
     tx: &mut Tx,
+    permissions: &Permissions,
     user: &User,
     rid: &str,
     msg_id: &str,
@@ -111,7 +114,7 @@ async fn message_in_room(
         .room_for_update(rid)
         .await?
         .ok_or(ApiError::meteor_code("error-invalid-room"))?;
-    if room.t == "l" && !may_act_in(user, &room, VIEW_LIVECHAT_ROOMS) {
+    if room.t == "l" && !may_act_in(permissions, user, &room, VIEW_LIVECHAT_ROOMS) {
         return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
     }
     if !room.is_open() {

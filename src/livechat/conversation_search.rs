@@ -12,7 +12,6 @@ use serde_json::{json, Value};
 use super::room_search::{rooms_as_listed, Page, ROOM_SORTING};
 use super::validate::{self, limits};
 use super::Livechat;
-use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::{VIEW_LIVECHAT_ROOMS, VIEW_L_ROOM};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Message, User};
@@ -32,10 +31,10 @@ impl Livechat {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::invalid("The 'text' param is required"))?;
-        if !has_permission(&user.roles, VIEW_L_ROOM) {
+        if !self.permissions().has(&user.roles, VIEW_L_ROOM) {
             return Err(ApiError::Forbidden);
         }
-        let agent_id = if has_permission(&user.roles, VIEW_LIVECHAT_ROOMS) {
+        let agent_id = if self.permissions().has(&user.roles, VIEW_LIVECHAT_ROOMS) {
             None
         } else {
             Some(user.id.clone())

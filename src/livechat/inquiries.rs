@@ -5,7 +5,6 @@
 use super::access::{can_read_room, sees_all_departments};
 use super::routing::{global_limit, serve};
 use super::Livechat;
-use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::{MANAGE_LIVECHAT_AGENTS, VIEW_L_ROOM};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Inquiry, InquiryStatus, Room, User};
@@ -33,7 +32,7 @@ impl Livechat {
             None => None,
         };
         if let (Some(id), Some(agent)) = (&department, agent) {
-            let own = sees_all_departments(agent)
+            let own = sees_all_departments(self.permissions(), agent)
                 || conn.exec().agent_departments(&agent.id).await?.contains(id);
             if !own {
                 return Err(ApiError::Code("error-not-authorized"));
@@ -55,7 +54,7 @@ impl Livechat {
         let Some(room) = conn.exec().room_by_id(rid).await?.filter(|r| r.t == "l") else {
             return Ok(None);
         };
-        if !can_read_room(&mut conn.exec(), user, &room).await? {
+        if !can_read_room(&mut conn.exec(), self.permissions(), user, &room).await? {
             return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
         }
         conn.exec().inquiry_by_room(rid).await
@@ -72,7 +71,7 @@ impl Livechat {
         let agent = match for_user.filter(|id| *id != taker.id) {
             Some(id) => {
                 // Handing a chat to someone else is a manager's call.
-                if !has_permission(&taker.roles, MANAGE_LIVECHAT_AGENTS) {
+                if !self.permissions().has(&taker.roles, MANAGE_LIVECHAT_AGENTS) {
                     return Err(ApiError::Forbidden);
                 }
                 tx.exec()
@@ -82,7 +81,7 @@ impl Livechat {
             }
             None => taker.clone(),
         };
-        if !has_permission(&agent.roles, VIEW_L_ROOM) {
+        if !self.permissions().has(&agent.roles, VIEW_L_ROOM) {
             return Err(ApiError::meteor("error-not-allowed", "Invalid User"));
         }
         let not_found = || ApiError::meteor("error-not-found", "Inquiry not found");
@@ -113,7 +112,7 @@ impl Livechat {
         }
         // A plain agent takes only what its queue shows: chats of its departments or of none.
         // (A manager handing the chat to someone, `for_user`, decides for them.)
-        if agent.id == taker.id && !sees_all_departments(taker) {
+        if agent.id == taker.id && !sees_all_departments(self.permissions(), taker) {
             if let Some(department) = &inquiry.department {
                 if !tx
                     .exec()

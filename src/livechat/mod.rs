@@ -32,6 +32,7 @@ mod widget;
 
 use std::sync::{Arc, RwLock};
 
+use crate::accounts::permission_table::Permissions;
 use crate::config::Config;
 use crate::error::ApiResult;
 use crate::model::{Message, UserRef, Visitor};
@@ -66,6 +67,9 @@ pub struct Livechat {
 struct Inner {
     store: Store,
     settings: RwLock<Arc<Settings>>,
+    /// Which roles hold which permission: every check of the services (and of the REST and
+    /// DDP layers, through [`Livechat::permissions`]) reads it.
+    permissions: Permissions,
     site_url: String,
 }
 
@@ -85,10 +89,12 @@ impl Livechat {
         tx.commit().await?;
 
         let stored = store.read().await?.exec().settings().await?;
+        let permissions = Permissions::start(&store).await?;
         Ok(Livechat {
             inner: Arc::new(Inner {
                 store,
                 settings: RwLock::new(Arc::new(Settings::from_stored(stored))),
+                permissions,
                 site_url: config
                     .effective_site_url()
                     .trim_end_matches('/')
@@ -99,6 +105,11 @@ impl Livechat {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The permission table.
+    pub fn permissions(&self) -> &Permissions {
+        &self.inner.permissions
     }
 
     /// The current settings snapshot.

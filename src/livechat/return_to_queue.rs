@@ -34,7 +34,7 @@ impl Livechat {
             .await?
             .filter(|r| r.t == "l")
             .ok_or(ApiError::meteor("error-invalid-room", "Invalid room"))?;
-        if !may_act_in(caller, &room, VIEW_LIVECHAT_ROOMS) {
+        if !may_act_in(self.permissions(), caller, &room, VIEW_LIVECHAT_ROOMS) {
             return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
         }
         if !room.is_open() {

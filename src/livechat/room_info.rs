@@ -10,7 +10,7 @@ use super::custom_fields::check_value;
 use super::validate::{self, limits};
 use super::visitors::store_visitor_change;
 use super::Livechat;
-use crate::accounts::permissions::has_permission;
+use crate::accounts::permission_table::Permissions;
 use crate::accounts::permissions::permission::SAVE_OTHERS_LIVECHAT_ROOM_INFO;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{
@@ -136,9 +136,9 @@ fn merge_custom_data(
 }
 
 /// The agent serving `room`, or anyone with `save-others-livechat-room-info`.
-fn may_edit(user: &User, room: &Room) -> ApiResult<()> {
+fn may_edit(permissions: &Permissions, user: &User, room: &Room) -> ApiResult<()> {
     let serves = room.served_by.as_ref().is_some_and(|s| s.id == user.id);
-    if serves || has_permission(&user.roles, SAVE_OTHERS_LIVECHAT_ROOM_INFO) {
+    if serves || permissions.has(&user.roles, SAVE_OTHERS_LIVECHAT_ROOM_INFO) {
         Ok(())
     } else {
         Err(ApiError::Unauthorized)
@@ -166,7 +166,7 @@ impl Livechat {
             .await?
             .filter(|r| r.t == "l")
             .ok_or(ApiError::Code("error-invalid-room"))?;
-        may_edit(user, &room)?;
+        may_edit(self.permissions(), user, &room)?;
         if room.v.id != guest.id {
             return Err(ApiError::Code("error-invalid-visitor"));
         }
@@ -214,7 +214,7 @@ impl Livechat {
             .await?
             .ok_or(ApiError::Code("error-invalid-room"))?;
         // Checked again under the lock: the chat may have been forwarded meanwhile.
-        may_edit(user, &room)?;
+        may_edit(self.permissions(), user, &room)?;
         room.fname = visitor.display_name().to_string();
         if let Some(topic) = room_data.topic.as_deref().map(str::trim) {
             room.topic = Some(topic.to_string()).filter(|t| !t.is_empty());

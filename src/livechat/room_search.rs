@@ -11,7 +11,6 @@ use super::access::sees_all_departments;
 use super::sort::{SortKey, Sorting};
 use super::validate::{self, limits};
 use super::Livechat;
-use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::{VIEW_LIVECHAT_ROOMS, VIEW_L_ROOM};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Message, Room, User};
@@ -94,8 +93,8 @@ impl Livechat {
         let filter = room_filter(&query)?;
         let order = ROOM_SORTING.order_by(query.sort.as_deref())?;
         let own_rooms_only = query.agents.len() == 1 && query.agents[0] == user.id;
-        let allowed = has_permission(&user.roles, VIEW_LIVECHAT_ROOMS)
-            || (has_permission(&user.roles, VIEW_L_ROOM) && own_rooms_only);
+        let allowed = self.permissions().has(&user.roles, VIEW_LIVECHAT_ROOMS)
+            || (self.permissions().has(&user.roles, VIEW_L_ROOM) && own_rooms_only);
         if !allowed {
             return Err(ApiError::Unauthorized);
         }
@@ -172,7 +171,7 @@ impl Livechat {
     ) -> ApiResult<()> {
         validate::within("visitorId", visitor_id, limits::ID)?;
         let room = self.readable_room(user, rid).await?;
-        if room.v.id != visitor_id && !sees_all_departments(user) {
+        if room.v.id != visitor_id && !sees_all_departments(self.permissions(), user) {
             return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
         }
         Ok(())

@@ -54,7 +54,7 @@ impl Livechat {
             .visitor_by_id(visitor_id)
             .await?
             .ok_or_else(not_found)?;
-        if sees_all_departments(user) || visitor.department.is_none() {
+        if sees_all_departments(self.permissions(), user) || visitor.department.is_none() {
             return Ok(visitor);
         }
         let mut exec = conn.exec();
@@ -77,8 +77,8 @@ impl Livechat {
 
     /// The agent whose view of visitors is narrowed to its departments; `None` for those who
     /// see every visitor.
-    fn narrowed_to(user: &User) -> Option<&str> {
-        (!sees_all_departments(user)).then_some(user.id.as_str())
+    fn narrowed_to<'a>(&self, user: &'a User) -> Option<&'a str> {
+        (!sees_all_departments(self.permissions(), user)).then_some(user.id.as_str())
     }
 
     /// `GET livechat/visitors.search`: visitors whose e-mail or phone is exactly `term`, or
@@ -101,7 +101,7 @@ impl Livechat {
             .read()
             .await?
             .exec()
-            .search_visitors(Self::narrowed_to(user), term, &order, offset, count)
+            .search_visitors(self.narrowed_to(user), term, &order, offset, count)
             .await?;
         let items = visitors
             .iter()
@@ -137,7 +137,7 @@ impl Livechat {
             .await?
             .exec()
             .present_sessions(
-                Self::narrowed_to(user),
+                self.narrowed_to(user),
                 visitor_id,
                 status,
                 &order,

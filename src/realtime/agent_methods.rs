@@ -8,7 +8,6 @@ use serde_json::{json, Value};
 
 use super::session::Connection;
 use super::DdpError;
-use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::VIEW_L_ROOM;
 use crate::ejson;
 use crate::model::{staff_view, User};
@@ -68,7 +67,7 @@ pub async fn get_rooms(conn: &Connection, params: &[Value]) -> Result<Value, Ddp
 pub async fn return_as_inquiry(conn: &Connection, params: &[Value]) -> Result<Value, DdpError> {
     let user = logged_in(conn)
         .await?
-        .filter(|u| has_permission(&u.roles, VIEW_L_ROOM))
+        .filter(|u| conn.rt.livechat.permissions().has(&u.roles, VIEW_L_ROOM))
         .ok_or_else(|| DdpError::new("error-not-allowed", "Not allowed"))?;
     let rid = required_text(params.first().unwrap_or(&Value::Null))?;
     let department = optional_text(params.get(1).unwrap_or(&Value::Null))?;

@@ -15,7 +15,8 @@ use sqlx::postgres::PgListener;
 use tokio::sync::Notify;
 
 use super::hub::{Event, Hub, Topic};
-use crate::store::streams::INQUIRY_QUEUE;
+use crate::accounts::permission_table::Permissions;
+use crate::store::streams::{INQUIRY_QUEUE, PERMISSIONS_CHANGED};
 use crate::store::{Store, StoredEvent, EVENTS_CHANNEL};
 
 /// Events read per query.
@@ -78,17 +79,28 @@ impl Cursor {
     }
 }
 
-/// Runs until the process ends. `queue_changed` is raised whenever the inquiry queue changed,
-/// so queue positions can be recomputed.
-pub async fn run(store: Store, hub: Arc<Hub>, queue_changed: Arc<Notify>) {
+/// What the dispatcher keeps up to date besides the hub.
+pub struct Followers {
+    /// Raised whenever the inquiry queue changed, so queue positions can be recomputed.
+    pub queue_changed: Arc<Notify>,
+    /// Reloaded whenever a permission changed (on this process or another).
+    pub permissions: Permissions,
+}
+
+/// Runs until the process ends.
+pub async fn run(store: Store, hub: Arc<Hub>, followers: Followers) {
     let start = match store.read().await {
         Ok(mut conn) => conn.exec().last_event_id().await.unwrap_or(0),
         Err(_) => 0,
     };
+    // A change committed between the app's first load and `start` has no event left to read.
+    reload_permissions(&store, &followers.permissions).await;
     let mut cursor = Cursor::starting_after(start);
     let mut listener = listen(&store).await;
     loop {
-        deliver(&store, &hub, &mut cursor, &queue_changed).await;
+        if deliver(&store, &hub, &mut cursor, &followers.queue_changed).await {
+            reload_permissions(&store, &followers.permissions).await;
+        }
         let wake = async {
             match listener.as_mut() {
                 Some(listener) => {
@@ -101,6 +113,12 @@ pub async fn run(store: Store, hub: Arc<Hub>, queue_changed: Arc<Notify>) {
             }
         };
         let _ = tokio::time::timeout(POLL_EVERY, wake).await;
+    }
+}
+
+async fn reload_permissions(store: &Store, permissions: &Permissions) {
+    if let Err(err) = permissions.reload(store).await {
+        tracing::warn!(error = %err, "reloading the permission table failed");
     }
 }
 
@@ -126,13 +144,15 @@ async fn listen(store: &Store) -> Option<PgListener> {
 /// from the highest delivered id, not from the low-water mark: after a gap (a transaction that
 /// rolled back, or has not committed yet) the events above it are already delivered, and
 /// re-reading them from the mark would stall delivery behind them until the gap is given up.
-async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor, queue_changed: &Notify) {
+/// Answers whether a permission changed.
+async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor, queue_changed: &Notify) -> bool {
+    let mut permissions_changed = false;
     if let Some(&last_gap) = cursor.gaps.keys().next_back() {
         let mut after = cursor.low;
         while let Some(events) = read(store, Page::Between(after, last_gap)).await {
             let full_batch = events.len() as i64 == BATCH;
             after = events.last().map_or(last_gap, |e| e.id);
-            accept_all(hub, cursor, events, queue_changed);
+            permissions_changed |= accept_all(hub, cursor, events, queue_changed);
             if !full_batch {
                 break;
             }
@@ -144,12 +164,13 @@ async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor, queue_changed: &
             break;
         };
         let full_batch = events.len() as i64 == BATCH;
-        accept_all(hub, cursor, events, queue_changed);
+        permissions_changed |= accept_all(hub, cursor, events, queue_changed);
         if !full_batch {
             break;
         }
     }
     cursor.advance(Instant::now());
+    permissions_changed
 }
 
 /// Which events a read asks for.
@@ -178,16 +199,29 @@ async fn read(store: &Store, page: Page) -> Option<Vec<StoredEvent>> {
     }
 }
 
-fn accept_all(hub: &Hub, cursor: &mut Cursor, events: Vec<StoredEvent>, queue_changed: &Notify) {
+/// Publishes the new events; answers whether one was a permission change (those are not
+/// published: no client subscribes to them).
+fn accept_all(
+    hub: &Hub,
+    cursor: &mut Cursor,
+    events: Vec<StoredEvent>,
+    queue_changed: &Notify,
+) -> bool {
     let now = Instant::now();
+    let mut permissions_changed = false;
     for event in events {
         if cursor.accept(event.id, now) {
             if event.collection == INQUIRY_QUEUE {
                 queue_changed.notify_one();
             }
+            if event.collection == PERMISSIONS_CHANGED {
+                permissions_changed = true;
+                continue;
+            }
             publish(hub, event);
         }
     }
+    permissions_changed
 }
 
 fn publish(hub: &Hub, event: StoredEvent) {

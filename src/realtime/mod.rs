@@ -96,7 +96,11 @@ impl Realtime {
             self.hub.clone(),
             self.queue_changed.clone(),
         );
-        let dispatch = dispatcher::run(store, self.hub.clone(), self.queue_changed.clone());
+        let followers = dispatcher::Followers {
+            queue_changed: self.queue_changed.clone(),
+            permissions: self.livechat.permissions().clone(),
+        };
+        let dispatch = dispatcher::run(store, self.hub.clone(), followers);
         // One task, so aborting it at shutdown stops both.
         tokio::spawn(async move {
             tokio::join!(positions, dispatch);

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::hub::{ConnId, Outbox, Topic};
 use super::views::{Rendering, View};
-use super::{methods, streams, Realtime};
+use super::{methods, streams, DdpError, Realtime};
 use crate::ids;
 use crate::model::User;
 
@@ -36,7 +36,14 @@ pub struct Connection {
     pub user: Option<(User, String)>,
     /// The visitor token given to `livechat:setUpConnection`.
     pub visitor_token: Option<String>,
-    subscriptions: HashMap<String, Topic>,
+    subscriptions: HashMap<String, Held>,
+}
+
+/// A granted subscription, with what it asked for, to re-check it when permissions change.
+struct Held {
+    topic: Topic,
+    name: String,
+    params: Vec<Value>,
 }
 
 pub async fn serve(socket: WebSocket, rt: Realtime, client_ip: Option<IpAddr>) {
@@ -67,8 +74,10 @@ pub async fn serve(socket: WebSocket, rt: Realtime, client_ip: Option<IpAddr>) {
     conn.send(json!({ "server_id": "0" }));
     let silence = Duration::from_secs(conn.rt.ping_seconds.max(1));
     let mut pinged = false;
+    let mut permission_changes = conn.rt.livechat.permissions().changes();
     loop {
         tokio::select! {
+            Ok(()) = permission_changes.changed() => conn.recheck_subscriptions().await,
             _ = overflowed.notified() => {
                 tracing::info!(conn = conn.id, "disconnecting a client too slow to read its frames");
                 break;
@@ -216,8 +225,13 @@ impl Connection {
         match streams::authorize(self, name, &params).await {
             Ok(subscription) => {
                 let (topic, view) = (subscription.topic, subscription.view);
-                if let Some(previous) = self.subscriptions.insert(id.to_string(), topic.clone()) {
-                    self.rt.hub.unsubscribe(&previous, self.id);
+                let held = Held {
+                    topic: topic.clone(),
+                    name: name.to_string(),
+                    params,
+                };
+                if let Some(previous) = self.subscriptions.insert(id.to_string(), held) {
+                    self.rt.hub.unsubscribe(&previous.topic, self.id);
                 }
                 match subscription.since {
                     None => self
@@ -286,12 +300,40 @@ impl Connection {
         let Some(id) = frame["id"].as_str() else {
             return;
         };
-        if let Some(topic) = self.subscriptions.remove(id) {
-            if !self.subscriptions.values().any(|t| *t == topic) {
-                self.rt.hub.unsubscribe(&topic, self.id);
+        self.drop_subscription(id);
+        self.send(json!({ "msg": "nosub", "id": id }));
+    }
+
+    /// Forgets subscription `id`; the hub forgets the topic once no other subscription of
+    /// this connection listens to it.
+    fn drop_subscription(&mut self, id: &str) {
+        if let Some(held) = self.subscriptions.remove(id) {
+            if !self.subscriptions.values().any(|h| h.topic == held.topic) {
+                self.rt.hub.unsubscribe(&held.topic, self.id);
             }
         }
-        self.send(json!({ "msg": "nosub", "id": id }));
+    }
+
+    /// After the permission table changed: ends (`nosub` with `error-not-allowed`) each
+    /// subscription its user may no longer hold, as a new `sub` would now be refused.
+    /// Visitors hold no roles, so a connection without a login has nothing to re-check.
+    async fn recheck_subscriptions(&mut self) {
+        if self.user.is_none() {
+            return;
+        }
+        let ids: Vec<String> = self.subscriptions.keys().cloned().collect();
+        for id in ids {
+            let Some(held) = self.subscriptions.get(&id) else {
+                continue;
+            };
+            let (name, params) = (held.name.clone(), held.params.clone());
+            if streams::grant(self, &name, &params).await.is_ok() {
+                continue;
+            }
+            self.drop_subscription(&id);
+            let error = DdpError::new("error-not-allowed", "Not allowed").to_value();
+            self.send(json!({ "msg": "nosub", "id": id, "error": error }));
+        }
     }
 
     fn bad_request(&self, text: &str, reason: &str) {
@@ -310,8 +352,8 @@ impl Connection {
     }
 
     fn unsubscribe_all(&mut self) {
-        for topic in self.subscriptions.values() {
-            self.rt.hub.unsubscribe(topic, self.id);
+        for held in self.subscriptions.values() {
+            self.rt.hub.unsubscribe(&held.topic, self.id);
         }
         self.subscriptions.clear();
     }

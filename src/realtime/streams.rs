@@ -18,7 +18,6 @@ use super::hub::Topic;
 use super::session::Connection;
 use super::views::View;
 use super::DdpError;
-use crate::accounts::permissions::has_permission;
 use crate::accounts::permissions::permission::VIEW_L_ROOM;
 use crate::store::streams::{
     INQUIRY_QUEUE, LIVECHAT_ROOM, MY_MESSAGES, NOTIFY_ROOM, NOTIFY_USER, ROOM_MESSAGES,
@@ -38,11 +37,7 @@ pub async fn authorize(
     name: &str,
     params: &[Value],
 ) -> Result<Subscription, DdpError> {
-    let event_name = params
-        .first()
-        .and_then(Value::as_str)
-        .filter(|e| !e.is_empty() && e.len() <= 200)
-        .ok_or_else(|| DdpError::new("invalid-params", "The event name must be a string"))?;
+    let event_name = event_name(params)?;
     let token = visitor_token(params);
     let checks_a_token = match name {
         ROOM_MESSAGES => event_name != MY_MESSAGES,
@@ -52,6 +47,26 @@ pub async fn authorize(
     if checks_a_token && token.or(conn.visitor_token.as_deref()).is_some() {
         spend_visitor_budget(conn)?;
     }
+    grant(conn, name, params).await
+}
+
+fn event_name(params: &[Value]) -> Result<&str, DdpError> {
+    params
+        .first()
+        .and_then(Value::as_str)
+        .filter(|e| !e.is_empty() && e.len() <= 200)
+        .ok_or_else(|| DdpError::new("invalid-params", "The event name must be a string"))
+}
+
+/// The read rules alone, without spending the visitor budget: also how a held subscription
+/// is re-checked after the permission table changed.
+pub async fn grant(
+    conn: &Connection,
+    name: &str,
+    params: &[Value],
+) -> Result<Subscription, DdpError> {
+    let event_name = event_name(params)?;
+    let token = visitor_token(params);
     let mut topic = Topic::new(name, event_name);
     let staff_if = |allowed: bool| allowed.then(View::staff);
     let view = match name {
@@ -107,7 +122,7 @@ async fn may_observe_queue(conn: &Connection, event_name: &str) -> bool {
     let Some((user, _)) = conn.user.as_ref() else {
         return false;
     };
-    if !has_permission(&user.roles, VIEW_L_ROOM) {
+    if !conn.rt.livechat.permissions().has(&user.roles, VIEW_L_ROOM) {
         return false;
     }
     if event_name == "public" {
@@ -126,7 +141,7 @@ async fn may_observe_queue(conn: &Connection, event_name: &str) -> bool {
 /// it may see (all for managers).
 async fn session_watcher(conn: &Connection) -> Option<View> {
     let (user, _) = conn.user.as_ref()?;
-    if !has_permission(&user.roles, VIEW_L_ROOM) {
+    if !conn.rt.livechat.permissions().has(&user.roles, VIEW_L_ROOM) {
         return None;
     }
     conn.rt

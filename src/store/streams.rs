@@ -19,3 +19,7 @@ pub const VISITOR_SESSIONS: &str = "stream-livechat-visitor-sessions";
 pub const MY_MESSAGES: &str = "__my_messages__";
 /// The single event name of `VISITOR_SESSIONS`.
 pub const SESSIONS_EVENT: &str = "sessions";
+
+/// Not a stream clients may subscribe to: the outbox entry each permission change writes, so
+/// every process sharing the database reloads its permission table (the dispatcher).
+pub const PERMISSIONS_CHANGED: &str = "permissions-changed";

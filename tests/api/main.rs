@@ -21,6 +21,7 @@ mod login_abuse;
 mod messages;
 mod offline;
 mod outage;
+mod permissions;
 mod queue_actions;
 mod queue_info;
 mod realtime;
