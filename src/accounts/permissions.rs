@@ -33,6 +33,14 @@ pub mod permission {
     pub const EDIT_MESSAGE: &str = "edit-message";
     pub const DELETE_MESSAGE: &str = "delete-message";
     pub const VIEW_OTHER_USER_CHANNELS: &str = "view-other-user-channels";
+    pub const VIEW_CANNED_RESPONSES: &str = "view-canned-responses";
+    pub const VIEW_ALL_CANNED_RESPONSES: &str = "view-all-canned-responses";
+    pub const VIEW_AGENT_CANNED_RESPONSES: &str = "view-agent-canned-responses";
+    pub const SAVE_CANNED_RESPONSES: &str = "save-canned-responses";
+    pub const SAVE_ALL_CANNED_RESPONSES: &str = "save-all-canned-responses";
+    pub const SAVE_DEPARTMENT_CANNED_RESPONSES: &str = "save-department-canned-responses";
+    pub const REMOVE_CANNED_RESPONSES: &str = "remove-canned-responses";
+    pub const MANAGE_LIVECHAT_TAGS: &str = "manage-livechat-tags";
 }
 
 use permission::*;
@@ -61,6 +69,16 @@ const GRANTS: &[(&str, &[&str])] = &[
     (EDIT_MESSAGE, &[ADMIN]),
     (DELETE_MESSAGE, &[ADMIN]),
     (VIEW_OTHER_USER_CHANNELS, &[ADMIN]),
+    // Canned responses and tags (Rocket.Chat Enterprise's defaults; its `livechat-monitor`
+    // role, the only default holder of `save-department-canned-responses`, does not exist here).
+    (VIEW_CANNED_RESPONSES, &[ADMIN, MANAGER, AGENT]),
+    (VIEW_ALL_CANNED_RESPONSES, &[ADMIN, MANAGER]),
+    (VIEW_AGENT_CANNED_RESPONSES, &[AGENT]),
+    (SAVE_CANNED_RESPONSES, &[ADMIN, MANAGER, AGENT]),
+    (SAVE_ALL_CANNED_RESPONSES, &[ADMIN, MANAGER]),
+    (SAVE_DEPARTMENT_CANNED_RESPONSES, &[]),
+    (REMOVE_CANNED_RESPONSES, &[ADMIN, MANAGER, AGENT]),
+    (MANAGE_LIVECHAT_TAGS, &[ADMIN, MANAGER]),
 ];
 
 /// Whether any of `roles` grants `permission`. Unknown permissions are granted to nobody.

@@ -5,6 +5,7 @@ mod account;
 mod agents;
 mod appearance;
 mod auth;
+mod canned_responses;
 mod chat;
 mod console;
 mod departments;
@@ -23,6 +24,7 @@ mod settings;
 mod setup;
 mod staff_rooms;
 mod staff_visitors;
+mod tags;
 mod users;
 mod visitor;
 mod widget;
@@ -112,6 +114,7 @@ pub fn router(
         .merge(staff_rooms::router())
         .merge(staff_visitors::router())
         .merge(departments::router())
+        .merge(tags::router())
         .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(
@@ -137,6 +140,7 @@ pub fn router(
         .merge(users::router())
         .merge(settings::router())
         .merge(rooms_info::router())
+        .merge(canned_responses::router())
         .merge(chat::router());
 
     Router::new()
