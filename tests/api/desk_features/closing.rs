@@ -156,3 +156,26 @@ async fn tags_already_on_the_room_count_and_other_departments_are_unaffected() {
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert!(room(&team, &rid).await.get("tags").is_none());
 }
+
+#[tokio::test]
+async fn a_departments_closing_tags_are_added_even_when_not_required() {
+    let team = Team::open().await;
+    let body = json!({ "department": {
+        "enabled": true, "name": "Sales", "email": "sales@example.com",
+        "showOnRegistration": true, "showOnOfflineForm": true,
+        "requestTagBeforeClosingChat": false, "chatClosingTags": ["sales"],
+    }});
+    let (status, answer) = team
+        .call(
+            &team.manager,
+            Method::PUT,
+            "department/dep-sales",
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let rid = sales_chat(&team).await;
+    let (status, answer) = close(&team, &team.ann, json!({ "rid": rid })).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(room(&team, &rid).await["tags"], json!(["sales"]));
+}
