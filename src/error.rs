@@ -43,6 +43,10 @@ pub enum ApiError {
     #[error("Resource not found")]
     NotFound,
 
+    /// `API.v1.notFound("a sentence")`: 404 whose `error` is the sentence.
+    #[error("{0}")]
+    NotFoundBecause(&'static str),
+
     /// `livechat/agent.status` for a user who is not an agent (Rocket.Chat answers 404).
     #[error("Agent not found")]
     AgentNotFound,
@@ -107,7 +111,9 @@ impl ApiError {
         match self {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::NotFound | ApiError::AgentNotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::NotFoundBecause(_) | ApiError::AgentNotFound => {
+                StatusCode::NOT_FOUND
+            }
             ApiError::NotLoggedIn | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::Unauthorized | ApiError::Refused { .. } => {
                 StatusCode::FORBIDDEN
@@ -127,7 +133,9 @@ impl ApiError {
             ApiError::InvalidParams(_) => Some("invalid-params"),
             ApiError::PayloadTooLarge { .. } => Some("error-payload-too-large"),
             ApiError::TooManyRequests { .. } => Some("error-too-many-requests"),
-            ApiError::NotFound | ApiError::AgentNotFound => Some("error-not-found"),
+            ApiError::NotFound | ApiError::NotFoundBecause(_) | ApiError::AgentNotFound => {
+                Some("error-not-found")
+            }
             ApiError::NotLoggedIn | ApiError::LoginFailed => Some("Unauthorized"),
             ApiError::Forbidden => Some("error-unauthorized"),
             ApiError::Unauthorized => Some("unauthorized"),

@@ -10,6 +10,7 @@ export const SHORTCUTS = [
   ["Alt + X", "Close the open chat"],
   ["Enter", "Send the message"],
   ["Shift + Enter", "New line in the message"],
+  ["! + shortcut", "Insert a canned response (↑ / ↓ to choose, Enter or Tab to insert)"],
   ["?", "Show this list (outside text fields)"],
   ["Esc", "Close a dialog or this list"],
 ];

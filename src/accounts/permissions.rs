@@ -36,6 +36,14 @@ pub mod permission {
     pub const VIEW_OTHER_USER_CHANNELS: &str = "view-other-user-channels";
     /// Editing this table (`permissions.update`).
     pub const ACCESS_PERMISSIONS: &str = "access-permissions";
+    pub const VIEW_CANNED_RESPONSES: &str = "view-canned-responses";
+    pub const VIEW_ALL_CANNED_RESPONSES: &str = "view-all-canned-responses";
+    pub const VIEW_AGENT_CANNED_RESPONSES: &str = "view-agent-canned-responses";
+    pub const SAVE_CANNED_RESPONSES: &str = "save-canned-responses";
+    pub const SAVE_ALL_CANNED_RESPONSES: &str = "save-all-canned-responses";
+    pub const SAVE_DEPARTMENT_CANNED_RESPONSES: &str = "save-department-canned-responses";
+    pub const REMOVE_CANNED_RESPONSES: &str = "remove-canned-responses";
+    pub const MANAGE_LIVECHAT_TAGS: &str = "manage-livechat-tags";
 }
 
 use permission::*;
@@ -83,16 +91,17 @@ pub const DEFAULTS: &[(&str, &[&str])] = &[
     ("remove-closed-livechat-room", &[ADMIN, MANAGER]),
     ("remove-closed-livechat-rooms", &[ADMIN, MANAGER]),
     ("change-livechat-room-visitor", &[ADMIN, MANAGER, AGENT]),
-    ("view-canned-responses", &[ADMIN, MANAGER, AGENT]),
-    ("view-all-canned-responses", &[ADMIN, MANAGER]),
-    ("view-agent-canned-responses", &[AGENT]),
-    ("save-canned-responses", &[ADMIN, MANAGER, AGENT]),
-    ("save-all-canned-responses", &[ADMIN, MANAGER]),
-    // Rocket.Chat grants it to `livechat-monitor` only.
-    ("save-department-canned-responses", &[]),
-    ("remove-canned-responses", &[ADMIN, MANAGER, AGENT]),
     ("manage-livechat-canned-responses", &[ADMIN, MANAGER]),
-    ("manage-livechat-tags", &[ADMIN, MANAGER]),
+    // Canned responses and tags (Rocket.Chat Enterprise's defaults; its `livechat-monitor`
+    // role, the only default holder of `save-department-canned-responses`, does not exist here).
+    (VIEW_CANNED_RESPONSES, &[ADMIN, MANAGER, AGENT]),
+    (VIEW_ALL_CANNED_RESPONSES, &[ADMIN, MANAGER]),
+    (VIEW_AGENT_CANNED_RESPONSES, &[AGENT]),
+    (SAVE_CANNED_RESPONSES, &[ADMIN, MANAGER, AGENT]),
+    (SAVE_ALL_CANNED_RESPONSES, &[ADMIN, MANAGER]),
+    (SAVE_DEPARTMENT_CANNED_RESPONSES, &[]),
+    (REMOVE_CANNED_RESPONSES, &[ADMIN, MANAGER, AGENT]),
+    (MANAGE_LIVECHAT_TAGS, &[ADMIN, MANAGER]),
 ];
 
 /// A role as `roles.list` describes it.

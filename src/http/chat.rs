@@ -114,6 +114,7 @@ async fn delete_message(
 struct CloseBody {
     rid: Option<String>,
     comment: Option<String>,
+    tags: Option<Vec<String>>,
 }
 
 async fn close_by_user(
@@ -125,7 +126,12 @@ async fn close_by_user(
     let rid = require("rid", body.rid)?;
     state
         .livechat
-        .close_room_by_agent(&auth.user, &rid, body.comment.as_deref())
+        .close_room_by_agent(
+            &auth.user,
+            &rid,
+            body.comment.as_deref(),
+            body.tags.as_deref().unwrap_or_default(),
+        )
         .await?;
     Ok(success(json!({})))
 }

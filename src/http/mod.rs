@@ -5,6 +5,7 @@ mod account;
 mod agents;
 mod appearance;
 mod auth;
+mod canned_responses;
 mod chat;
 mod console;
 mod custom_fields;
@@ -25,6 +26,7 @@ mod settings;
 mod setup;
 mod staff_rooms;
 mod staff_visitors;
+mod tags;
 mod users;
 mod visitor;
 mod widget;
@@ -115,6 +117,7 @@ pub fn router(
         .merge(staff_visitors::router())
         .merge(custom_fields::router())
         .merge(departments::router())
+        .merge(tags::router())
         .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(
@@ -141,6 +144,7 @@ pub fn router(
         .merge(settings::router())
         .merge(permissions::router())
         .merge(rooms_info::router())
+        .merge(canned_responses::router())
         .merge(chat::router());
 
     Router::new()

@@ -126,7 +126,17 @@ impl Livechat {
         user: &User,
         rid: &str,
         comment: Option<&str>,
+        tags: &[String],
     ) -> ApiResult<()> {
+        if tags.len() > super::room_info::MAX_TAGS {
+            return Err(ApiError::invalid(format!(
+                "'tags' must NOT have more than {} items",
+                super::room_info::MAX_TAGS
+            )));
+        }
+        for tag in tags {
+            super::validate::required("tags", Some(tag), super::limits::NAME)?;
+        }
         let mut tx = self.store().begin().await?;
         let mut room = tx
             .exec()
@@ -145,6 +155,8 @@ impl Livechat {
         let closer = Closer {
             kind: "user",
             author: agent_ref(user),
+            tags: tags.to_vec(),
+            client_action: true,
         };
         close_room(&mut tx.exec(), &mut room, &closer, comment).await?;
         tx.commit().await?;

@@ -255,6 +255,8 @@ impl Livechat {
         let closer = Closer {
             kind: "visitor",
             author: author(&visitor),
+            tags: Vec::new(),
+            client_action: false,
         };
         close_room(&mut tx.exec(), &mut room, &closer, CLOSED_BY_VISITOR).await?;
         tx.commit().await?;
@@ -367,6 +369,45 @@ impl Livechat {
 pub(super) struct Closer {
     pub kind: &'static str,
     pub author: UserRef,
+    /// Tags the closer gives (`room.closeByUser`'s `tags`).
+    pub tags: Vec<String>,
+    /// Closed from an agent's client (`room.closeByUser`): a department that requires tags
+    /// then refuses a close that brings none.
+    pub client_action: bool,
+}
+
+/// The tags a room is closed with (reference §4.6, Rocket.Chat's `resolveChatTags`): the
+/// room's and the closer's, plus the department's closing tags. A department with
+/// `requestTagBeforeClosingChat` refuses the close when a client closes without any tag, or
+/// when it defines no closing tags itself.
+async fn closing_tags(exec: &mut Exec<'_>, room: &Room, closer: &Closer) -> ApiResult<Vec<String>> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in room.tags.iter().flatten().chain(&closer.tags) {
+        if !tags.contains(tag) {
+            tags.push(tag.clone());
+        }
+    }
+    let Some(department_id) = &room.department_id else {
+        return Ok(tags);
+    };
+    let Some(department) = exec.department_by_id(department_id).await? else {
+        return Ok(tags);
+    };
+    let closing = department.chat_closing_tags.unwrap_or_default();
+    let brought_tags = !tags.is_empty();
+    for tag in &closing {
+        if !tags.contains(tag) {
+            tags.push(tag.clone());
+        }
+    }
+    if department.request_tag_before_closing_chat == Some(true)
+        && ((closer.client_action && !brought_tags) || closing.is_empty())
+    {
+        return Err(ApiError::Code(
+            "error-tags-must-be-assigned-before-closing-chat",
+        ));
+    }
+    Ok(tags)
 }
 
 /// Closes an open room (reference §4.6): the `livechat-close` and `promptTranscript`
@@ -378,6 +419,7 @@ pub(super) async fn close_room(
     closer: &Closer,
     comment: &str,
 ) -> ApiResult<()> {
+    let tags = closing_tags(exec, room, closer).await?;
     let now = Timestamp::now();
     let mut closing = Message::system(
         "livechat-close",
@@ -412,6 +454,9 @@ pub(super) async fn close_room(
     room.metrics.service_time_duration = room.served_by.as_ref().map(|s| now.seconds_since(s.ts));
     room.v.status = "offline".into();
     room.closing_message = Some(Box::new(closing));
+    if !tags.is_empty() {
+        room.tags = Some(tags);
+    }
     room.updated_at = now;
     exec.save_room(room).await?;
     exec.delete_inquiry_of_room(&room.id).await?;

@@ -1,6 +1,7 @@
 //! The documents the server stores and returns, with Rocket.Chat's field names (reference §5).
 //! Each is persisted as JSON beside the columns the queries filter on (see `store`).
 
+mod canned;
 mod custom_field;
 mod department;
 mod inquiry;
@@ -11,6 +12,7 @@ mod staff_view;
 mod user;
 mod visitor;
 
+pub use canned::{CannedResponse, CannedScope, CreatedBy, LivechatTag};
 pub use custom_field::{CustomFieldDefinition, CustomFieldScope};
 pub use department::{Department, DepartmentAgent, DepartmentSeed};
 pub use inquiry::{Inquiry, InquiryStatus};

@@ -111,18 +111,18 @@ pub async fn set_presence(conn: &Connection, status: &str) -> Result<Value, DdpE
 
 /// The user this connection logged in as, read again so that a revoked token, a deleted or
 /// deactivated account, or changed roles take effect at once (as they do on REST).
-async fn logged_in(conn: &Connection) -> Result<Option<User>, DdpError> {
+pub(super) async fn logged_in(conn: &Connection) -> Result<Option<User>, DdpError> {
     let Some((user, token)) = &conn.user else {
         return Ok(None);
     };
     Ok(conn.rt.accounts.authenticate(&user.id, token).await?)
 }
 
-fn required_text(value: &Value) -> Result<&str, DdpError> {
+pub(super) fn required_text(value: &Value) -> Result<&str, DdpError> {
     value.as_str().ok_or_else(match_failed)
 }
 
-fn optional_text(value: &Value) -> Result<Option<&str>, DdpError> {
+pub(super) fn optional_text(value: &Value) -> Result<Option<&str>, DdpError> {
     match value {
         Value::Null => Ok(None),
         Value::String(text) => Ok(Some(text)),
@@ -134,7 +134,7 @@ fn invalid_user() -> DdpError {
     DdpError::new("error-invalid-user", "Invalid user")
 }
 
-fn match_failed() -> DdpError {
+pub(super) fn match_failed() -> DdpError {
     DdpError::new(400, "Match failed")
 }
 

@@ -14,6 +14,7 @@ mod queue_positions;
 mod rest_calls;
 mod session;
 mod streams;
+mod tag_methods;
 mod views;
 
 use std::net::SocketAddr;

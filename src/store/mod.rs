@@ -13,6 +13,7 @@
 //! are the [`BatchConn`] twins of the async ones, from the same SQL text.
 
 mod agents;
+mod canned_responses;
 mod catalog;
 mod conversation_search;
 mod department_agents;
@@ -35,6 +36,7 @@ mod visitor_search;
 mod visitors;
 mod write_batch;
 
+pub use canned_responses::{CannedFilter, TagFilter};
 pub use conversation_search::{search_words, ConversationSearch, MATCHES_PER_ROOM};
 pub use departments::DepartmentFilter;
 pub use events::{NewEvent, StoredEvent, EVENTS_CHANNEL};

@@ -12,6 +12,7 @@ mod concurrency;
 mod console_api;
 mod conversation_search;
 mod departments;
+mod desk_features;
 mod durability;
 mod first_run;
 mod forward;

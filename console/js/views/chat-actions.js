@@ -41,19 +41,79 @@ function modal(titleText, fields, submitText, onSubmit, { danger = false } = {})
   return dialog;
 }
 
-export function closeDialog({ room }) {
+export function closeDialog({ room, desk }) {
   const comment = field("Comment", { tag: "textarea", rows: 3, name: "comment" });
+  const tags = tagPicker();
   modal(
     "Close chat",
-    [h("p", { class: "muted", text: `The chat with ${room.fname} ends for the visitor too.` }), comment.row],
+    [h("p", { class: "muted", text: `The chat with ${room.fname} ends for the visitor too.` }), comment.row, tags.box],
     "Close chat",
     async () => {
-      await api.post("livechat/room.closeByUser", { rid: room._id, comment: comment.input.value.trim() || undefined });
+      const chosen = tags.chosen();
+      if (tags.required && chosen.length === 0) throw new Error("This department requires at least one tag.");
+      await api.post("livechat/room.closeByUser", {
+        rid: room._id,
+        comment: comment.input.value.trim() || undefined,
+        tags: chosen.length ? chosen : undefined,
+      });
       toast("Chat closed");
     },
     { danger: true },
   );
   comment.input.focus();
+  tags.load(room, desk);
+}
+
+/**
+ * The close dialog's "Tags": a checkbox per tag of the room's department (and of every
+ * department), or a text field when none are defined; a note when the department requires one.
+ */
+function tagPicker() {
+  const legend = h("legend", { text: "Tags" });
+  const noteId = `tags-note-${Math.random().toString(36).slice(2)}`;
+  const note = h("small", { id: noteId, class: "muted", hidden: true, text: "This department requires at least one tag." });
+  const options = h("div", { class: "tag-options" });
+  const box = h("fieldset", { class: "tags", hidden: true, "aria-describedby": noteId }, legend, note, options);
+  let free = null;
+  const picker = {
+    box,
+    required: false,
+    chosen() {
+      const checked = [...options.querySelectorAll("input[type=checkbox]:checked")].map((c) => c.value);
+      const typed = free ? free.input.value.split(",").map((t) => t.trim()).filter(Boolean) : [];
+      return [...new Set(checked.concat(typed))];
+    },
+    async load(room, desk) {
+      const departmentId = room.departmentId;
+      let department = desk?.departments?.find((d) => d._id === departmentId);
+      if (departmentId && !department) {
+        department = (await api.get(`livechat/department/${departmentId}`).catch(() => null))?.department;
+      }
+      picker.required = Boolean(department?.requestTagBeforeClosingChat);
+      const answer = await api
+        .get("livechat/tags", { department: departmentId, count: 100 })
+        .catch(() => ({ tags: [] }));
+      for (const tag of answer.tags ?? []) {
+        const id = `tag-${Math.random().toString(36).slice(2)}`;
+        options.append(
+          h(
+            "div",
+            { class: "check" },
+            h("input", { type: "checkbox", id, value: tag.name }),
+            h("label", { for: id, text: tag.name, title: tag.description || undefined }),
+          ),
+        );
+      }
+      if (!answer.tags?.length) {
+        if (!picker.required) return; // nothing to offer, nothing asked
+        free = field("Tags (separated by commas)", { name: "tags" });
+        options.append(free.row);
+      }
+      note.hidden = !picker.required;
+      box.hidden = false;
+    },
+  };
+  return picker;
 }
 
 export async function forwardDialog({ room, desk }) {

@@ -5,6 +5,7 @@ import * as api from "../api.js";
 import { h } from "../dom.js";
 import { newMessageId } from "../ids.js";
 import { MessageList } from "./messages.js";
+import { attachCannedResponses } from "./canned.js";
 import { closeDialog, forwardDialog, returnToQueue } from "./chat-actions.js";
 import { takeChat } from "./inbox.js";
 import { renderVisitorPanel } from "./visitor-panel.js";
@@ -27,6 +28,7 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
     "aria-label": "Message",
     placeholder: "Write a reply… (Enter sends, Shift+Enter for a new line)",
   });
+  attachCannedResponses(composer, { desk });
   const send = h("button", { type: "submit", class: "primary", text: "Send" });
   const form = h("form", { class: "composer" }, composer, send);
   const panel = h("aside", { class: "visitor-panel", "aria-label": "Visitor" });
