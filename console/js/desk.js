@@ -37,9 +37,26 @@ export class Desk extends EventTarget {
   }
 
   async start() {
-    await Promise.all([this.loadConfig(), this.loadDepartments()]);
+    await Promise.all([this.loadConfig(), this.loadDepartments(), this.loadPermissions()]);
     await this.reload();
     this.subscribe();
+  }
+
+  /** The role × permission table (`permissions.listAll`), to offer only what will work. */
+  async loadPermissions() {
+    try {
+      const { update } = await api.get("permissions.listAll");
+      this.permissions = new Map(update.map((p) => [p._id, p.roles]));
+    } catch {
+      this.permissions = null; // unknown: offer everything, the server still decides
+    }
+  }
+
+  /** Whether the logged-in user holds `permission` (true when the table is unknown). */
+  can(permission) {
+    const roles = this.permissions?.get(permission);
+    if (!this.permissions) return true;
+    return Boolean(roles?.some((role) => this.me.roles.includes(role)));
   }
 
   async loadConfig() {
@@ -66,6 +83,7 @@ export class Desk extends EventTarget {
 
   /** The whole inbox from REST: at start and after a reconnect. */
   async reload() {
+    this.loadPermissions();
     const [rooms, queue] = await Promise.all([this.loadRooms(), this.loadQueue()]);
     this.rooms = new Map(rooms.map((r) => [r._id, r]));
     this.queue = new Map(queue.map((i) => [i.rid, i]));

@@ -38,6 +38,11 @@ test("an agent of one department cannot see another department's chat", async (t
   await b.getByRole('button', { name: 'Take the chat with Bruno Banana' }).click();
   await rowOf(b, 'My chats', forB.rid).waitFor();
   await b.getByRole('log', { name: 'Messages' }).locator('li.message', { hasText: 'about bananas' }).waitFor();
+  // A plain agent may close its chat but not forward it (`transfer-livechat-guest` is the
+  // managers' by default): the console offers only what the server will accept.
+  const actions = b.getByRole('toolbar', { name: 'Chat actions' });
+  await actions.getByRole('button', { name: 'Close chat' }).waitFor();
+  assert.equal(await actions.getByRole('button', { name: 'Forward' }).count(), 0, 'no Forward without the permission');
 
   await a.goto(`${server.url}/#/chat/${forB.rid}`);
   await a.locator('#chat-title', { hasText: 'This chat cannot be opened' }).waitFor();

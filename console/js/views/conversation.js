@@ -73,20 +73,26 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
       );
     }
     if (mayAct) {
+      const mine = room.servedBy._id === me._id;
+      const mayClose = desk.can(mine ? "close-livechat-room" : "close-others-livechat-room");
       buttons.push(
-        h("button", { type: "button", text: "Forward", onclick: () => forwardDialog({ room, desk }) }),
+        desk.can("transfer-livechat-guest")
+          ? h("button", { type: "button", text: "Forward", onclick: () => forwardDialog({ room, desk }) })
+          : null,
         h("button", {
           type: "button",
           text: "Return to queue",
           onclick: () => returnToQueue({ room, desk }),
         }),
-        h("button", {
-          type: "button",
-          class: "danger",
-          text: "Close chat",
-          dataset: { action: "close" },
-          onclick: () => closeDialog({ room, desk }),
-        }),
+        mayClose
+          ? h("button", {
+              type: "button",
+              class: "danger",
+              text: "Close chat",
+              dataset: { action: "close" },
+              onclick: () => closeDialog({ room, desk }),
+            })
+          : null,
       );
     }
     buttons.push(
@@ -102,7 +108,7 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
         },
       }),
     );
-    toolbar.replaceChildren(...buttons);
+    toolbar.replaceChildren(...buttons.filter(Boolean));
     const writable = canWrite();
     composer.disabled = !writable;
     send.disabled = !writable;
