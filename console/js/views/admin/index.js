@@ -47,6 +47,8 @@ export function renderAdmin(view, { hash, openChat }) {
       content,
     ),
   );
+  // On a phone the sub-navigation scrolls sideways: keep the current screen's link in view.
+  links.find((link) => link.hasAttribute("aria-current"))?.scrollIntoView({ block: "nearest", inline: "nearest" });
   let stopped = false;
   let teardown = null;
   content.append(h("p", { class: "loading", role: "status", text: "Loading…" }));
