@@ -56,7 +56,6 @@ export function attachCannedResponses(textarea, { desk } = {}) {
   const listId = `canned-list-${nextListId++}`;
   const list = h("ul", { id: listId, class: "canned-list", role: "listbox", "aria-label": "Canned responses", hidden: true });
   textarea.setAttribute("aria-autocomplete", "list");
-  textarea.setAttribute("aria-controls", listId);
   let shown = [];
   let active = 0;
   let trigger = null; // {start, end}: where `!shortcut` sits in the text
@@ -115,7 +114,11 @@ export function attachCannedResponses(textarea, { desk } = {}) {
         ),
       ),
     );
-    if (!list.isConnected) textarea.before(list);
+    // `aria-controls` only once the list is in the page: an id naming nothing is invalid ARIA.
+    if (!list.isConnected) {
+      textarea.before(list);
+      textarea.setAttribute("aria-controls", listId);
+    }
     list.hidden = shown.length === 0;
     if (shown.length) highlight(Math.min(active, shown.length - 1));
     else textarea.removeAttribute("aria-activedescendant");

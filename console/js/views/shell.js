@@ -11,6 +11,7 @@ import { installShortcuts } from "../keyboard.js";
 import { renderWorkspace } from "./workspace.js";
 import { renderLiveVisitors } from "./live-visitors.js";
 import { renderSearch } from "./search.js";
+import { mayAdminister, renderAdmin } from "./admin/index.js";
 import { toast } from "./toast.js";
 
 export function startDesk(root, me, { onLogout }) {
@@ -25,7 +26,8 @@ export function startDesk(root, me, { onLogout }) {
     ["#/", "Inbox"],
     ["#/visitors", "Live visitors"],
     ["#/search", "Search"],
-  ].map(([href, text]) => h("a", { href, text }));
+    mayAdminister(me) && ["#/admin", "Administration"],
+  ].filter(Boolean).map(([href, text]) => h("a", { href, text }));
   const helpButton = h("button", { type: "button", class: "icon", "aria-label": "Keyboard shortcuts", text: "?" });
   const menu = h(
     "header",
@@ -76,12 +78,13 @@ export function startDesk(root, me, { onLogout }) {
     current?.();
     current = null;
     for (const link of links) {
-      const active = link.getAttribute("href") === hash || (link.getAttribute("href") === "#/" && hash.startsWith("#/chat/"));
+      const active = link.getAttribute("href") === hash || (link.getAttribute("href") === "#/" && hash.startsWith("#/chat/")) || (link.getAttribute("href") === "#/admin" && hash.startsWith("#/admin/"));
       if (active) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
     }
     if (hash === "#/visitors") current = renderLiveVisitors(view, { desk, ddp });
     else if (hash.startsWith("#/search")) current = renderSearch(view, { desk, openChat });
+    else if (hash === "#/admin" || hash.startsWith("#/admin/")) current = renderAdmin(view, { hash, openChat });
     else {
       const rid = hash.startsWith("#/chat/") ? decodeURIComponent(hash.slice(7)) : null;
       current = renderWorkspace(view, { desk, ddp, rid, openChat });
