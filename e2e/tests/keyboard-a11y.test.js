@@ -15,6 +15,11 @@ test('every screen passes axe-core, and the keyboard moves through the desk', as
   const admin = await api.login(server.admin.username, server.admin.password);
   await api.setRouting(admin, 'Auto_Selection');
   const agent = await api.createAgent(admin, 'kim', { name: 'Kim Agent' });
+  // Agents may forward here (Rocket.Chat's default keeps it for managers), so the forward
+  // dialog is offered to Kim and can be checked.
+  await api.post('permissions.update', {
+    permissions: [{ _id: 'transfer-livechat-guest', roles: ['admin', 'livechat-manager', 'livechat-agent'] }],
+  }, admin);
   // Two chats served by Kim, one after the other (so their order in "My chats" is known).
   const first = await api.visitor({ name: 'First Visitor' });
   await first.message('first question');
