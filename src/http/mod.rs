@@ -27,6 +27,7 @@ mod setup;
 mod staff_rooms;
 mod staff_visitors;
 mod tags;
+mod triggers;
 mod users;
 mod visitor;
 mod widget;
@@ -118,6 +119,7 @@ pub fn router(
         .merge(custom_fields::router())
         .merge(departments::router())
         .merge(tags::router())
+        .merge(triggers::router())
         .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(

@@ -27,6 +27,7 @@ mod setting_changes;
 pub mod settings;
 mod sort;
 mod tags;
+mod triggers;
 mod validate;
 mod visitor_search;
 mod visitors;

@@ -9,6 +9,7 @@ mod message;
 mod room;
 mod session;
 mod staff_view;
+mod trigger;
 mod user;
 mod visitor;
 
@@ -20,6 +21,7 @@ pub use message::{Message, UserRef};
 pub use room::{AgentMetrics, ClosedBy, Room, RoomMetrics, RoomVisitor, ServedBy, VisitorMetrics};
 pub use session::{chat_status, CurrentPage, SessionAgent, VisitorSession};
 pub use staff_view::{may_carry_visitor_token, staff_view, strip_visitor_tokens};
+pub use trigger::{LivechatTrigger, TriggerAction, TriggerCondition};
 pub use user::{AgentSettings, User, UserEmail};
 pub use visitor::{EmailAddress, LastChat, PhoneNumber, Visitor};
 

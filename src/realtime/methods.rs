@@ -39,6 +39,8 @@ pub async fn call(conn: &mut Connection, name: &str, params: &[Value]) -> Result
         "rooms/get" => agent_methods::get_rooms(conn, params).await,
         "livechat:saveTag" => super::tag_methods::save_tag(conn, params).await,
         "livechat:removeTag" => super::tag_methods::remove_tag(conn, params).await,
+        "livechat:saveTrigger" => super::trigger_methods::save_trigger(conn, params).await,
+        "livechat:removeTrigger" => super::trigger_methods::remove_trigger(conn, params).await,
         "livechat:returnAsInquiry" => agent_methods::return_as_inquiry(conn, params).await,
         "UserPresence:setDefaultStatus" => agent_methods::set_default_status(conn, params).await,
         "UserPresence:online" => agent_methods::set_presence(conn, "online").await,

@@ -15,6 +15,7 @@ mod rest_calls;
 mod session;
 mod streams;
 mod tag_methods;
+mod trigger_methods;
 mod views;
 
 use std::net::SocketAddr;

@@ -31,6 +31,7 @@ mod rooms;
 mod sessions;
 mod sqlite;
 pub mod streams;
+mod triggers;
 mod users;
 mod visitor_search;
 mod visitors;

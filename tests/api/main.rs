@@ -32,6 +32,7 @@ mod session_details;
 mod sessions;
 mod smoke;
 mod staff_views;
+mod triggers;
 mod visitors;
 mod widget;
 mod widget_build;
