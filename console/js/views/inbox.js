@@ -24,16 +24,15 @@ export function renderInbox(container, { desk, openChat }) {
     const fill = (target, items, kind) => {
       if (!target) return;
       const wanted = items.map((item) => rowFor(item, kind, now));
-      // Moving a thousand nodes costs a layout; most events change one row in place.
-      const current = target.list.children;
-      const same = current.length === wanted.length && wanted.every((el, i) => current[i] === el);
-      if (!same) target.list.replaceChildren(...wanted);
+      reconcile(target.list, wanted);
       target.empty.hidden = wanted.length > 0;
       target.count.textContent = String(wanted.length);
     };
     fill(sections.waiting, desk.waiting(), "waiting");
     fill(sections.mine, desk.mine(), "mine");
     fill(sections.others, desk.others(), "others");
+    // Forget the rows of chats that left the inbox (closed, taken by someone else).
+    for (const [key, row] of rows) if (!row.element.isConnected) rows.delete(key);
   };
 
   const rowFor = (item, kind, now) => {
@@ -55,6 +54,21 @@ export function renderInbox(container, { desk, openChat }) {
     desk.removeEventListener("change", render);
     clearInterval(tick);
   };
+}
+
+/**
+ * Makes `list`'s children exactly `wanted`, in order, touching only what changed: a message
+ * moves one row to the top and rebuilds it, which is two DOM operations here instead of
+ * re-inserting a thousand rows (and the layout that would cost).
+ */
+function reconcile(list, wanted) {
+  const keep = new Set(wanted);
+  for (const child of [...list.children]) if (!keep.has(child)) child.remove();
+  let cursor = list.firstElementChild;
+  for (const element of wanted) {
+    if (element === cursor) cursor = cursor.nextElementSibling;
+    else list.insertBefore(element, cursor);
+  }
 }
 
 function section(title, id, emptyText) {
