@@ -85,6 +85,12 @@ fn read_room_query(pairs: Vec<(String, String)>) -> ApiResult<(Pagination, RoomL
                 query.departments.push(value);
                 continue;
             }
+            "tags" | "tags[]" => {
+                query.tags.push(value);
+                continue;
+            }
+            "queued" => &mut query.queued,
+            "onhold" => &mut query.onhold,
             "offset" => &mut page.offset,
             "count" => &mut page.count,
             "sort" => &mut query.sort,

@@ -20,11 +20,13 @@ mod offline;
 mod return_to_queue;
 mod room_info;
 mod room_search;
+mod agent_side;
 mod rooms;
 mod routing;
 mod sessions;
 mod setting_changes;
 pub mod settings;
+mod email_domain;
 mod sort;
 mod tags;
 mod validate;
@@ -51,6 +53,7 @@ pub use messages::{History, HistoryParams};
 pub use navigation::PageInfo;
 pub use offline::{OfflineMessage, OFFLINE_MESSAGE_SENT};
 pub use room_info::{GuestData, RoomData};
+pub use agent_side::{queue_sort, QueueQuery};
 pub use room_search::{ChatSearch, Page, RoomListQuery, MAX_PAGES_UNPAGINATED};
 pub use rooms::{RoomSource, SurveyItem};
 pub use sessions::LocationData;
@@ -75,6 +78,8 @@ struct Inner {
     /// DDP layers, through [`Livechat::permissions`]) reads it.
     permissions: Permissions,
     site_url: String,
+    /// Asked by `Livechat_validate_offline_email` (see `email_domain.rs`).
+    dns_resolver: Option<std::net::SocketAddr>,
 }
 
 impl Livechat {
@@ -103,6 +108,7 @@ impl Livechat {
                     .effective_site_url()
                     .trim_end_matches('/')
                     .to_string(),
+                dns_resolver: config.dns_resolver.or_else(email_domain::system_resolver),
             }),
         })
     }
@@ -130,6 +136,10 @@ impl Livechat {
             Err(poisoned) => poisoned.into_inner(),
         };
         *guard = Arc::new(settings);
+    }
+
+    pub fn dns_resolver(&self) -> Option<std::net::SocketAddr> {
+        self.inner.dns_resolver
     }
 
     pub fn site_url(&self) -> &str {

@@ -63,6 +63,9 @@ pub struct RoomListQuery {
     pub closed_at: Option<String>,
     pub room_name: Option<String>,
     pub sort: Option<String>,
+    pub tags: Vec<String>,
+    pub queued: Option<String>,
+    pub onhold: Option<String>,
 }
 
 /// `visitors.searchChats`' narrowing: `closedChatsOnly`, `servedChatsOnly`, `searchText`.
@@ -313,8 +316,17 @@ fn room_filter(query: &RoomListQuery) -> ApiResult<RoomFilter> {
         created: date_range(DateParam::CreatedAt, query.created_at.as_deref())?,
         closed: date_range(DateParam::ClosedAt, query.closed_at.as_deref())?,
         name,
+        tags: bounded_list("tags", &query.tags, limits::NAME)?,
+        queued_only: truthy(query.queued.as_deref()),
+        on_hold_only: truthy(query.onhold.as_deref()),
         ..RoomFilter::default()
     })
+}
+
+/// Rocket.Chat's reading of `onhold` (and `queued`): `t`, `true` or `1` turn the filter on;
+/// anything else leaves it off.
+fn truthy(value: Option<&str>) -> bool {
+    matches!(value, Some("t" | "true" | "1"))
 }
 
 fn bounded_list(field: &str, values: &[String], max_len: usize) -> ApiResult<Vec<String>> {
