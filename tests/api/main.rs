@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod agent_chat;
+mod agent_side;
 mod agent_messages;
 mod appearance;
 mod boundaries;
