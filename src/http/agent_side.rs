@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Authenticated;
-use super::extract::{require, PathParams, Pagination, QueryParams};
+use super::extract::{require, Pagination, PathParams, QueryParams};
 use super::{paginated, staff_success, success, AppState};
 use crate::accounts::permissions::permission::{VIEW_LIVECHAT_MANAGER, VIEW_L_ROOM};
 use crate::error::ApiResult;
@@ -55,10 +55,7 @@ async fn queue(
         department_id: params.department_id.filter(|id| !id.is_empty()),
         include_offline_agents: params.include_offline_agents.as_deref() == Some("true"),
     };
-    let page = state
-        .livechat
-        .queue_overview(&query, offset, count)
-        .await?;
+    let page = state.livechat.queue_overview(&query, offset, count).await?;
     Ok(paginated("queue", &page.items, offset, page.total))
 }
 
@@ -99,7 +96,9 @@ async fn routing_config(
     State(state): State<AppState>,
     _auth: Authenticated,
 ) -> ApiResult<Json<Value>> {
-    Ok(success(json!({ "config": state.livechat.routing_config() })))
+    Ok(success(
+        json!({ "config": state.livechat.routing_config() }),
+    ))
 }
 
 /// `GET livechat/integrations.settings` (`view-livechat-manager`) → `{settings}`.

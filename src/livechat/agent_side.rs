@@ -112,9 +112,11 @@ impl Livechat {
             } else {
                 b.0.cmp(&a.0)
             };
-            by_chats
-                .then_with(|| a.1.cmp(&b.1))
-                .then_with(|| a.2["department"]["_id"].as_str().cmp(&b.2["department"]["_id"].as_str()))
+            by_chats.then_with(|| a.1.cmp(&b.1)).then_with(|| {
+                a.2["department"]["_id"]
+                    .as_str()
+                    .cmp(&b.2["department"]["_id"].as_str())
+            })
         });
         let total = rows.len() as i64;
         let items = rows
@@ -131,12 +133,19 @@ impl Livechat {
     /// exist here, `fname` is added). An unknown token has none.
     pub async fn open_rooms_of_token(&self, token: &str) -> ApiResult<Vec<Value>> {
         super::validate::within("token", token, super::validate::limits::TOKEN)?;
-        let rooms = self.store().read().await?.exec().rooms_of_token(token).await?;
+        let rooms = self
+            .store()
+            .read()
+            .await?
+            .exec()
+            .rooms_of_token(token)
+            .await?;
         Ok(rooms
             .into_iter()
             .filter(|room| room.is_open())
             .map(|room| {
-                let mut view = json!({ "_id": room.id, "t": room.t, "cl": room.cl, "fname": room.fname });
+                let mut view =
+                    json!({ "_id": room.id, "t": room.t, "cl": room.cl, "fname": room.fname });
                 if let Some(served_by) = room.served_by {
                     view["servedBy"] = json!(served_by);
                 }

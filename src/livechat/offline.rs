@@ -99,7 +99,10 @@ impl Livechat {
             )),
             super::email_domain::DomainVerdict::Reachable => Ok(()),
             super::email_domain::DomainVerdict::Unknown => {
-                tracing::debug!(domain, "offline e-mail domain not checked: no resolver answer");
+                tracing::debug!(
+                    domain,
+                    "offline e-mail domain not checked: no resolver answer"
+                );
                 Ok(())
             }
         }

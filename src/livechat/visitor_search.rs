@@ -163,8 +163,14 @@ impl Livechat {
     /// name, as `{_id, name, username, custom_name: "<username> - <name>"}`. `conditions`
     /// (a MongoDB query in Rocket.Chat) must be an object and is not applied. A plain agent
     /// gets only the visitors it may see, as with `visitors.search`.
-    pub async fn autocomplete_visitors(&self, user: &User, selector: &str) -> ApiResult<Vec<Value>> {
-        let bad = || ApiError::invalid("'selector' must be a JSON object {term, exceptions?, conditions?}");
+    pub async fn autocomplete_visitors(
+        &self,
+        user: &User,
+        selector: &str,
+    ) -> ApiResult<Vec<Value>> {
+        let bad = || {
+            ApiError::invalid("'selector' must be a JSON object {term, exceptions?, conditions?}")
+        };
         let selector: Value = serde_json::from_str(selector).map_err(|_| bad())?;
         let selector = selector.as_object().ok_or_else(bad)?;
         let term = match selector.get("term") {
@@ -186,7 +192,10 @@ impl Livechat {
                 ))
             }
         };
-        if !matches!(selector.get("conditions"), None | Some(Value::Null | Value::Object(_))) {
+        if !matches!(
+            selector.get("conditions"),
+            None | Some(Value::Null | Value::Object(_))
+        ) {
             return Err(ApiError::invalid("'selector.conditions' must be an object"));
         }
         let visitors = self

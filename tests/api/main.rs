@@ -5,8 +5,8 @@ mod helpers;
 
 mod accounts;
 mod agent_chat;
-mod agent_side;
 mod agent_messages;
+mod agent_side;
 mod appearance;
 mod boundaries;
 mod concurrency;

@@ -31,7 +31,10 @@ async fn a_close_without_comment_is_refused_while_a_comment_is_required() {
             json!(true),
         )
         .await;
-    for body in [json!({ "rid": rid }), json!({ "rid": rid, "comment": "   " })] {
+    for body in [
+        json!({ "rid": rid }),
+        json!({ "rid": rid, "comment": "   " }),
+    ] {
         assert_error(
             &team.post(&team.ann, "room.closeByUser", body).await,
             StatusCode::BAD_REQUEST,

@@ -42,7 +42,11 @@ async fn the_routing_config_needs_a_login() {
     let team = Team::open().await;
     let (status, body) = team.desk.app.get("config/routing").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-    assert_eq!(body["message"], json!("You must be logged in to do this."), "{body}");
+    assert_eq!(
+        body["message"],
+        json!("You must be logged in to do this."),
+        "{body}"
+    );
 }
 
 fn setting<'a>(body: &'a Value, id: &str) -> &'a Value {
@@ -75,16 +79,24 @@ async fn integration_settings_list_the_webhook_settings() {
         setting(&body, id);
     }
     let timeout = setting(&body, "Livechat_http_timeout");
-    assert_eq!((timeout["value"].clone(), timeout["type"].clone()), (json!(5000), json!("int")));
+    assert_eq!(
+        (timeout["value"].clone(), timeout["type"].clone()),
+        (json!(5000), json!("int"))
+    );
     team.desk
         .set("Livechat_webhookUrl", json!("https://crm.example.com/hook"))
         .await;
-    team.desk.set("Livechat_webhook_on_close", json!(true)).await;
+    team.desk
+        .set("Livechat_webhook_on_close", json!(true))
+        .await;
     let (_, body) = team.get(&team.manager, "integrations.settings").await;
     let url = setting(&body, "Livechat_webhookUrl");
     assert_eq!(url["value"], json!("https://crm.example.com/hook"));
     assert_eq!(url["packageValue"], json!(""));
-    assert_eq!(setting(&body, "Livechat_webhook_on_close")["value"], json!(true));
+    assert_eq!(
+        setting(&body, "Livechat_webhook_on_close")["value"],
+        json!(true)
+    );
 }
 
 #[tokio::test]
@@ -128,7 +140,9 @@ async fn an_unknown_user_type_is_rocket_chats_invalid_type_after_the_permission_
         .post(admin, "users/invalid-type", json!({ "username": "ann" }))
         .await;
     assert_error(&add, StatusCode::BAD_REQUEST, "Invalid type");
-    let one = team.get(admin, &format!("users/invalid-type/{}", team.ann_id)).await;
+    let one = team
+        .get(admin, &format!("users/invalid-type/{}", team.ann_id))
+        .await;
     assert_error(&one, StatusCode::BAD_REQUEST, "Invalid type");
     // Without the route's permission the type is not looked at.
     assert_error(

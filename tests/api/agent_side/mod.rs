@@ -63,7 +63,11 @@ impl Team {
 
     /// Makes ann available or not.
     pub async fn ann_available(&self, available: bool) {
-        let status = if available { "available" } else { "not-available" };
+        let status = if available {
+            "available"
+        } else {
+            "not-available"
+        };
         let (code, body) = self
             .post(&self.ann, "agent.status", json!({ "status": status }))
             .await;

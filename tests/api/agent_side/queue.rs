@@ -40,12 +40,17 @@ async fn the_queue_counts_open_chats_per_agent_and_department_most_first() {
 async fn the_queue_narrows_by_agent_and_department_and_pages() {
     let team = busy_team().await;
     let other = team.get(&team.manager, "queue?agentId=another-agent").await;
-    assert_eq!((other.1["total"].clone(), other.1["queue"].clone()), (json!(0), json!([])));
+    assert_eq!(
+        (other.1["total"].clone(), other.1["queue"].clone()),
+        (json!(0), json!([]))
+    );
     let mine = team
         .get(&team.manager, &format!("queue?agentId={}", team.ann_id))
         .await;
     assert_eq!(mine.1["total"], json!(2), "{}", mine.1);
-    let sales = team.get(&team.manager, "queue?departmentId=dep-sales").await;
+    let sales = team
+        .get(&team.manager, "queue?departmentId=dep-sales")
+        .await;
     assert_eq!(sales.1["total"], json!(1), "{}", sales.1);
     assert_eq!(sales.1["queue"][0]["chats"], json!(2));
     let empty = team.get(&team.manager, "queue?departmentId=no-chats").await;
@@ -83,7 +88,11 @@ async fn the_queue_needs_view_l_room() {
     );
     // Agents have it: the overview holds counts, not visitors.
     let (status, body) = team.get(&team.ann, "queue").await;
-    assert_eq!((status, body["total"].clone()), (StatusCode::OK, json!(2)), "{body}");
+    assert_eq!(
+        (status, body["total"].clone()),
+        (StatusCode::OK, json!(2)),
+        "{body}"
+    );
 }
 
 #[tokio::test]

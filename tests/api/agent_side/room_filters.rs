@@ -105,5 +105,8 @@ async fn the_new_filters_keep_the_permission_rule_and_check_their_input() {
         "queued",
     );
     let many: String = (0..500).map(|n| format!("tags[]=t{n}&")).collect();
-    assert_invalid_params(&team.get(&team.manager, &format!("rooms?{many}")).await, "tags");
+    assert_invalid_params(
+        &team.get(&team.manager, &format!("rooms?{many}")).await,
+        "tags",
+    );
 }

@@ -35,20 +35,43 @@ async fn the_limiter_settings_reshape_the_visitor_api_limiter_at_once() {
     let desk = Desk::open().await;
     // The configured limiter (calls 0) lets a burst through.
     assert_eq!(calls_before_limit(&desk.app, 20).await, 20);
-    set(&desk, "API_Enable_Rate_Limiter_Limit_Time_Default", json!(600_000)).await;
-    set(&desk, "API_Enable_Rate_Limiter_Limit_Calls_Default", json!(3)).await;
+    set(
+        &desk,
+        "API_Enable_Rate_Limiter_Limit_Time_Default",
+        json!(600_000),
+    )
+    .await;
+    set(
+        &desk,
+        "API_Enable_Rate_Limiter_Limit_Calls_Default",
+        json!(3),
+    )
+    .await;
     assert_eq!(calls_before_limit(&desk.app, 10).await, 3);
     let (status, _) = set(&desk, "API_Enable_Rate_Limiter", json!(false)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(calls_before_limit(&desk.app, 20).await, 20);
     set(&desk, "API_Enable_Rate_Limiter", json!(true)).await;
     assert_eq!(calls_before_limit(&desk.app, 10).await, 3);
-    set(&desk, "API_Enable_Rate_Limiter_Limit_Calls_Default", json!(0)).await;
+    set(
+        &desk,
+        "API_Enable_Rate_Limiter_Limit_Calls_Default",
+        json!(0),
+    )
+    .await;
     assert_eq!(calls_before_limit(&desk.app, 20).await, 20);
     let (status, body) = desk
-        .call(&desk.admin, Method::GET, "/api/v1/settings/API_Enable_Rate_Limiter", None)
+        .call(
+            &desk.admin,
+            Method::GET,
+            "/api/v1/settings/API_Enable_Rate_Limiter",
+            None,
+        )
         .await;
-    assert_eq!((status, body["value"].clone()), (StatusCode::OK, json!(true)));
+    assert_eq!(
+        (status, body["value"].clone()),
+        (StatusCode::OK, json!(true))
+    );
 }
 
 #[tokio::test]

@@ -54,8 +54,13 @@ async fn autocomplete_finds_visitors_by_part_of_their_name_in_any_case() {
     );
     assert!(first.get("token").is_none(), "{first}");
     let without = autocomplete(json!({ "term": "mari", "exceptions": [maria], "conditions": {} }));
-    assert_eq!(names(&team.get(&team.manager, &without).await.1), ["Mario Rossi"]);
-    let everyone = team.get(&team.manager, &autocomplete(json!({ "term": "" }))).await;
+    assert_eq!(
+        names(&team.get(&team.manager, &without).await.1),
+        ["Mario Rossi"]
+    );
+    let everyone = team
+        .get(&team.manager, &autocomplete(json!({ "term": "" })))
+        .await;
     assert_eq!(names(&everyone.1).len(), 3, "{}", everyone.1);
 }
 
@@ -67,7 +72,11 @@ async fn a_plain_agent_autocompletes_only_visitors_it_may_see() {
     let path = autocomplete(json!({ "term": "mara" }));
     assert_eq!(names(&team.get(&team.manager, &path).await.1).len(), 2);
     assert_eq!(names(&team.get(&team.ann, &path).await.1), ["Mara Sales"]);
-    assert_error(&team.get(&team.pat, &path).await, StatusCode::FORBIDDEN, FORBIDDEN);
+    assert_error(
+        &team.get(&team.pat, &path).await,
+        StatusCode::FORBIDDEN,
+        FORBIDDEN,
+    );
 }
 
 #[tokio::test]
@@ -111,8 +120,16 @@ async fn a_tokens_rooms_need_view_livechat_manager_and_a_sane_token() {
     let team = Team::open().await;
     let (token, _) = team.chat("Tom", None).await;
     let path = format!("visitor/{token}/room");
-    assert_error(&team.get(&team.ann, &path).await, StatusCode::FORBIDDEN, FORBIDDEN);
-    assert_error(&team.get(&team.pat, &path).await, StatusCode::FORBIDDEN, FORBIDDEN);
+    assert_error(
+        &team.get(&team.ann, &path).await,
+        StatusCode::FORBIDDEN,
+        FORBIDDEN,
+    );
+    assert_error(
+        &team.get(&team.pat, &path).await,
+        StatusCode::FORBIDDEN,
+        FORBIDDEN,
+    );
     let long = format!("visitor/{}/room", "t".repeat(300));
     assert_invalid_params(&team.get(&team.manager, &long).await, "token");
 }
