@@ -66,6 +66,8 @@ pub struct RoomListQuery {
     pub tags: Vec<String>,
     pub queued: Option<String>,
     pub onhold: Option<String>,
+    pub custom_fields: Option<String>,
+    pub fields: Option<String>,
 }
 
 /// `visitors.searchChats`' narrowing: `closedChatsOnly`, `servedChatsOnly`, `searchText`.
@@ -319,8 +321,44 @@ fn room_filter(query: &RoomListQuery) -> ApiResult<RoomFilter> {
         tags: bounded_list("tags", &query.tags, limits::NAME)?,
         queued_only: truthy(query.queued.as_deref()),
         on_hold_only: truthy(query.onhold.as_deref()),
+        custom_fields: custom_fields(query.custom_fields.as_deref())?,
         ..RoomFilter::default()
     })
+}
+
+/// `customFields`: a JSON object of custom field id → text the room's `livechatData` value
+/// must contain (any case; Rocket.Chat's case-insensitive regex per key). Ids are custom
+/// field ids (letters, digits, `_`, `-`); values strings.
+fn custom_fields(raw: Option<&str>) -> ApiResult<Vec<(String, String)>> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let not_json = || ApiError::Code("The \"customFields\" query parameter must be a valid JSON.");
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(raw) else {
+        return Err(not_json());
+    };
+    if fields.len() > MAX_FILTER_VALUES {
+        return Err(ApiError::invalid(format!(
+            "'customFields' must NOT have more than {MAX_FILTER_VALUES} keys"
+        )));
+    }
+    fields
+        .into_iter()
+        .map(|(key, value)| {
+            let key_ok = !key.is_empty()
+                && key.len() <= limits::ID
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            match value {
+                Value::String(text) if key_ok => {
+                    validate::within("customFields", &text, limits::NAME)?;
+                    Ok((key, text))
+                }
+                _ => Err(not_json()),
+            }
+        })
+        .collect()
 }
 
 /// Rocket.Chat's reading of `onhold` (and `queued`): `t`, `true` or `1` turn the filter on;

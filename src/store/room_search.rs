@@ -38,6 +38,8 @@ pub struct RoomFilter {
     /// Only chats on hold (`onhold`). Nothing is ever on hold here (Rocket.Chat's on-hold is
     /// an Enterprise feature this server has not), so this filter finds no room.
     pub on_hold_only: bool,
+    /// `livechatData.<id>` contains the text, in any case (every pair must match).
+    pub custom_fields: Vec<(String, String)>,
 }
 
 impl RoomFilter {
@@ -75,6 +77,20 @@ impl RoomFilter {
         if !self.tags.is_empty() {
             let tags = listing.texts(&self.tags);
             listing.when(has_any_tag(exec, &tags));
+        }
+        for (key, text) in &self.custom_fields {
+            let pattern = listing.text(&contains_pattern(&text.to_lowercase()));
+            let value = match exec {
+                Exec::Sqlite(_) => {
+                    let path = listing.text(&format!("$.livechatData.\"{key}\""));
+                    format!("json_extract(rooms.doc, {path})")
+                }
+                Exec::Postgres(_) => {
+                    let key = listing.text(key);
+                    format!("(rooms.doc::jsonb -> 'livechatData' ->> {key})")
+                }
+            };
+            listing.when(format!("LOWER({value}) LIKE {pattern} ESCAPE '\\'"));
         }
         if self.queued_only {
             listing.when("(open AND served_by IS NULL)".into());

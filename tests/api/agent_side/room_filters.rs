@@ -110,3 +110,56 @@ async fn the_new_filters_keep_the_permission_rule_and_check_their_input() {
         "tags",
     );
 }
+
+#[tokio::test]
+async fn rooms_filter_by_custom_field_text_and_accept_rocket_chats_other_params() {
+    use livechat::model::CustomFieldScope;
+    let desk = crate::helpers::Desk::open_with(|c| {
+        let field = crate::helpers::custom_field("docId", CustomFieldScope::Room, "");
+        c.custom_fields.push(field);
+    })
+    .await;
+    let (token, visitor, rid) = desk.app.visitor_doc_with_room().await;
+    let other_rid = desk.app.visitor_with_room().await.1;
+    let body = json!({
+        "guestData": { "_id": visitor["_id"] },
+        "roomData": { "_id": rid, "livechatData": { "docId": "AB-031041" } },
+    });
+    let manager = desk.account("mona", &["user", "livechat-manager"]).await;
+    let (status, answer) = desk
+        .call(&manager, reqwest::Method::POST, "room.saveInfo", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let get = |query: String| {
+        let desk = &desk;
+        async move {
+            desk.call(
+                &desk.admin,
+                reqwest::Method::GET,
+                &format!("rooms?{query}"),
+                None,
+            )
+            .await
+        }
+    };
+    let by = |fields: Value| format!("customFields={}", super::encoded(&fields.to_string()));
+    let (status, found) = get(by(json!({ "docId": "ab-031" }))).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["total"], json!(1), "{found}");
+    assert_eq!(found["rooms"][0]["_id"], json!(rid));
+    let (_, none) = get(by(json!({ "docId": "zzz" }))).await;
+    assert_eq!(none["total"], json!(0), "{none}");
+    let (_, all) = get(format!("{}&fields=%7B%22msgs%22%3A0%7D", by(json!({})))).await;
+    assert_eq!(all["total"], json!(2), "{all} ({token}, {other_rid})");
+    assert_error(
+        &get("customFields=invalid".into()).await,
+        StatusCode::BAD_REQUEST,
+        "The \"customFields\" query parameter must be a valid JSON.",
+    );
+    assert_error(
+        &get(by(json!({ "docId": 7 }))).await,
+        StatusCode::BAD_REQUEST,
+        "The \"customFields\" query parameter must be a valid JSON.",
+    );
+    assert_invalid_params(&get("tags=vip".into()).await, "tags");
+}
