@@ -58,6 +58,9 @@ impl App {
         }
         let widget = http::widget_build::WidgetBuild::from_config(&config)?;
         let limits = RateLimits::new(&config);
+        limits
+            .visitor_api
+            .apply_settings(http::LimiterSettings::of(&livechat.settings()));
         let realtime = Realtime::new(
             livechat.clone(),
             accounts.clone(),
@@ -72,6 +75,7 @@ impl App {
             realtime: realtime.clone(),
             max_body_bytes: config.max_body_bytes,
             trust_proxy_headers: config.trust_proxy_headers,
+            visitor_api_limit: limits.visitor_api.clone(),
         };
         let router = http::router(state, &limits, widget).merge(realtime.clone().router());
         Ok(App {

@@ -38,6 +38,9 @@ pub struct Config {
     pub offline_message_per_minute: u32,
     /// Use `X-Real-IP` / `X-Forwarded-For` as the client address (only behind a trusted proxy).
     pub trust_proxy_headers: bool,
+    /// The DNS server asked by `Livechat_validate_offline_email` (UDP); `None`: the first
+    /// `nameserver` of `/etc/resolv.conf`.
+    pub dns_resolver: Option<SocketAddr>,
     pub sqlite_synchronous: SqliteSync,
     /// Connections in the database pool (SQLite: readers; writes use one connection).
     pub db_max_connections: u32,
@@ -99,6 +102,7 @@ impl Default for Config {
             rate_limit_burst: 200,
             offline_message_per_minute: 6,
             trust_proxy_headers: false,
+            dns_resolver: None,
             sqlite_synchronous: SqliteSync::Normal,
             db_max_connections: 8,
             site_url: None,
@@ -200,6 +204,9 @@ impl Config {
         if file.widget_dir.is_some() {
             self.widget_dir = file.widget_dir.clone();
         }
+        if file.dns_resolver.is_some() {
+            self.dns_resolver = file.dns_resolver;
+        }
     }
 
     fn apply_cli(&mut self, cli: &Cli) {
@@ -227,6 +234,9 @@ impl Config {
             presence_grace_seconds,
             presence_lease_seconds
         );
+        if cli.dns_resolver.is_some() {
+            self.dns_resolver = cli.dns_resolver;
+        }
         if cli.node_id.is_some() {
             self.node_id = cli.node_id.clone();
         }
@@ -270,6 +280,7 @@ struct FileConfig {
     rate_limit_burst: Option<u32>,
     offline_message_per_minute: Option<u32>,
     trust_proxy_headers: Option<bool>,
+    dns_resolver: Option<SocketAddr>,
     sqlite_synchronous: Option<SqliteSync>,
     db_max_connections: Option<u32>,
     site_url: Option<String>,
@@ -341,6 +352,10 @@ pub struct Cli {
     /// Take the client IP from X-Real-IP / X-Forwarded-For (only behind a trusted proxy) [default: false].
     #[arg(long, env = "LIVECHAT_TRUST_PROXY_HEADERS")]
     pub trust_proxy_headers: Option<bool>,
+
+    /// DNS server (ip:port, UDP) for the offline form's e-mail check [default: resolv.conf's].
+    #[arg(long, env = "LIVECHAT_DNS_RESOLVER")]
+    pub dns_resolver: Option<SocketAddr>,
 
     /// SQLite durability: normal survives kill -9, full also survives power loss [default: normal].
     #[arg(long, env = "LIVECHAT_SQLITE_SYNCHRONOUS", value_enum)]

@@ -51,8 +51,9 @@ async fn list(
     PathParams(kind): PathParams<String>,
     QueryParams(page): QueryParams<Pagination>,
 ) -> ApiResult<Json<Value>> {
-    let role = StaffRole::parse(&kind)?;
+    // Rocket.Chat checks the route's permission before it looks at the type.
     auth.require(MANAGE_LIVECHAT_AGENTS)?;
+    let role = StaffRole::parse(&kind)?;
     let allowed = match role {
         StaffRole::Agent => auth
             .require(TRANSFER_LIVECHAT_GUEST)
@@ -76,8 +77,8 @@ async fn add(
     PathParams(kind): PathParams<String>,
     JsonBody(body): JsonBody<AddBody>,
 ) -> ApiResult<Json<Value>> {
-    let role = StaffRole::parse(&kind)?;
     auth.require(VIEW_LIVECHAT_MANAGER)?;
+    let role = StaffRole::parse(&kind)?;
     let username = require("username", body.username)?;
     let user = state.livechat.add_staff(role, &username).await?;
     Ok(success(
@@ -90,8 +91,8 @@ async fn fetch(
     auth: Authenticated,
     PathParams((kind, id)): PathParams<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    let role = StaffRole::parse(&kind)?;
     auth.require(VIEW_LIVECHAT_MANAGER)?;
+    let role = StaffRole::parse(&kind)?;
     let user = state.livechat.staff_member(role, &id).await?;
     Ok(success(json!({ "user": user })))
 }
@@ -101,8 +102,8 @@ async fn remove(
     auth: Authenticated,
     PathParams((kind, id)): PathParams<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    let role = StaffRole::parse(&kind)?;
     auth.require(VIEW_LIVECHAT_MANAGER)?;
+    let role = StaffRole::parse(&kind)?;
     state.livechat.remove_staff(role, &id).await?;
     Ok(success(json!({})))
 }

@@ -2,6 +2,7 @@
 //! HTTP and the `livechat` services.
 
 mod account;
+mod agent_side;
 mod agents;
 mod appearance;
 mod auth;
@@ -44,7 +45,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
-pub use rate_limit::{client_ip, IpRateLimit};
+pub use rate_limit::{client_ip, IpRateLimit, LimiterSettings};
 
 use crate::accounts::Accounts;
 use crate::config::Config;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Whether the client IP may be taken from proxy headers (see `client_ip`).
     pub trust_proxy_headers: bool,
+    /// The visitor API's limiter, re-shaped when its settings change (`settings/:id`).
+    pub visitor_api_limit: IpRateLimit,
 }
 
 /// The rate limiters, kept so the app can trim their memory periodically. Logins have their
@@ -112,6 +115,7 @@ pub fn router(
         .merge(widget::router())
         .merge(session::router())
         .merge(agents::router())
+        .merge(agent_side::router())
         .merge(appearance::router())
         .merge(inquiries::router())
         .merge(staff_rooms::router())

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::auth::Authenticated;
 use super::extract::{require, JsonBody, PathParams};
-use super::{success, AppState};
+use super::{success, AppState, LimiterSettings};
 use crate::accounts::permissions::permission::{EDIT_PRIVILEGED_SETTING, VIEW_PRIVILEGED_SETTING};
 use crate::error::{ApiError, ApiResult};
 
@@ -47,6 +47,10 @@ async fn change(
     auth.require(EDIT_PRIVILEGED_SETTING)?;
     let value = require("value", body.value)?;
     state.livechat.save_setting(&id, value).await?;
+    // The limiter's settings take effect at once (the others are read where they apply).
+    state
+        .visitor_api_limit
+        .apply_settings(LimiterSettings::of(&state.livechat.settings()));
     tracing::info!(setting = %id, by = %auth.user.username, "setting changed");
     Ok(success(json!({})))
 }

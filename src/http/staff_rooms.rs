@@ -85,6 +85,16 @@ fn read_room_query(pairs: Vec<(String, String)>) -> ApiResult<(Pagination, RoomL
                 query.departments.push(value);
                 continue;
             }
+            // Rocket.Chat's schema takes `tags` only as an array (`tags=x` is refused).
+            "tags[]" => {
+                query.tags.push(value);
+                continue;
+            }
+            "queued" => &mut query.queued,
+            "customFields" => &mut query.custom_fields,
+            // Rocket.Chat's projection: accepted, and every field is answered.
+            "fields" => &mut query.fields,
+            "onhold" => &mut query.onhold,
             "offset" => &mut page.offset,
             "count" => &mut page.count,
             "sort" => &mut query.sort,

@@ -152,6 +152,14 @@ impl Livechat {
         let comment =
             super::validate::optional("comment", comment, super::limits::OFFLINE_MESSAGE)?
                 .unwrap_or("");
+        // Rocket.Chat's `closeRoom` refuses a blank comment while the setting asks for one.
+        if comment.trim().is_empty()
+            && self
+                .settings()
+                .bool("Livechat_request_comment_when_closing_conversation")
+        {
+            return Err(ApiError::Code("error-comment-is-required"));
+        }
         let closer = Closer {
             kind: "user",
             author: agent_ref(user),

@@ -24,7 +24,8 @@ impl StaffRole {
         match kind {
             "agent" => Ok(StaffRole::Agent),
             "manager" => Ok(StaffRole::Manager),
-            _ => Err(ApiError::invalid("Invalid type: use agent or manager")),
+            // Rocket.Chat's `throw new Error('Invalid type')`: a bare 400 sentence.
+            _ => Err(ApiError::Code("Invalid type")),
         }
     }
 

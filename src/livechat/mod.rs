@@ -6,12 +6,14 @@ mod access;
 mod agent_chat;
 pub(crate) mod agent_events;
 mod agent_messages;
+mod agent_side;
 mod agents;
 mod canned_responses;
 mod conversation_search;
 mod custom_field_catalog;
 mod custom_fields;
 mod departments;
+mod email_domain;
 mod forward;
 mod inquiries;
 mod messages;
@@ -43,6 +45,7 @@ use crate::store::Store;
 use crate::time::Timestamp;
 
 pub use access::{sees_all_departments, DepartmentScope};
+pub use agent_side::{queue_sort, QueueQuery};
 pub use agents::StaffRole;
 pub use canned_responses::{CannedQuery, CannedResponseInput};
 pub use custom_fields::CustomFieldInput;
@@ -76,6 +79,8 @@ struct Inner {
     /// DDP layers, through [`Livechat::permissions`]) reads it.
     permissions: Permissions,
     site_url: String,
+    /// Asked by `Livechat_validate_offline_email` (see `email_domain.rs`).
+    dns_resolver: Option<std::net::SocketAddr>,
 }
 
 impl Livechat {
@@ -104,6 +109,7 @@ impl Livechat {
                     .effective_site_url()
                     .trim_end_matches('/')
                     .to_string(),
+                dns_resolver: config.dns_resolver.or_else(email_domain::system_resolver),
             }),
         })
     }
@@ -131,6 +137,10 @@ impl Livechat {
             Err(poisoned) => poisoned.into_inner(),
         };
         *guard = Arc::new(settings);
+    }
+
+    pub fn dns_resolver(&self) -> Option<std::net::SocketAddr> {
+        self.inner.dns_resolver
     }
 
     pub fn site_url(&self) -> &str {

@@ -48,6 +48,9 @@ impl Livechat {
                 "Invalid email address",
             ));
         }
+        if self.settings().bool("Livechat_validate_offline_email") {
+            self.check_mail_domain(&email).await?;
+        }
         let mut tx = self.store().begin().await?;
         let department =
             match department {
@@ -78,5 +81,30 @@ impl Livechat {
         tx.commit().await?;
         tracing::info!(id, "offline message stored");
         Ok(())
+    }
+}
+
+impl Livechat {
+    /// Rocket.Chat's MX check: a domain the resolver says cannot receive mail is refused as
+    /// an invalid address; without a resolver's answer the address is accepted.
+    async fn check_mail_domain(&self, email: &str) -> ApiResult<()> {
+        let (Some(resolver), Some((_, domain))) = (self.dns_resolver(), email.rsplit_once('@'))
+        else {
+            return Ok(());
+        };
+        match super::email_domain::check_domain(resolver, domain).await {
+            super::email_domain::DomainVerdict::NoMailServer => Err(ApiError::meteor(
+                "error-invalid-email-address",
+                "Invalid email address",
+            )),
+            super::email_domain::DomainVerdict::Reachable => Ok(()),
+            super::email_domain::DomainVerdict::Unknown => {
+                tracing::debug!(
+                    domain,
+                    "offline e-mail domain not checked: no resolver answer"
+                );
+                Ok(())
+            }
+        }
     }
 }

@@ -63,6 +63,11 @@ pub struct RoomListQuery {
     pub closed_at: Option<String>,
     pub room_name: Option<String>,
     pub sort: Option<String>,
+    pub tags: Vec<String>,
+    pub queued: Option<String>,
+    pub onhold: Option<String>,
+    pub custom_fields: Option<String>,
+    pub fields: Option<String>,
 }
 
 /// `visitors.searchChats`' narrowing: `closedChatsOnly`, `servedChatsOnly`, `searchText`.
@@ -313,8 +318,53 @@ fn room_filter(query: &RoomListQuery) -> ApiResult<RoomFilter> {
         created: date_range(DateParam::CreatedAt, query.created_at.as_deref())?,
         closed: date_range(DateParam::ClosedAt, query.closed_at.as_deref())?,
         name,
+        tags: bounded_list("tags", &query.tags, limits::NAME)?,
+        queued_only: truthy(query.queued.as_deref()),
+        on_hold_only: truthy(query.onhold.as_deref()),
+        custom_fields: custom_fields(query.custom_fields.as_deref())?,
         ..RoomFilter::default()
     })
+}
+
+/// `customFields`: a JSON object of custom field id → text the room's `livechatData` value
+/// must contain (any case; Rocket.Chat's case-insensitive regex per key). Ids are custom
+/// field ids (letters, digits, `_`, `-`); values strings.
+fn custom_fields(raw: Option<&str>) -> ApiResult<Vec<(String, String)>> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let not_json = || ApiError::Code("The \"customFields\" query parameter must be a valid JSON.");
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(raw) else {
+        return Err(not_json());
+    };
+    if fields.len() > MAX_FILTER_VALUES {
+        return Err(ApiError::invalid(format!(
+            "'customFields' must NOT have more than {MAX_FILTER_VALUES} keys"
+        )));
+    }
+    fields
+        .into_iter()
+        .map(|(key, value)| {
+            let key_ok = !key.is_empty()
+                && key.len() <= limits::ID
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            match value {
+                Value::String(text) if key_ok => {
+                    validate::within("customFields", &text, limits::NAME)?;
+                    Ok((key, text))
+                }
+                _ => Err(not_json()),
+            }
+        })
+        .collect()
+}
+
+/// Rocket.Chat's reading of `onhold` (and `queued`): `t`, `true` or `1` turn the filter on;
+/// anything else leaves it off.
+fn truthy(value: Option<&str>) -> bool {
+    matches!(value, Some("t" | "true" | "1"))
 }
 
 fn bounded_list(field: &str, values: &[String], max_len: usize) -> ApiResult<Vec<String>> {

@@ -119,5 +119,18 @@ fn typed(current: &Settings, id: &str, value: Value, coerce: bool) -> ApiResult<
         }
         _ => return Err(wrong_type()),
     };
+    // Numbers that shape the limiter or a timeout cannot be negative; a period needs a length.
+    let least = match id {
+        "API_Enable_Rate_Limiter_Limit_Time_Default" => Some(1),
+        "API_Enable_Rate_Limiter_Limit_Calls_Default" | "Livechat_http_timeout" => Some(0),
+        _ => None,
+    };
+    if let (Some(least), Some(n)) = (least, value.as_i64()) {
+        if n < least {
+            return Err(ApiError::invalid(format!(
+                "'value' of {id} must be at least {least}"
+            )));
+        }
+    }
     Ok(value)
 }

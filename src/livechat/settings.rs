@@ -56,6 +56,35 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         ("Livechat_data_processing_consent_text", json!("")),
         ("Livechat_clear_local_storage_when_chat_ended", json!(false)),
         ("Livechat_videocall_enabled", json!(false)),
+        // An agent's `room.closeByUser` must carry a comment (`error-comment-is-required`).
+        (
+            "Livechat_request_comment_when_closing_conversation",
+            json!(false),
+        ),
+        // Rocket.Chat's MX check of the offline form's e-mail (reference §2.x). Rocket.Chat
+        // defaults it to true; here it is off by default because a lookup needs a reachable
+        // resolver, and when none answers the address is accepted (see `email_domain.rs`).
+        ("Livechat_validate_offline_email", json!(false)),
+        // The CRM webhook settings Rocket.Chat's `integrations.settings` lists. Stored and
+        // shown; this server sends no webhooks.
+        ("Livechat_webhookUrl", json!("")),
+        ("Livechat_secret_token", json!("")),
+        ("Livechat_http_timeout", json!(5000)),
+        ("Livechat_webhook_on_start", json!(false)),
+        ("Livechat_webhook_on_close", json!(false)),
+        ("Livechat_webhook_on_chat_taken", json!(false)),
+        ("Livechat_webhook_on_chat_queued", json!(false)),
+        ("Livechat_webhook_on_forward", json!(false)),
+        ("Livechat_webhook_on_offline_msg", json!(false)),
+        ("Livechat_webhook_on_visitor_message", json!(false)),
+        ("Livechat_webhook_on_agent_message", json!(false)),
+        // The REST limiter of the visitor API (`http::rate_limit`): on/off, and its allowance of
+        // calls per period. 0 calls means "as configured" (`rate_limit_per_minute` and
+        // `rate_limit_burst`), so a fresh install keeps the configured limiter; Rocket.Chat's
+        // defaults (10 per 60000 ms per route) would throttle the widget's own polling.
+        ("API_Enable_Rate_Limiter", json!(true)),
+        ("API_Enable_Rate_Limiter_Limit_Calls_Default", json!(0)),
+        ("API_Enable_Rate_Limiter_Limit_Time_Default", json!(60000)),
         // Whether managers may delete departments (`DELETE livechat/department/:_id`).
         ("Omnichannel_enable_department_removal", json!(false)),
         ("Language", json!("en")),

@@ -1,7 +1,7 @@
 //! What agents read about visitors (reference §3.4, §3.7, seeds 000 and 002): one visitor,
 //! the visitor search, and the visitors on the site now (the realtime-visitors view).
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use super::access::sees_all_departments;
 use super::room_search::Page;
@@ -155,4 +155,67 @@ fn project_for_search(visitor: &Visitor) -> ApiResult<Value> {
     };
     fields.retain(|key, _| SEARCH_PROJECTION.contains(&key.as_str()));
     Ok(Value::Object(fields))
+}
+
+impl Livechat {
+    /// `GET livechat/visitors.autocomplete?selector={"term", "exceptions"?, "conditions"?}`:
+    /// up to 10 visitors whose name contains `term` (any case), none of `exceptions`, by
+    /// name, as `{_id, name, username, custom_name: "<username> - <name>"}`. `conditions`
+    /// (a MongoDB query in Rocket.Chat) must be an object and is not applied. A plain agent
+    /// gets only the visitors it may see, as with `visitors.search`.
+    pub async fn autocomplete_visitors(
+        &self,
+        user: &User,
+        selector: &str,
+    ) -> ApiResult<Vec<Value>> {
+        let bad = || {
+            ApiError::invalid("'selector' must be a JSON object {term, exceptions?, conditions?}")
+        };
+        let selector: Value = serde_json::from_str(selector).map_err(|_| bad())?;
+        let selector = selector.as_object().ok_or_else(bad)?;
+        let term = match selector.get("term") {
+            None | Some(Value::Null) => "",
+            Some(Value::String(term)) => term.as_str(),
+            Some(_) => return Err(ApiError::invalid("'selector.term' must be a string")),
+        };
+        validate::within("selector.term", term, limits::NAME)?;
+        let exceptions: Vec<String> = match selector.get("exceptions") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(ids)) if ids.len() <= 100 => ids
+                .iter()
+                .map(|id| id.as_str().map(str::to_string))
+                .collect::<Option<_>>()
+                .ok_or_else(|| ApiError::invalid("'selector.exceptions' must hold strings"))?,
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "'selector.exceptions' must be an array of at most 100 ids",
+                ))
+            }
+        };
+        if !matches!(
+            selector.get("conditions"),
+            None | Some(Value::Null | Value::Object(_))
+        ) {
+            return Err(ApiError::invalid("'selector.conditions' must be an object"));
+        }
+        let visitors = self
+            .store()
+            .read()
+            .await?
+            .exec()
+            .autocomplete_visitors(self.narrowed_to(user), term.trim(), &exceptions, 10)
+            .await?;
+        Ok(visitors
+            .into_iter()
+            .map(|v| {
+                let name = v.name.clone().unwrap_or_default();
+                json!({
+                    "_id": v.id,
+                    "name": v.name,
+                    "username": v.username,
+                    "custom_name": format!("{} - {}", v.username, name),
+                })
+            })
+            .collect())
+    }
 }

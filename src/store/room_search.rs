@@ -31,6 +31,15 @@ pub struct RoomFilter {
     /// word, in any case and with or without accents (the full-text index, see
     /// `conversation_search.rs`).
     pub message_text: Option<String>,
+    /// Closed with (or carrying) any of these tags.
+    pub tags: Vec<String>,
+    /// Only chats waiting in the queue: open, and no agent yet (Rocket.Chat 7's `queued`).
+    pub queued_only: bool,
+    /// Only chats on hold (`onhold`). Nothing is ever on hold here (Rocket.Chat's on-hold is
+    /// an Enterprise feature this server has not), so this filter finds no room.
+    pub on_hold_only: bool,
+    /// `livechatData.<id>` contains the text, in any case (every pair must match).
+    pub custom_fields: Vec<(String, String)>,
 }
 
 impl RoomFilter {
@@ -65,11 +74,48 @@ impl RoomFilter {
         if self.served_only {
             listing.when("served_by IS NOT NULL".into());
         }
+        if !self.tags.is_empty() {
+            let tags = listing.texts(&self.tags);
+            listing.when(has_any_tag(exec, &tags));
+        }
+        for (key, text) in &self.custom_fields {
+            let pattern = listing.text(&contains_pattern(&text.to_lowercase()));
+            let value = match exec {
+                Exec::Sqlite(_) => {
+                    let path = listing.text(&format!("$.livechatData.\"{key}\""));
+                    format!("json_extract(rooms.doc, {path})")
+                }
+                Exec::Postgres(_) => {
+                    let key = listing.text(key);
+                    format!("(rooms.doc::jsonb -> 'livechatData' ->> {key})")
+                }
+            };
+            listing.when(format!("LOWER({value}) LIKE {pattern} ESCAPE '\\'"));
+        }
+        if self.queued_only {
+            listing.when("(open AND served_by IS NULL)".into());
+        }
+        if self.on_hold_only {
+            listing.when("1 = 0".into());
+        }
         if let Some(text) = &self.message_text {
             let matching = has_matching_message(exec, &mut listing, &search_words(text));
             listing.when(matching);
         }
         listing
+    }
+}
+
+/// The room's `tags` (in its document) hold one of `tags` (bound placeholders).
+fn has_any_tag(exec: &Exec<'_>, tags: &str) -> String {
+    match exec {
+        Exec::Sqlite(_) => format!(
+            "EXISTS (SELECT 1 FROM json_each(rooms.doc, '$.tags') AS t WHERE t.value IN ({tags}))"
+        ),
+        Exec::Postgres(_) => format!(
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(\
+             COALESCE(rooms.doc::jsonb -> 'tags', '[]'::jsonb)) AS t(tag) WHERE t.tag IN ({tags}))"
+        ),
     }
 }
 
@@ -118,5 +164,23 @@ impl Exec<'_> {
             query.fetch_all(&mut **c).await?
         });
         parse_docs(docs)
+    }
+}
+
+impl Exec<'_> {
+    /// `livechat/queue`: how many open chats each agent serves, per department (`None`: no
+    /// department), optionally of one department only.
+    pub async fn served_chat_counts(
+        &mut self,
+        department: Option<&str>,
+    ) -> ApiResult<Vec<(String, Option<String>, i64)>> {
+        let sql = "SELECT served_by, department_id, COUNT(*) FROM rooms \
+                   WHERE open AND served_by IS NOT NULL \
+                   AND (CAST($1 AS TEXT) IS NULL OR department_id = $1) \
+                   GROUP BY served_by, department_id";
+        let rows: Vec<(String, Option<String>, i64)> = dispatch!(self, c => {
+            sqlx::query_as(sql).bind(department).fetch_all(&mut **c).await?
+        });
+        Ok(rows)
     }
 }

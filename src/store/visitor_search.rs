@@ -1,6 +1,6 @@
 //! Visitor listings for agents: `visitors.search` and the live-visitors view.
 
-use super::listing::{contains_pattern, Listing, OrderBy};
+use super::listing::{contains_pattern, Direction, Listing, OrderBy, SortColumn};
 use super::{parse_docs, Exec};
 use crate::error::ApiResult;
 use crate::model::{Visitor, VisitorSession};
@@ -16,6 +16,13 @@ fn visible_to_agent(listing: &mut Listing, agent_id: &str) -> String {
          OR id IN (SELECT visitor_id FROM rooms WHERE served_by = {agent} AND open))"
     )
 }
+
+/// Autocomplete suggestions come by name, as Rocket.Chat sorts them (`{name: 1}`).
+const AUTOCOMPLETE_ORDER: [SortColumn; 1] = [SortColumn {
+    column: "name_lower",
+    direction: Direction::Asc,
+    nullable: false,
+}];
 
 /// Session statuses of a visitor who is on the site now.
 pub const PRESENT_STATUSES: [&str; 2] = ["online", "away"];
@@ -47,6 +54,32 @@ impl Exec<'_> {
         }
         let (docs, total) = listing.page(self, order, offset, count).await?;
         Ok((parse_docs(docs)?, total))
+    }
+
+    /// `visitors.autocomplete`: at most `limit` visitors whose name contains `term` (any case;
+    /// visitors without a name never match, as Rocket.Chat's regex on `name`), none of
+    /// `exceptions`, by name. With `agent_id`, only the visitors that plain agent may see.
+    pub async fn autocomplete_visitors(
+        &mut self,
+        agent_id: Option<&str>,
+        term: &str,
+        exceptions: &[String],
+        limit: i64,
+    ) -> ApiResult<Vec<Visitor>> {
+        let mut listing = Listing::of("visitors");
+        if let Some(agent_id) = agent_id {
+            let visible = visible_to_agent(&mut listing, agent_id);
+            listing.when(visible);
+        }
+        let pattern = listing.text(&contains_pattern(&term.to_lowercase()));
+        listing.when(format!("name_lower LIKE {pattern} ESCAPE '\\'"));
+        if !exceptions.is_empty() {
+            let ids = listing.texts(exceptions);
+            listing.when(format!("id NOT IN ({ids})"));
+        }
+        let order = OrderBy::new(&AUTOCOMPLETE_ORDER, "id");
+        let (docs, _) = listing.page(self, &order, 0, limit).await?;
+        parse_docs(docs)
     }
 
     /// Sessions of visitors on the site now (`online` or `away`, or just `status`). With

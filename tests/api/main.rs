@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod agent_chat;
 mod agent_messages;
+mod agent_side;
 mod appearance;
 mod boundaries;
 mod concurrency;
