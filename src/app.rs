@@ -17,6 +17,9 @@ use crate::store::Store;
 
 /// How often housekeeping runs (expired navigation history, idle rate-limit entries).
 const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(600);
+/// Business hours open and close on the minute; checking every 20 s keeps each process
+/// within a third of a minute of Rocket.Chat's cron jobs.
+const BUSINESS_HOURS_INTERVAL: Duration = Duration::from_secs(20);
 
 pub struct App {
     listener: TcpListener,
@@ -113,6 +116,7 @@ impl App {
             self.accounts.clone(),
             self.limits.clone(),
         ));
+        let business_hours = tokio::spawn(business_hours_clock(self.livechat.clone()));
         let dispatcher = self
             .realtime
             .spawn_dispatcher(self.livechat.store().clone());
@@ -124,6 +128,7 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await;
         housekeeping.abort();
+        business_hours.abort();
         dispatcher.abort();
         heartbeat.abort();
         self.realtime.stop_presence().await;
@@ -141,6 +146,20 @@ fn local_address(bound: SocketAddr) -> SocketAddr {
         ip => ip,
     };
     SocketAddr::new(ip, bound.port())
+}
+
+/// Pauses and resumes agents as the business hours close and open (idempotent, so every
+/// process of a cluster may run it).
+async fn business_hours_clock(livechat: Livechat) {
+    let mut ticks = tokio::time::interval(BUSINESS_HOURS_INTERVAL);
+    loop {
+        ticks.tick().await;
+        match livechat.apply_business_hours(chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(changed) => tracing::info!(changed, "business hours changed agents' status"),
+            Err(err) => tracing::warn!(error = %err, "applying business hours failed"),
+        }
+    }
 }
 
 async fn housekeeping(livechat: Livechat, accounts: Accounts, limits: RateLimits) {

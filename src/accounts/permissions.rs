@@ -36,6 +36,7 @@ pub mod permission {
     pub const VIEW_OTHER_USER_CHANNELS: &str = "view-other-user-channels";
     /// Editing this table (`permissions.update`).
     pub const ACCESS_PERMISSIONS: &str = "access-permissions";
+    pub const VIEW_LIVECHAT_BUSINESS_HOURS: &str = "view-livechat-business-hours";
     pub const VIEW_CANNED_RESPONSES: &str = "view-canned-responses";
     pub const VIEW_ALL_CANNED_RESPONSES: &str = "view-all-canned-responses";
     pub const VIEW_AGENT_CANNED_RESPONSES: &str = "view-agent-canned-responses";

@@ -6,6 +6,7 @@ mod agent_side;
 mod agents;
 mod appearance;
 mod auth;
+mod business_hours;
 mod canned_responses;
 mod chat;
 mod console;
@@ -124,6 +125,7 @@ pub fn router(
         .merge(departments::router())
         .merge(tags::router())
         .merge(triggers::router())
+        .merge(business_hours::router())
         .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(

@@ -155,6 +155,8 @@ impl Livechat {
                 ));
             }
         }
+        // Read before the transaction, which holds the agent's row.
+        let closed = self.business_hours_closed(chrono::Utc::now()).await?;
         let mut tx = self.store().begin().await?;
         let mut agent = tx
             .exec()
@@ -170,6 +172,9 @@ impl Livechat {
             None if agent.status_livechat == AVAILABLE => NOT_AVAILABLE,
             None => AVAILABLE,
         };
+        if next == AVAILABLE && closed {
+            return Err(ApiError::Code("error-business-hours-are-closed"));
+        }
         agent.status_livechat = next.to_string();
         agent.updated_at = Timestamp::now();
         tx.exec().save_user(&agent).await?;

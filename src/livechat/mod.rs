@@ -8,6 +8,8 @@ pub(crate) mod agent_events;
 mod agent_messages;
 mod agent_side;
 mod agents;
+mod business_hour_schedule;
+pub mod business_hours;
 mod canned_responses;
 mod conversation_search;
 mod custom_field_catalog;
@@ -100,7 +102,7 @@ impl Livechat {
 
         let stored = store.read().await?.exec().settings().await?;
         let permissions = Permissions::start(&store).await?;
-        Ok(Livechat {
+        let livechat = Livechat {
             inner: Arc::new(Inner {
                 store,
                 settings: RwLock::new(Arc::new(Settings::from_stored(stored))),
@@ -111,7 +113,9 @@ impl Livechat {
                     .to_string(),
                 dns_resolver: config.dns_resolver.or_else(email_domain::system_resolver),
             }),
-        })
+        };
+        livechat.ensure_default_business_hour().await?;
+        Ok(livechat)
     }
 
     pub fn store(&self) -> &Store {

@@ -80,6 +80,10 @@ impl Livechat {
         let stored = tx.exec().settings().await?;
         tx.commit().await?;
         self.replace_settings(Settings::from_stored(stored));
+        // Turning business hours on (or off) pauses (or resumes) agents at once.
+        if let Err(err) = self.apply_business_hours(chrono::Utc::now()).await {
+            tracing::warn!(error = %err, "applying business hours after a settings change");
+        }
         // Routing settings (method, limits, accepting chats) may have freed room for the queue.
         self.drain_queue_after_change().await;
         Ok(())

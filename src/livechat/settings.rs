@@ -9,6 +9,9 @@ use serde_json::{json, Value};
 pub fn defaults() -> Vec<(&'static str, Value)> {
     vec![
         ("Livechat_enabled", json!(true)),
+        // Outside the default business hour (`livechat/business-hour`) agents cannot become
+        // available, those available are paused, and the widget shows its offline form.
+        ("Livechat_enable_business_hours", json!(false)),
         ("Livechat_Routing_Method", json!("Auto_Selection")),
         // Rocket.Chat defaults this to false and refuses chats while no agent is online; this
         // server queues them instead, so a fresh install works before agents exist.

@@ -23,6 +23,8 @@ impl Livechat {
         if !settings.bool("Livechat_enabled") {
             return Ok(json!({ "enabled": false }));
         }
+        // Closed business hours: the widget shows its offline form (reads nothing when off).
+        let closed = self.business_hours_closed(chrono::Utc::now()).await?;
         let mut conn = self.store().read().await?;
         let mut exec = conn.exec();
         // Only departments someone can answer in: enabled, with at least one agent.
@@ -102,8 +104,9 @@ impl Livechat {
                 "sound": format!("{}/sounds/chime.mp3", self.site_url()),
                 "emojis": [],
             },
-            "online": settings.bool("Livechat_accept_chats_with_no_agents")
-                || exec.any_agent_available(department.filter(|d| !d.is_empty())).await?,
+            "online": !closed
+                && (settings.bool("Livechat_accept_chats_with_no_agents")
+                    || exec.any_agent_available(department.filter(|d| !d.is_empty())).await?),
         });
 
         if let Some(token) = token {

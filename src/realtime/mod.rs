@@ -5,6 +5,7 @@
 //! subscribers, so every process sharing a PostgreSQL database delivers every event.
 
 mod agent_methods;
+mod business_hour_methods;
 mod dispatcher;
 mod hub;
 mod methods;

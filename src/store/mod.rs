@@ -13,6 +13,7 @@
 //! are the [`BatchConn`] twins of the async ones, from the same SQL text.
 
 mod agents;
+mod business_hours;
 mod canned_responses;
 mod catalog;
 mod conversation_search;

@@ -9,6 +9,7 @@ mod agent_messages;
 mod agent_side;
 mod appearance;
 mod boundaries;
+mod business_hours;
 mod concurrency;
 mod console_api;
 mod conversation_search;
