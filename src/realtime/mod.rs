@@ -5,6 +5,7 @@
 //! subscribers, so every process sharing a PostgreSQL database delivers every event.
 
 mod agent_methods;
+mod custom_field_methods;
 mod dispatcher;
 mod hub;
 mod methods;

@@ -12,6 +12,7 @@ mod boundaries;
 mod concurrency;
 mod console_api;
 mod conversation_search;
+mod custom_field_admin;
 mod departments;
 mod desk_features;
 mod durability;
