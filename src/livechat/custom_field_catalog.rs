@@ -1,7 +1,7 @@
 //! The custom field definitions as staff read them (`GET livechat/custom-fields`): the console's
 //! edit form offers every defined field, not only the keys a visitor already has.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::room_search::Page;
 use super::validate::{self, limits};
@@ -19,7 +19,7 @@ impl Livechat {
     ) -> ApiResult<Page<Value>> {
         let text = validate::optional("text", text, limits::NAME)?.filter(|t| !t.is_empty());
         let needle = text.map(str::to_lowercase);
-        // The definitions come from the configuration: few enough to filter here.
+        // Definitions are a short admin-kept list: few enough to filter here.
         let definitions = self.store().read().await?.exec().custom_fields().await?;
         let matching: Vec<&CustomFieldDefinition> = definitions
             .iter()
@@ -48,12 +48,7 @@ impl Livechat {
     }
 }
 
-/// Rocket.Chat's `ILivechatCustomField`: the stored definition plus the form type, which is
-/// always a text input here (selects are not configurable yet).
+/// Rocket.Chat's `ILivechatCustomField`.
 fn rocket_chat_shape(definition: &CustomFieldDefinition) -> ApiResult<Value> {
-    let mut value = serde_json::to_value(definition)?;
-    value["type"] = json!("input");
-    value["defaultValue"] = json!("");
-    value["options"] = json!("");
-    Ok(value)
+    Ok(serde_json::to_value(definition)?)
 }

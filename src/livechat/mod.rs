@@ -12,6 +12,7 @@ mod business_hour_schedule;
 pub mod business_hours;
 mod canned_responses;
 mod conversation_search;
+mod custom_field_admin;
 mod custom_field_catalog;
 mod custom_fields;
 mod departments;
@@ -50,6 +51,7 @@ pub use access::{sees_all_departments, DepartmentScope};
 pub use agent_side::{queue_sort, QueueQuery};
 pub use agents::StaffRole;
 pub use canned_responses::{CannedQuery, CannedResponseInput};
+pub use custom_field_admin::CustomFieldData;
 pub use custom_fields::CustomFieldInput;
 pub use departments::{AgentLinkInput, DepartmentInput, DepartmentQuery};
 pub use forward::ForwardRequest;
@@ -95,8 +97,9 @@ impl Livechat {
             let department = departments::seeded(seed, stored, now);
             tx.exec().save_department(&department).await?;
         }
+        // The file's fields are added when missing; an edit made in the console wins.
         for field in &config.custom_fields {
-            tx.exec().save_custom_field(field).await?;
+            tx.exec().insert_custom_field_if_missing(field).await?;
         }
         tx.commit().await?;
 

@@ -7,7 +7,7 @@ use super::validate::{self, limits};
 use super::Livechat;
 use super::Settings;
 use crate::error::{ApiError, ApiResult};
-use crate::model::{InquiryStatus, User};
+use crate::model::{CustomFieldScope, InquiryStatus, User};
 use crate::store::Exec;
 
 impl Livechat {
@@ -46,6 +46,28 @@ impl Livechat {
             .await?
             .into_iter()
             .map(|t| json!({ "_id": t["_id"], "actions": t["actions"], "conditions": t["conditions"], "runOnce": t["runOnce"] }))
+            .collect();
+
+        // The registration form's extra fields: Rocket.Chat offers the public, visible,
+        // visitor-scope ones.
+        let custom_fields: Vec<Value> = exec
+            .custom_fields()
+            .await?
+            .into_iter()
+            .filter(|f| {
+                f.public && f.visibility == "visible" && f.scope == CustomFieldScope::Visitor
+            })
+            .map(|f| {
+                json!({
+                    "_id": f.id,
+                    "label": f.label,
+                    "regexp": f.regexp,
+                    "required": f.required,
+                    "type": f.field_type,
+                    "defaultValue": f.default_value,
+                    "options": f.options,
+                })
+            })
             .collect();
 
         let manual_routing = settings.str("Livechat_Routing_Method") == "Manual_Selection";
@@ -100,6 +122,7 @@ impl Livechat {
             },
             "triggers": triggers,
             "departments": departments,
+            "customFields": custom_fields,
             "resources": {
                 "sound": format!("{}/sounds/chime.mp3", self.site_url()),
                 "emojis": [],

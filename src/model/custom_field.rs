@@ -19,6 +19,21 @@ pub struct CustomFieldDefinition {
     pub required: bool,
     #[serde(default)]
     pub searchable: bool,
+    /// The widget's form control: `input` (a text box) or `select` (one of `options`).
+    #[serde(rename = "type", default = "input")]
+    pub field_type: String,
+    #[serde(default)]
+    pub default_value: String,
+    /// The choices of a `select`, comma-separated as Rocket.Chat keeps them.
+    #[serde(default)]
+    pub options: String,
+    /// Whether the widget's registration form offers the field (`livechat/config`).
+    #[serde(default)]
+    pub public: bool,
+}
+
+fn input() -> String {
+    "input".into()
 }
 
 fn visible() -> String {

@@ -40,6 +40,12 @@ pub async fn call(conn: &mut Connection, name: &str, params: &[Value]) -> Result
         "livechat:saveBusinessHour" => {
             super::business_hour_methods::save_business_hour(conn, params).await
         }
+        "livechat:saveCustomField" => {
+            super::custom_field_methods::save_custom_field(conn, params).await
+        }
+        "livechat:removeCustomField" => {
+            super::custom_field_methods::remove_custom_field(conn, params).await
+        }
         "livechat:saveTag" => super::tag_methods::save_tag(conn, params).await,
         "livechat:removeTag" => super::tag_methods::remove_tag(conn, params).await,
         "livechat:saveTrigger" => super::trigger_methods::save_trigger(conn, params).await,

@@ -6,6 +6,7 @@
 
 mod agent_methods;
 mod business_hour_methods;
+mod custom_field_methods;
 mod dispatcher;
 mod hub;
 mod methods;

@@ -40,6 +40,40 @@ impl Exec<'_> {
         Ok(())
     }
 
+    /// Seeds a definition from the configuration file: a field already stored (perhaps edited
+    /// in the console since) is left as it is.
+    pub async fn insert_custom_field_if_missing(
+        &mut self,
+        field: &CustomFieldDefinition,
+    ) -> ApiResult<()> {
+        let doc = to_doc(field)?;
+        let scope = serde_json::to_value(field.scope)?;
+        const SQL: &str = "INSERT INTO custom_fields (id, scope, doc) VALUES ($1, $2, $3) \
+                           ON CONFLICT (id) DO NOTHING";
+        dispatch!(self, c => {
+            sqlx::query(SQL)
+                .bind(&field.id)
+                .bind(scope.as_str())
+                .bind(&doc)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Whether a definition was removed.
+    pub async fn remove_custom_field(&mut self, id: &str) -> ApiResult<bool> {
+        let removed = dispatch!(self, c => {
+            sqlx::query("DELETE FROM custom_fields WHERE id = $1")
+                .bind(id)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(removed > 0)
+    }
+
     /// Enabled triggers, as the widget receives them.
     pub async fn enabled_triggers(&mut self) -> ApiResult<Vec<Value>> {
         let docs: Vec<String> = dispatch!(self, c => {

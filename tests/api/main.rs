@@ -13,6 +13,7 @@ mod business_hours;
 mod concurrency;
 mod console_api;
 mod conversation_search;
+mod custom_field_admin;
 mod departments;
 mod desk_features;
 mod durability;

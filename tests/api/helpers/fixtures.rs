@@ -46,6 +46,10 @@ pub fn custom_field(id: &str, scope: CustomFieldScope, regexp: &str) -> CustomFi
         regexp: regexp.into(),
         required: false,
         searchable: false,
+        field_type: "input".into(),
+        default_value: String::new(),
+        options: String::new(),
+        public: false,
     }
 }
 

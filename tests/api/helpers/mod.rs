@@ -31,7 +31,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The first-run set-up code the app made at start (its log shows the same), if any.
     pub setup_code: Option<String>,
-    database: TestDatabase,
+    pub database: TestDatabase,
     shutdown: Option<oneshot::Sender<()>>,
 }
 

@@ -19,6 +19,7 @@ async fn config_without_token_has_the_documented_sections() {
             "survey",
             "triggers",
             "departments",
+            "customFields",
             "resources",
             "online",
         ],

@@ -11,6 +11,8 @@ import { renderDepartments } from "./departments.js";
 import { renderRouting } from "./routing.js";
 import { renderAppearance } from "./appearance.js";
 import { renderCustomFields } from "./custom-fields.js";
+import { renderTriggers } from "./triggers.js";
+import { renderCannedResponses } from "./canned-responses.js";
 import { renderCurrentChats } from "./current-chats.js";
 import { renderPermissions } from "./permissions.js";
 
@@ -21,6 +23,8 @@ const SCREENS = [
   ["routing", "Routing", renderRouting],
   ["appearance", "Appearance", renderAppearance],
   ["custom-fields", "Custom fields", renderCustomFields],
+  ["triggers", "Triggers", renderTriggers],
+  ["canned-responses", "Canned responses", renderCannedResponses],
   ["chats", "Current chats", renderCurrentChats],
   ["permissions", "Permissions", renderPermissions],
 ];
