@@ -84,3 +84,18 @@ export async function call(method, path, { query, body } = {}) {
 
 export const get = (path, query) => call("GET", path, { query });
 export const post = (path, body) => call("POST", path, { body: body ?? {} });
+
+/**
+ * Every item of a paginated list (`key` names the array in the answer), page by page, up to
+ * `max` items.
+ */
+export async function getAll(path, key, query = {}, { pageSize = 100, max = Infinity } = {}) {
+  const items = [];
+  while (items.length < max) {
+    const answer = await get(path, { ...query, offset: items.length, count: pageSize });
+    const page = answer[key] ?? [];
+    items.push(...page);
+    if (page.length === 0 || items.length >= (answer.total ?? 0)) break;
+  }
+  return items;
+}

@@ -93,25 +93,14 @@ export class Desk extends EventTarget {
   }
 
   async loadRooms() {
-    const query = { open: true, sort: { _updatedAt: -1 }, count: PAGE };
+    const query = { open: true, sort: { _updatedAt: -1 } };
     if (!this.isManager) query.agents = [this.me._id];
-    const rooms = [];
-    for (let offset = 0; offset < MAX_ROOMS; offset += PAGE) {
-      const page = await api.get("livechat/rooms", { ...query, offset });
-      rooms.push(...page.rooms);
-      if (rooms.length >= page.total || page.rooms.length === 0) break;
-    }
+    const rooms = await api.getAll("livechat/rooms", "rooms", query, { pageSize: PAGE, max: MAX_ROOMS });
     return rooms.filter((r) => r.open !== false && r.servedBy);
   }
 
-  async loadQueue() {
-    const inquiries = [];
-    for (let offset = 0; offset < MAX_ROOMS; offset += PAGE) {
-      const page = await api.get("livechat/inquiries.queuedForUser", { count: PAGE, offset });
-      inquiries.push(...page.inquiries);
-      if (inquiries.length >= page.total || page.inquiries.length === 0) break;
-    }
-    return inquiries;
+  loadQueue() {
+    return api.getAll("livechat/inquiries.queuedForUser", "inquiries", {}, { pageSize: PAGE, max: MAX_ROOMS });
   }
 
   subscribe() {

@@ -102,6 +102,26 @@ async fn may_change(
     })
 }
 
+/// The response `id` if `user` may change it: one it cannot even see is "not found" (so
+/// private responses stay invisible), one it sees but may not change is "not allowed".
+async fn editable(
+    permissions: &Permissions,
+    exec: &mut Exec<'_>,
+    user: &User,
+    id: &str,
+) -> ApiResult<CannedResponse> {
+    let existing = match exec.canned_response_by_id(id).await? {
+        Some(e) if may_use(permissions, exec, user, &e).await? => e,
+        _ => return Err(not_found()),
+    };
+    let owner = existing.user_id.as_deref();
+    let department = existing.department_id.as_deref();
+    if !may_change(permissions, exec, user, existing.scope, department, owner).await? {
+        return Err(not_allowed(existing.scope));
+    }
+    Ok(existing)
+}
+
 /// Whether `user` may read `response` (its scope's rule for using it).
 async fn may_use(
     permissions: &Permissions,
@@ -200,28 +220,7 @@ impl Livechat {
         }
         let now = Timestamp::now();
         let existing = match &input.id {
-            Some(id) => {
-                let existing = exec.canned_response_by_id(id).await?;
-                let existing = match existing {
-                    Some(e) if may_use(self.permissions(), &mut exec, user, &e).await? => e,
-                    _ => return Err(not_found()),
-                };
-                let owner = existing.user_id.as_deref();
-                let department = existing.department_id.as_deref();
-                if !may_change(
-                    self.permissions(),
-                    &mut exec,
-                    user,
-                    existing.scope,
-                    department,
-                    owner,
-                )
-                .await?
-                {
-                    return Err(not_allowed(existing.scope));
-                }
-                Some(existing)
-            }
+            Some(id) => Some(editable(self.permissions(), &mut exec, user, id).await?),
             None => None,
         };
         let owner = match (&existing, scope) {
@@ -262,24 +261,7 @@ impl Livechat {
         validate::required("_id", Some(id), limits::ID)?;
         let mut tx = self.store().begin().await?;
         let mut exec = tx.exec();
-        let existing = match exec.canned_response_by_id(id).await? {
-            Some(e) if may_use(self.permissions(), &mut exec, user, &e).await? => e,
-            _ => return Err(not_found()),
-        };
-        let owner = existing.user_id.as_deref();
-        let department = existing.department_id.as_deref();
-        if !may_change(
-            self.permissions(),
-            &mut exec,
-            user,
-            existing.scope,
-            department,
-            owner,
-        )
-        .await?
-        {
-            return Err(not_allowed(existing.scope));
-        }
+        editable(self.permissions(), &mut exec, user, id).await?;
         exec.delete_canned_response(id).await?;
         tx.commit().await?;
         Ok(())

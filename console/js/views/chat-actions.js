@@ -3,43 +3,9 @@
 
 import * as api from "../api.js";
 import { h } from "../dom.js";
-import { field, formError } from "./forms.js";
+import { field } from "./forms.js";
+import { modal } from "./modal.js";
 import { toast } from "./toast.js";
-
-/** A modal dialog with a form; `onSubmit` resolves to close it or throws to show the error. */
-function modal(titleText, fields, submitText, onSubmit, { danger = false } = {}) {
-  const problem = formError();
-  const submit = h("button", { type: "submit", class: danger ? "danger" : "primary", text: submitText });
-  const cancel = h("button", { type: "button", text: "Cancel" });
-  const titleId = `dialog-${Math.random().toString(36).slice(2)}`;
-  const form = h(
-    "form",
-    {},
-    h("h2", { id: titleId, text: titleText }),
-    fields,
-    problem,
-    h("div", { class: "row end" }, cancel, submit),
-  );
-  const dialog = h("dialog", { "aria-labelledby": titleId }, form);
-  cancel.addEventListener("click", () => dialog.close());
-  dialog.addEventListener("close", () => dialog.remove());
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    problem.hidden = true;
-    try {
-      await onSubmit();
-      dialog.close();
-    } catch (error) {
-      problem.textContent = error.message;
-      problem.hidden = false;
-      submit.disabled = false;
-    }
-  });
-  document.body.append(dialog);
-  dialog.showModal();
-  return dialog;
-}
 
 export function closeDialog({ room, desk }) {
   const comment = field("Comment", { tag: "textarea", rows: 3, name: "comment" });

@@ -3,7 +3,7 @@
 
 import * as api from "../../api.js";
 import { h } from "../../dom.js";
-import { formError } from "../forms.js";
+import { modal as sharedModal } from "../modal.js";
 import { toast } from "../toast.js";
 
 /**
@@ -88,51 +88,13 @@ export async function busy(button, work, done) {
   }
 }
 
-/** A modal dialog with a form; `onSubmit` resolves to close it or throws to show the error. */
+/** The console's modal form dialog, styled for the administration screens. */
 export function modal(titleText, fields, submitText, onSubmit) {
-  const problem = formError();
-  const submit = h("button", { type: "submit", class: "primary", text: submitText });
-  const cancel = h("button", { type: "button", text: "Cancel" });
-  const titleId = `dialog-${nextId++}`;
-  const form = h(
-    "form",
-    {},
-    h("h2", { id: titleId, text: titleText }),
-    fields,
-    problem,
-    h("div", { class: "row end" }, cancel, submit),
-  );
-  const dialog = h("dialog", { "aria-labelledby": titleId, class: "admin-dialog" }, form);
-  cancel.addEventListener("click", () => dialog.close());
-  dialog.addEventListener("close", () => dialog.remove());
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    problem.hidden = true;
-    try {
-      await onSubmit();
-      dialog.close();
-    } catch (error) {
-      problem.textContent = error.message;
-      problem.hidden = false;
-      submit.disabled = false;
-    }
-  });
-  document.body.append(dialog);
-  dialog.showModal();
-  return dialog;
+  return sharedModal(titleText, fields, submitText, onSubmit, { className: "admin-dialog" });
 }
 
 /** Reads every page of a paginated list (`key` is the array's name in the answer). */
-export async function all(path, key, query = {}) {
-  const items = [];
-  for (let offset = 0; ; ) {
-    const answer = await api.get(path, { ...query, offset, count: 100 });
-    items.push(...answer[key]);
-    offset += answer[key].length;
-    if (answer[key].length === 0 || offset >= (answer.total ?? 0)) return items;
-  }
-}
+export const all = (path, key, query = {}) => api.getAll(path, key, query);
 
 /** A loading line, then an error in role=alert if `load` fails. */
 export async function loading(container, load) {
