@@ -167,7 +167,7 @@ function widgetPreview() {
   );
   const element = h(
     "figure",
-    { class: "preview", "aria-label": "Widget preview" },
+    { class: "widget-preview", "aria-label": "Widget preview" },
     h("figcaption", { text: "Preview (a sketch of the widget)" }),
     h("div", { class: "preview-stage" }, widget, offline),
   );
