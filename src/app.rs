@@ -12,6 +12,7 @@ use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::http::{self, AppState, RateLimits};
 use crate::livechat::Livechat;
+use crate::outbox::{Courier, Outbox};
 use crate::realtime::Realtime;
 use crate::store::Store;
 
@@ -29,6 +30,7 @@ pub struct App {
     limits: RateLimits,
     router: axum::Router,
     realtime: Realtime,
+    outbox: Outbox,
 }
 
 impl App {
@@ -72,6 +74,7 @@ impl App {
             address.port(),
         );
         realtime.start_presence().await?;
+        let outbox = Outbox::new(livechat.store().clone(), couriers(&livechat, &config));
         let state = AppState {
             livechat: livechat.clone(),
             accounts: accounts.clone(),
@@ -79,6 +82,7 @@ impl App {
             max_body_bytes: config.max_body_bytes,
             trust_proxy_headers: config.trust_proxy_headers,
             visitor_api_limit: limits.visitor_api.clone(),
+            outbox: outbox.clone(),
         };
         let router = http::router(state, &limits, widget).merge(realtime.clone().router());
         Ok(App {
@@ -89,6 +93,7 @@ impl App {
             limits,
             router,
             realtime,
+            outbox,
         })
     }
 
@@ -121,6 +126,7 @@ impl App {
             .realtime
             .spawn_dispatcher(self.livechat.store().clone());
         let heartbeat = self.realtime.spawn_presence_heartbeat();
+        let deliveries = self.outbox.spawn_worker();
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -131,10 +137,16 @@ impl App {
         business_hours.abort();
         dispatcher.abort();
         heartbeat.abort();
+        deliveries.abort();
         self.realtime.stop_presence().await;
         self.livechat.store().close().await;
         served.context("serving HTTP")
     }
+}
+
+/// Who sends each kind of delivery queued in the outbox (`crate::outbox`).
+fn couriers(_livechat: &Livechat, _config: &Config) -> Vec<std::sync::Arc<dyn Courier>> {
+    Vec::new()
 }
 
 /// The address to open on this machine: the bound one, with a wildcard (`0.0.0.0`, `::`)

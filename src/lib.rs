@@ -20,6 +20,8 @@ pub mod input;
 pub mod livechat;
 /// The stored documents, with Rocket.Chat's field names.
 pub mod model;
+/// Everything that leaves the server (mail, webhooks): the durable outbox and its worker.
+pub mod outbox;
 /// Realtime over WebSocket (DDP): connections, subscriptions, event fan-out.
 pub mod realtime;
 /// Persistence on SQLite or PostgreSQL.

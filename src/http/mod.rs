@@ -19,6 +19,7 @@ mod message;
 mod method_call;
 mod navigation;
 mod offline;
+mod outbox;
 mod permissions;
 mod rate_limit;
 mod room;
@@ -52,6 +53,7 @@ use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::livechat::Livechat;
+use crate::outbox::Outbox;
 use crate::realtime::Realtime;
 
 /// What handlers share; cheap to clone.
@@ -66,6 +68,8 @@ pub struct AppState {
     pub trust_proxy_headers: bool,
     /// The visitor API's limiter, re-shaped when its settings change (`settings/:id`).
     pub visitor_api_limit: IpRateLimit,
+    /// Woken when an administrator queues a failed delivery again.
+    pub outbox: Outbox,
 }
 
 /// The rate limiters, kept so the app can trim their memory periodically. Logins have their
@@ -126,6 +130,7 @@ pub fn router(
         .merge(tags::router())
         .merge(triggers::router())
         .merge(business_hours::router())
+        .merge(outbox::router())
         .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(

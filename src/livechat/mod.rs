@@ -70,6 +70,10 @@ pub use visitors::{ClientInfo, VisitorInput};
 /// How long realtime events stay in the outbox after they were written.
 pub const EVENT_RETENTION_MS: i64 = 60 * 60 * 1000;
 
+/// How long sent mail and webhooks stay listed in `livechat/outbox` (failed ones stay until
+/// retried).
+pub const SENT_DELIVERY_RETENTION_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
 /// The livechat services; cheap to clone (shared state behind an `Arc`).
 #[derive(Clone)]
 pub struct Livechat {
@@ -161,6 +165,9 @@ impl Livechat {
         let mut tx = self.store().begin().await?;
         let purged = tx.exec().purge_expired_messages(now).await?;
         tx.exec().purge_events(now - EVENT_RETENTION_MS).await?;
+        tx.exec()
+            .purge_sent_deliveries(now - SENT_DELIVERY_RETENTION_MS)
+            .await?;
         tx.commit().await?;
         Ok(purged)
     }

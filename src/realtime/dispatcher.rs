@@ -97,6 +97,7 @@ pub async fn run(store: Store, hub: Arc<Hub>, followers: Followers) {
     reload_permissions(&store, &followers.permissions).await;
     let mut cursor = Cursor::starting_after(start);
     let mut listener = listen(&store).await;
+    let mut commits = store.commits();
     loop {
         if deliver(&store, &hub, &mut cursor, &followers.queue_changed).await {
             reload_permissions(&store, &followers.permissions).await;
@@ -109,7 +110,7 @@ pub async fn run(store: Store, hub: Arc<Hub>, followers: Followers) {
                         tokio::time::sleep(POLL_EVERY).await;
                     }
                 }
-                None => store.commit_signal().await,
+                None => commits.next().await,
             }
         };
         let _ = tokio::time::timeout(POLL_EVERY, wake).await;

@@ -16,7 +16,9 @@ mod agents;
 mod business_hours;
 mod canned_responses;
 mod catalog;
+mod commits;
 mod conversation_search;
+mod deliveries;
 mod department_agents;
 mod departments;
 mod events;
@@ -39,7 +41,9 @@ mod visitors;
 mod write_batch;
 
 pub use canned_responses::{CannedFilter, TagFilter};
+pub use commits::{CommitSignal, CommitWaiter};
 pub use conversation_search::{search_words, ConversationSearch, MATCHES_PER_ROOM};
+pub use deliveries::{DeliveryRecord, DeliveryState, NewDelivery, DELIVERIES_CHANNEL};
 pub use departments::DepartmentFilter;
 pub use events::{NewEvent, StoredEvent, EVENTS_CHANNEL};
 pub use inquiries::QueueFilter;
@@ -58,7 +62,6 @@ use anyhow::Context;
 use serde::de::DeserializeOwned;
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
-use tokio::sync::Notify;
 
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
@@ -79,7 +82,7 @@ pub struct Store {
     backend: Backend,
     /// Woken after every SQLite commit, so the realtime dispatcher reads new events at once
     /// (PostgreSQL wakes it with `NOTIFY` instead, across processes).
-    committed: Arc<Notify>,
+    committed: CommitSignal,
 }
 
 #[derive(Clone)]
@@ -98,7 +101,7 @@ impl Store {
     /// Connects to the configured database and brings its schema up to date.
     pub async fn connect(config: &Config) -> anyhow::Result<Store> {
         let url = config.effective_database_url();
-        let committed = Arc::new(Notify::new());
+        let committed = CommitSignal::new();
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres(postgres::connect(&url, config).await?)
         } else if url.starts_with("sqlite:") {
@@ -163,13 +166,10 @@ impl Store {
         }
     }
 
-    /// Completes after the next SQLite commit (never, on PostgreSQL: listen for
-    /// [`EVENTS_CHANNEL`] there).
-    pub async fn commit_signal(&self) {
-        match &self.backend {
-            Backend::Sqlite { .. } => self.committed.notified().await,
-            Backend::Postgres(_) => std::future::pending().await,
-        }
+    /// A waiter for this process's SQLite commits (it never completes on PostgreSQL: listen
+    /// for [`EVENTS_CHANNEL`] or [`DELIVERIES_CHANNEL`] there).
+    pub fn commits(&self) -> CommitWaiter {
+        self.committed.waiter()
     }
 
     /// The PostgreSQL pool, for `LISTEN`; `None` on SQLite.
@@ -202,7 +202,7 @@ impl Store {
 }
 
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>, Arc<Notify>),
+    Sqlite(Transaction<'static, Sqlite>, CommitSignal),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -218,7 +218,7 @@ impl Tx {
         match self {
             Tx::Sqlite(tx, committed) => {
                 tx.commit().await?;
-                committed.notify_one();
+                committed.committed();
             }
             Tx::Postgres(tx) => tx.commit().await?,
         }

@@ -20,13 +20,13 @@
 //! never leaves a transaction half done or another caller's job unanswered.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use rusqlite::Connection;
 use sqlx::SqlitePool;
-use tokio::sync::{oneshot, Notify};
+use tokio::sync::oneshot;
 
-use super::BatchConn;
+use super::{BatchConn, CommitSignal};
 use crate::error::{ApiError, ApiResult};
 
 /// The most jobs one transaction takes: bounds how long one caller runs others' work (a
@@ -41,11 +41,11 @@ pub struct WriteBatcher {
     db: Mutex<Connection>,
     queue: Mutex<VecDeque<Box<dyn Pending>>>,
     /// Woken after each commit, like `Tx::commit` does, for the realtime dispatcher.
-    committed: Arc<Notify>,
+    committed: CommitSignal,
 }
 
 impl WriteBatcher {
-    pub fn new(writer: SqlitePool, db: Connection, committed: Arc<Notify>) -> WriteBatcher {
+    pub fn new(writer: SqlitePool, db: Connection, committed: CommitSignal) -> WriteBatcher {
         WriteBatcher {
             writer,
             db: Mutex::new(db),
@@ -104,7 +104,7 @@ impl WriteBatcher {
             };
             drop(conn);
             if outcome {
-                self.committed.notify_one();
+                self.committed.committed();
             }
         }
     }

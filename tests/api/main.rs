@@ -25,6 +25,7 @@ mod login_abuse;
 mod messages;
 mod offline;
 mod outage;
+mod outbox;
 mod permissions;
 mod queue_actions;
 mod queue_info;
