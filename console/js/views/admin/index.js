@@ -13,6 +13,8 @@ import { renderAppearance } from "./appearance.js";
 import { renderCustomFields } from "./custom-fields.js";
 import { renderTriggers } from "./triggers.js";
 import { renderCannedResponses } from "./canned-responses.js";
+import { renderBusinessHours } from "./business-hours.js";
+import { renderTags } from "./tags.js";
 import { renderCurrentChats } from "./current-chats.js";
 import { renderPermissions } from "./permissions.js";
 
@@ -25,6 +27,8 @@ const SCREENS = [
   ["custom-fields", "Custom fields", renderCustomFields],
   ["triggers", "Triggers", renderTriggers],
   ["canned-responses", "Canned responses", renderCannedResponses],
+  ["tags", "Tags", renderTags],
+  ["business-hours", "Business hours", renderBusinessHours],
   ["chats", "Current chats", renderCurrentChats],
   ["permissions", "Permissions", renderPermissions],
 ];
