@@ -10,7 +10,7 @@ import * as api from "../../api.js";
 import { h } from "../../dom.js";
 import { field } from "../forms.js";
 import { toast } from "../toast.js";
-import { check, loading, page, readOnlyNote, table } from "./common.js";
+import { check, loading, page, readOnlyNote } from "./common.js";
 
 const ENABLE = "Livechat_enable_business_hours";
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -80,22 +80,28 @@ function hoursForm(hour) {
   zone.input.value = zoneName;
   const rows = DAYS.map((day) => {
     const stored = (hour.workHours ?? []).find((w) => w.day === day) ?? { open: false, start: "08:00", finish: "20:00" };
-    const open = h("input", { type: "checkbox", "aria-label": `Open on ${day}` });
-    open.checked = Boolean(stored.open);
+    const open = check(day, { checked: stored.open, "aria-label": `Open on ${day}` });
     const start = h("input", { type: "time", value: timeOf(stored.start) || "08:00", "aria-label": `${day} opens at`, required: true });
     const finish = h("input", { type: "time", value: timeOf(stored.finish) || "20:00", "aria-label": `${day} closes at`, required: true });
-    return { day, open, start, finish };
+    // A closed day's times are kept (saved as they are) but greyed out.
+    const sync = () => (start.disabled = finish.disabled = !open.input.checked);
+    open.input.addEventListener("change", sync);
+    sync();
+    const row = h(
+      "div",
+      { class: "day-hours-row" },
+      open.row,
+      h("label", { class: "time" }, h("span", { text: "from" }), start),
+      h("label", { class: "time" }, h("span", { text: "until" }), finish),
+    );
+    return { day, open: open.input, start, finish, row };
   });
   const submit = h("button", { type: "submit", class: "primary", text: "Save business hours" });
   const form = h(
     "form",
     { class: "admin-form-card business-hours" },
     zone.row,
-    table(
-      "Opening per day",
-      ["Day", "Open", "From", "Until"],
-      rows.map((r) => [h("span", { class: "name", text: r.day }), r.open, r.start, r.finish]),
-    ),
+    h("fieldset", { class: "day-hours" }, h("legend", { text: "Open on" }), rows.map((r) => r.row)),
     h("div", { class: "row end" }, submit),
   );
   form.addEventListener("submit", async (event) => {
