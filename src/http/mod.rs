@@ -19,6 +19,7 @@ mod message;
 mod method_call;
 mod navigation;
 mod offline;
+mod offline_admin;
 mod permissions;
 mod rate_limit;
 mod room;
@@ -128,6 +129,7 @@ pub fn router(
         .merge(business_hours::router())
         .merge(chat::livechat_router())
         .merge(offline)
+        .merge(offline_admin::router())
         .route_layer(middleware::from_fn_with_state(
             limits.visitor_api.clone(),
             rate_limit::enforce,

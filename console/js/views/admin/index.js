@@ -16,6 +16,7 @@ import { renderCannedResponses } from "./canned-responses.js";
 import { renderBusinessHours } from "./business-hours.js";
 import { renderTags } from "./tags.js";
 import { renderCurrentChats } from "./current-chats.js";
+import { renderOfflineMessages } from "./offline-messages.js";
 import { renderPermissions } from "./permissions.js";
 
 const SCREENS = [
@@ -30,6 +31,7 @@ const SCREENS = [
   ["tags", "Tags", renderTags],
   ["business-hours", "Business hours", renderBusinessHours],
   ["chats", "Current chats", renderCurrentChats],
+  ["offline-messages", "Offline messages", renderOfflineMessages],
   ["permissions", "Permissions", renderPermissions],
 ];
 
