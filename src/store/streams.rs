@@ -25,6 +25,10 @@ pub const CANNED_RESPONSES_EVENT: &str = "canned-responses";
 /// The single event name of `VISITOR_SESSIONS`.
 pub const SESSIONS_EVENT: &str = "sessions";
 
+/// Not a stream clients may subscribe to: the outbox entry each settings change writes (event
+/// name: the ids changed), so every process sharing the database reloads its settings and
+/// re-shapes what they shape (the dispatcher).
+pub const SETTINGS_CHANGED: &str = "settings-changed";
 /// Not a stream clients may subscribe to: the outbox entry each permission change writes, so
 /// every process sharing the database reloads its permission table (the dispatcher).
 pub const PERMISSIONS_CHANGED: &str = "permissions-changed";
