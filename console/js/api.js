@@ -14,7 +14,14 @@ export class ApiError extends Error {
   }
 }
 
+// Errors that are a bare code (no sentence), said the way a person would.
+const READABLE_CODES = {
+  "error-business-hours-are-closed": "The desk is closed now (business hours): you can become available when it opens.",
+};
+
 function readableError(status, body) {
+  const known = READABLE_CODES[body?.errorType] ?? READABLE_CODES[body?.error];
+  if (known) return known;
   if (status === 429) return "Too many attempts; wait a moment and try again.";
   if (status === 503) return "The server's database is unavailable; retrying may help.";
   if (body?.message && !body.error) return body.message;

@@ -103,4 +103,13 @@ test('a manager creates a custom field, a trigger and a canned response in the a
   await option.waitFor();
   await composer.press('Enter');
   await eventually(async () => (await composer.inputValue()) === 'Thank you for waiting!', 'the response is inserted');
+
+  // A response saved now (its list was read a moment ago) is offered at once: the composer
+  // follows stream-canned-responses instead of waiting for its next re-read.
+  await api.post('canned-responses', { shortcut: 'bye', text: 'Goodbye and thanks!', scope: 'global' }, mona);
+  await composer.fill('');
+  await composer.pressSequentially('!by');
+  await m.getByRole('listbox', { name: 'Canned responses' }).getByRole('option', { name: /!bye/ }).waitFor();
+  await composer.press('Enter');
+  await eventually(async () => (await composer.inputValue()) === 'Goodbye and thanks!', 'the new response is inserted');
 });

@@ -19,6 +19,7 @@ mod message;
 mod method_call;
 mod navigation;
 mod offline;
+mod offline_admin;
 mod outbox;
 mod permissions;
 mod rate_limit;
@@ -133,6 +134,7 @@ pub fn router(
         .merge(outbox::router())
         .merge(chat::livechat_router())
         .merge(offline)
+        .merge(offline_admin::router())
         .route_layer(middleware::from_fn_with_state(
             limits.visitor_api.clone(),
             rate_limit::enforce,

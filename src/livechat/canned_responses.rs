@@ -8,6 +8,8 @@
 //!   membership of the department;
 //! - `global`: `save-all-canned-responses`.
 
+use serde_json::{json, Value};
+
 use super::validate::{self, limits};
 use super::{sees_all_departments, Livechat};
 use crate::accounts::permission_table::Permissions;
@@ -17,6 +19,7 @@ use crate::accounts::permissions::permission::{
 use crate::error::{ApiError, ApiResult};
 use crate::ids::random_id;
 use crate::model::{CannedResponse, CannedScope, CreatedBy, User};
+use crate::store::streams::{CANNED_RESPONSES, CANNED_RESPONSES_EVENT};
 use crate::store::{CannedFilter, Exec, Inserted};
 use crate::time::Timestamp;
 
@@ -176,6 +179,11 @@ impl CannedResponseInput {
     }
 }
 
+/// The `stream-canned-responses` event of a removal (Rocket.Chat's `{type: "removed", _id}`).
+fn removed_event(id: &str) -> Value {
+    json!([{ "type": "removed", "_id": id }])
+}
+
 impl Livechat {
     /// `POST canned-responses`: creates, or updates by `_id`; the saved response.
     pub async fn save_canned_response(
@@ -252,6 +260,23 @@ impl Livechat {
                 "Shortcut provided already exists",
             ));
         }
+        // Those who could use the old version but not this one (another department, made
+        // private) hear it removed first; the others remove and re-add it.
+        if existing.as_ref().is_some_and(|e| {
+            (e.scope, &e.department_id, &e.user_id)
+                != (response.scope, &response.department_id, &response.user_id)
+        }) {
+            exec.record_event(
+                CANNED_RESPONSES,
+                CANNED_RESPONSES_EVENT,
+                &removed_event(&response.id),
+            )
+            .await?;
+        }
+        let mut changed = serde_json::to_value(&response)?;
+        changed["type"] = json!("changed");
+        exec.record_event(CANNED_RESPONSES, CANNED_RESPONSES_EVENT, &json!([changed]))
+            .await?;
         tx.commit().await?;
         Ok(response)
     }
@@ -263,6 +288,8 @@ impl Livechat {
         let mut exec = tx.exec();
         editable(self.permissions(), &mut exec, user, id).await?;
         exec.delete_canned_response(id).await?;
+        exec.record_event(CANNED_RESPONSES, CANNED_RESPONSES_EVENT, &removed_event(id))
+            .await?;
         tx.commit().await?;
         Ok(())
     }

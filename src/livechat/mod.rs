@@ -22,6 +22,7 @@ mod inquiries;
 mod messages;
 mod navigation;
 mod offline;
+mod offline_admin;
 mod return_to_queue;
 mod room_info;
 mod room_search;

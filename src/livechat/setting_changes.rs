@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::{Livechat, Settings};
 use crate::error::{ApiError, ApiResult};
+use crate::store::streams::SETTINGS_CHANGED;
 use crate::time::Timestamp;
 
 /// The settings `livechat/appearance` reads and writes (Rocket.Chat's list).
@@ -77,6 +78,11 @@ impl Livechat {
         for (id, value) in &changes {
             tx.exec().save_setting(id, value, now).await?;
         }
+        // Every process sharing the database reloads its settings when it reads this.
+        let ids: Vec<&str> = changes.iter().map(|(id, _)| id.as_str()).collect();
+        tx.exec()
+            .record_event(SETTINGS_CHANGED, &ids.join(","), &json!([ids]))
+            .await?;
         let stored = tx.exec().settings().await?;
         tx.commit().await?;
         self.replace_settings(Settings::from_stored(stored));
@@ -86,6 +92,15 @@ impl Livechat {
         }
         // Routing settings (method, limits, accepting chats) may have freed room for the queue.
         self.drain_queue_after_change().await;
+        Ok(())
+    }
+}
+
+impl Livechat {
+    /// Reads the stored settings again: another process sharing the database changed some.
+    pub async fn reload_settings(&self) -> ApiResult<()> {
+        let stored = self.store().read().await?.exec().settings().await?;
+        self.replace_settings(Settings::from_stored(stored));
         Ok(())
     }
 }

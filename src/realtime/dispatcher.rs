@@ -16,7 +16,9 @@ use tokio::sync::Notify;
 
 use super::hub::{Event, Hub, Topic};
 use crate::accounts::permission_table::Permissions;
-use crate::store::streams::{INQUIRY_QUEUE, PERMISSIONS_CHANGED};
+use crate::http::{IpRateLimit, LimiterSettings};
+use crate::livechat::Livechat;
+use crate::store::streams::{INQUIRY_QUEUE, PERMISSIONS_CHANGED, SETTINGS_CHANGED};
 use crate::store::{Store, StoredEvent, EVENTS_CHANNEL};
 
 /// Events read per query.
@@ -85,6 +87,24 @@ pub struct Followers {
     pub queue_changed: Arc<Notify>,
     /// Reloaded whenever a permission changed (on this process or another).
     pub permissions: Permissions,
+    /// Its settings reloaded whenever one changed (on this process or another)...
+    pub livechat: Livechat,
+    /// ...and the visitor API's limiter re-shaped by them (`API_Enable_Rate_Limiter*`).
+    pub visitor_api_limit: IpRateLimit,
+}
+
+/// What the events just read changed besides what they publish.
+#[derive(Default)]
+struct Changed {
+    permissions: bool,
+    settings: bool,
+}
+
+impl Changed {
+    fn add(&mut self, other: Changed) {
+        self.permissions |= other.permissions;
+        self.settings |= other.settings;
+    }
 }
 
 /// Runs until the process ends.
@@ -95,12 +115,17 @@ pub async fn run(store: Store, hub: Arc<Hub>, followers: Followers) {
     };
     // A change committed between the app's first load and `start` has no event left to read.
     reload_permissions(&store, &followers.permissions).await;
+    reload_settings(&followers).await;
     let mut cursor = Cursor::starting_after(start);
     let mut listener = listen(&store).await;
     let mut commits = store.commits();
     loop {
-        if deliver(&store, &hub, &mut cursor, &followers.queue_changed).await {
+        let changed = deliver(&store, &hub, &mut cursor, &followers.queue_changed).await;
+        if changed.permissions {
             reload_permissions(&store, &followers.permissions).await;
+        }
+        if changed.settings {
+            reload_settings(&followers).await;
         }
         let wake = async {
             match listener.as_mut() {
@@ -121,6 +146,17 @@ async fn reload_permissions(store: &Store, permissions: &Permissions) {
     if let Err(err) = permissions.reload(store).await {
         tracing::warn!(error = %err, "reloading the permission table failed");
     }
+}
+
+/// Settings are read where they apply, from the snapshot; the limiter holds its own shape.
+async fn reload_settings(followers: &Followers) {
+    if let Err(err) = followers.livechat.reload_settings().await {
+        tracing::warn!(error = %err, "reloading the settings failed");
+        return;
+    }
+    followers
+        .visitor_api_limit
+        .apply_settings(LimiterSettings::of(&followers.livechat.settings()));
 }
 
 async fn listen(store: &Store) -> Option<PgListener> {
@@ -145,15 +181,15 @@ async fn listen(store: &Store) -> Option<PgListener> {
 /// from the highest delivered id, not from the low-water mark: after a gap (a transaction that
 /// rolled back, or has not committed yet) the events above it are already delivered, and
 /// re-reading them from the mark would stall delivery behind them until the gap is given up.
-/// Answers whether a permission changed.
-async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor, queue_changed: &Notify) -> bool {
-    let mut permissions_changed = false;
+/// Answers whether a permission or a setting changed.
+async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor, queue_changed: &Notify) -> Changed {
+    let mut changed = Changed::default();
     if let Some(&last_gap) = cursor.gaps.keys().next_back() {
         let mut after = cursor.low;
         while let Some(events) = read(store, Page::Between(after, last_gap)).await {
             let full_batch = events.len() as i64 == BATCH;
             after = events.last().map_or(last_gap, |e| e.id);
-            permissions_changed |= accept_all(hub, cursor, events, queue_changed);
+            changed.add(accept_all(hub, cursor, events, queue_changed));
             if !full_batch {
                 break;
             }
@@ -165,13 +201,13 @@ async fn deliver(store: &Store, hub: &Hub, cursor: &mut Cursor, queue_changed: &
             break;
         };
         let full_batch = events.len() as i64 == BATCH;
-        permissions_changed |= accept_all(hub, cursor, events, queue_changed);
+        changed.add(accept_all(hub, cursor, events, queue_changed));
         if !full_batch {
             break;
         }
     }
     cursor.advance(Instant::now());
-    permissions_changed
+    changed
 }
 
 /// Which events a read asks for.
@@ -200,29 +236,33 @@ async fn read(store: &Store, page: Page) -> Option<Vec<StoredEvent>> {
     }
 }
 
-/// Publishes the new events; answers whether one was a permission change (those are not
-/// published: no client subscribes to them).
+/// Publishes the new events; answers whether one was a permission or a settings change
+/// (those are not published: no client subscribes to them).
 fn accept_all(
     hub: &Hub,
     cursor: &mut Cursor,
     events: Vec<StoredEvent>,
     queue_changed: &Notify,
-) -> bool {
+) -> Changed {
     let now = Instant::now();
-    let mut permissions_changed = false;
+    let mut changed = Changed::default();
     for event in events {
         if cursor.accept(event.id, now) {
             if event.collection == INQUIRY_QUEUE {
                 queue_changed.notify_one();
             }
             if event.collection == PERMISSIONS_CHANGED {
-                permissions_changed = true;
+                changed.permissions = true;
+                continue;
+            }
+            if event.collection == SETTINGS_CHANGED {
+                changed.settings = true;
                 continue;
             }
             publish(hub, event);
         }
     }
-    permissions_changed
+    changed
 }
 
 fn publish(hub: &Hub, event: StoredEvent) {

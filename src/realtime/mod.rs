@@ -103,6 +103,8 @@ impl Realtime {
         let followers = dispatcher::Followers {
             queue_changed: self.queue_changed.clone(),
             permissions: self.livechat.permissions().clone(),
+            livechat: self.livechat.clone(),
+            visitor_api_limit: self.visitor_api_limit.clone(),
         };
         let dispatch = dispatcher::run(store, self.hub.clone(), followers);
         // One task, so aborting it at shutdown stops both.

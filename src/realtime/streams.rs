@@ -18,10 +18,10 @@ use super::hub::Topic;
 use super::session::Connection;
 use super::views::View;
 use super::DdpError;
-use crate::accounts::permissions::permission::VIEW_L_ROOM;
+use crate::accounts::permissions::permission::{VIEW_CANNED_RESPONSES, VIEW_L_ROOM};
 use crate::store::streams::{
-    INQUIRY_QUEUE, LIVECHAT_ROOM, MY_MESSAGES, NOTIFY_ROOM, NOTIFY_USER, ROOM_MESSAGES,
-    SESSIONS_EVENT, VISITOR_SESSIONS,
+    CANNED_RESPONSES, CANNED_RESPONSES_EVENT, INQUIRY_QUEUE, LIVECHAT_ROOM, MY_MESSAGES,
+    NOTIFY_ROOM, NOTIFY_USER, ROOM_MESSAGES, SESSIONS_EVENT, VISITOR_SESSIONS,
 };
 
 /// An authorized subscription: what it listens to, and where it catches up from.
@@ -99,6 +99,8 @@ pub async fn grant(
         INQUIRY_QUEUE => staff_if(may_observe_queue(conn, event_name).await),
         VISITOR_SESSIONS if event_name == SESSIONS_EVENT => session_watcher(conn).await,
         VISITOR_SESSIONS => None,
+        CANNED_RESPONSES if event_name == CANNED_RESPONSES_EVENT => canned_reader(conn).await,
+        CANNED_RESPONSES => None,
         _ => {
             return Err(DdpError::new(
                 404,
@@ -150,6 +152,26 @@ async fn session_watcher(conn: &Connection) -> Option<View> {
         .await
         .ok()
         .map(View::Staff)
+}
+
+/// The canned responses' stream: `view-canned-responses` holders (Rocket.Chat's read rule,
+/// without its Enterprise switch), hearing the responses of the departments they may see and
+/// their own private ones.
+async fn canned_reader(conn: &Connection) -> Option<View> {
+    let (user, _) = conn.user.as_ref()?;
+    if !conn
+        .rt
+        .livechat
+        .permissions()
+        .has(&user.roles, VIEW_CANNED_RESPONSES)
+    {
+        return None;
+    }
+    let scope = conn.rt.livechat.department_scope(user).await.ok()?;
+    Some(View::Owner {
+        scope,
+        user_id: user.id.clone(),
+    })
 }
 
 /// One request of the client IP's visitor API budget; too-many-requests once it is spent.

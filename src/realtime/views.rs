@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::hub::{changed_frame, Frame, Topic};
 use crate::livechat::DepartmentScope;
 use crate::model::{may_carry_visitor_token, strip_visitor_tokens};
-use crate::store::streams::VISITOR_SESSIONS;
+use crate::store::streams::{CANNED_RESPONSES, VISITOR_SESSIONS};
 
 /// Who a subscription was granted to.
 #[derive(Clone, Debug)]
@@ -22,6 +22,13 @@ pub enum View {
     /// A logged-in user: no visitor tokens, and on department-scoped streams only what its
     /// departments admit.
     Staff(DepartmentScope),
+    /// A logged-in user on a stream of documents some of which are private to their owner
+    /// (`stream-canned-responses`): what its departments admit, and of the private ones only
+    /// its own.
+    Owner {
+        scope: DepartmentScope,
+        user_id: String,
+    },
 }
 
 impl View {
@@ -38,8 +45,8 @@ pub struct Rendering<'a> {
     args: &'a str,
     as_recorded: Option<Frame>,
     /// `None` until rendered; then the staff frame (`None` if the args were unreadable) and
-    /// the department the event belongs to.
-    for_staff: Option<(Option<Frame>, Option<String>)>,
+    /// whom the event belongs to.
+    for_staff: Option<(Option<Frame>, Belongs)>,
 }
 
 impl<'a> Rendering<'a> {
@@ -58,12 +65,19 @@ impl<'a> Rendering<'a> {
         match view {
             View::Visitor => Some(self.as_recorded()),
             View::Staff(scope) => {
-                let (frame, department) = self.for_staff();
-                if scope.admits(department.as_deref()) {
-                    frame.clone()
-                } else {
-                    None
-                }
+                let (frame, belongs) = self.for_staff();
+                // Private documents go to their owner's `Owner` view only.
+                (belongs.owner.is_none() && scope.admits(belongs.department.as_deref()))
+                    .then(|| frame.clone())
+                    .flatten()
+            }
+            View::Owner { scope, user_id } => {
+                let (frame, belongs) = self.for_staff();
+                let admitted = match &belongs.owner {
+                    Some(owner) => owner == user_id,
+                    None => scope.admits(belongs.department.as_deref()),
+                };
+                admitted.then(|| frame.clone()).flatten()
             }
         }
     }
@@ -75,33 +89,65 @@ impl<'a> Rendering<'a> {
             .clone()
     }
 
-    fn for_staff(&mut self) -> &(Option<Frame>, Option<String>) {
+    fn for_staff(&mut self) -> &(Option<Frame>, Belongs) {
         if self.for_staff.is_none() {
             let rendered = self.render_for_staff();
             self.for_staff = Some(rendered);
         }
-        self.for_staff.get_or_insert((None, None))
+        self.for_staff.get_or_insert((None, Belongs::default()))
     }
 
-    /// The staff frame and the event's department. Args that cannot hold a token, on a stream
-    /// that is not department-scoped, share the recorded frame; others are parsed once,
-    /// stripped and serialized again.
-    fn render_for_staff(&mut self) -> (Option<Frame>, Option<String>) {
-        let scoped = self.topic.collection == VISITOR_SESSIONS;
+    /// The staff frame and whom the event belongs to. Args that cannot hold a token, on a
+    /// stream that is not department-scoped, share the recorded frame; others are parsed
+    /// once, stripped and serialized again.
+    fn render_for_staff(&mut self) -> (Option<Frame>, Belongs) {
+        let collection = self.topic.collection.as_str();
+        let scoped = collection == VISITOR_SESSIONS || collection == CANNED_RESPONSES;
         if !scoped && !may_carry_visitor_token(self.args) {
-            return (Some(self.as_recorded()), None);
+            return (Some(self.as_recorded()), Belongs::default());
         }
         let Ok(mut args) = serde_json::from_str::<Value>(self.args) else {
-            return (None, None); // never recorded that way; staff get nothing rather than a token
+            // Never recorded that way; staff get nothing rather than a token.
+            return (None, Belongs::default());
         };
-        let department = if scoped {
-            session_department(&args)
-        } else {
-            None
+        let belongs = match collection {
+            VISITOR_SESSIONS => Belongs {
+                department: session_department(&args),
+                owner: None,
+            },
+            CANNED_RESPONSES => canned_response_belongs(&args),
+            _ => Belongs::default(),
         };
         strip_visitor_tokens(&mut args);
         let frame = changed_frame(self.topic, self.seq, &args.to_string());
-        (Some(Arc::from(frame)), department)
+        (Some(Arc::from(frame)), belongs)
+    }
+}
+
+/// Whom an event belongs to on a scoped stream: a department (`None`: every department)
+/// and, for a private document, its owner.
+#[derive(Default)]
+struct Belongs {
+    department: Option<String>,
+    owner: Option<String>,
+}
+
+/// A canned response's `changed` event belongs to its department (`department` scope) or its
+/// owner (`user` scope); a global one, and a `removed` event (only an `_id`), to everyone.
+fn canned_response_belongs(args: &Value) -> Belongs {
+    let doc = &args[0];
+    let text = |key: &str| doc.get(key).and_then(Value::as_str).map(str::to_string);
+    match doc.get("scope").and_then(Value::as_str) {
+        Some("department") => Belongs {
+            department: text("departmentId"),
+            owner: None,
+        },
+        // A private response without an owner is nobody's to hear.
+        Some("user") => Belongs {
+            department: None,
+            owner: Some(text("userId").unwrap_or_default()),
+        },
+        _ => Belongs::default(),
     }
 }
 

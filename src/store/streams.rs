@@ -14,12 +14,21 @@ pub const NOTIFY_USER: &str = "stream-notify-user";
 pub const INQUIRY_QUEUE: &str = "stream-livechat-inquiry-queue-observer";
 /// The live-visitors view: every change of a visitor's site session (event name `sessions`).
 pub const VISITOR_SESSIONS: &str = "stream-livechat-visitor-sessions";
+/// Canned responses saved (`{type: "changed", ...doc}`) and removed (`{type: "removed", _id}`),
+/// under the one event name `canned-responses` (Rocket.Chat's `streamCannedResponses`).
+pub const CANNED_RESPONSES: &str = "stream-canned-responses";
 
 /// The event name under which a user hears the messages of every room it serves.
 pub const MY_MESSAGES: &str = "__my_messages__";
+/// The single event name of `CANNED_RESPONSES`.
+pub const CANNED_RESPONSES_EVENT: &str = "canned-responses";
 /// The single event name of `VISITOR_SESSIONS`.
 pub const SESSIONS_EVENT: &str = "sessions";
 
+/// Not a stream clients may subscribe to: the outbox entry each settings change writes (event
+/// name: the ids changed), so every process sharing the database reloads its settings and
+/// re-shapes what they shape (the dispatcher).
+pub const SETTINGS_CHANGED: &str = "settings-changed";
 /// Not a stream clients may subscribe to: the outbox entry each permission change writes, so
 /// every process sharing the database reloads its permission table (the dispatcher).
 pub const PERMISSIONS_CHANGED: &str = "permissions-changed";

@@ -24,6 +24,7 @@ mod inquiries;
 mod login_abuse;
 mod messages;
 mod offline;
+mod offline_admin;
 mod outage;
 mod outbox;
 mod permissions;

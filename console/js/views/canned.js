@@ -2,11 +2,14 @@
 // word lists the matching responses (`canned-responses.get`: global ones, the agent's
 // departments' and its own); ↑/↓ choose, Enter or Tab (or a click) put the response's text
 // in place of `!shortcut`, Esc closes the list. While the list is open, Enter does not send.
+// The list follows Rocket.Chat's `stream-canned-responses` (saved: `{type: "changed", ...}`,
+// removed: `{type: "removed", _id}`), so a response saved elsewhere is offered at once.
 
 import * as api from "../api.js";
 import { h } from "../dom.js";
 
-const REFRESH_AFTER_MS = 60_000;
+/** A full re-read now and then, in case the permission table changed while away. */
+const REFRESH_AFTER_MS = 5 * 60_000;
 const MAX_SHOWN = 8;
 /** `!` and a shortcut being typed, at the start of the text or after white space. */
 const TRIGGER = /(^|\s)!([^\s!]*)$/;
@@ -32,6 +35,24 @@ function loadResponses() {
   return cache.loading;
 }
 
+/** The connection whose canned-responses stream updates the cache (one subscription a page). */
+let watchedBy = null;
+
+function watchResponses(ddp) {
+  if (!ddp || watchedBy === ddp) return;
+  watchedBy = ddp;
+  ddp.subscribe("stream-canned-responses", "canned-responses", (event) => {
+    if (!event?._id) return;
+    const others = cache.responses.filter((r) => r._id !== event._id);
+    if (event.type === "changed") {
+      const { type, ...response } = event;
+      cache.responses = [...others, response];
+    } else if (event.type === "removed") {
+      cache.responses = others;
+    }
+  });
+}
+
 /** Shortcuts starting with `typed` first, then (from two letters on) those containing it; any case. */
 function matching(typed) {
   const needle = typed.toLowerCase();
@@ -53,6 +74,7 @@ let nextListId = 1;
  * listener: this one must see Enter first to keep it from sending while the list is open.
  */
 export function attachCannedResponses(textarea, { desk } = {}) {
+  watchResponses(desk?.ddp);
   const listId = `canned-list-${nextListId++}`;
   const list = h("ul", { id: listId, class: "canned-list", role: "listbox", "aria-label": "Canned responses", hidden: true });
   textarea.setAttribute("aria-autocomplete", "list");

@@ -1,6 +1,7 @@
 //! Desk features: canned responses, tags, and closing a chat with tags.
 
 mod canned;
+mod canned_stream;
 mod closing;
 mod tags;
 

@@ -9,6 +9,7 @@ mod presence;
 mod presence_nodes;
 mod protocol;
 mod room_state;
+mod settings_nodes;
 mod staff_streams;
 mod typing;
 mod user_streams;

@@ -1,5 +1,5 @@
 // Current chats: every chat (`livechat/rooms`), filtered by agent, department, open or closed
-// and dates, a page at a time; a row opens the conversation (closed ones read-only).
+// dates and tag, a page at a time; a row opens the conversation (closed ones read-only).
 
 import * as api from "../../api.js";
 import { dateTimeText, h } from "../../dom.js";
@@ -23,6 +23,7 @@ export function renderCurrentChats(container, { access }) {
       { value: "false", label: "Closed" },
     ],
   });
+  const tag = field("Tag", { tag: "select", options: [{ value: "", label: "Any tag" }] });
   const from = field("Started from", { type: "date" });
   const to = field("Started until", { type: "date" });
   const name = field("Visitor name", { type: "search", autocomplete: "off" });
@@ -33,6 +34,7 @@ export function renderCurrentChats(container, { access }) {
     agent.row,
     department.row,
     state.row,
+    tag.row,
     from.row,
     to.row,
     h("div", { class: "field" }, h("span", { "aria-hidden": "true", text: " " }), h("button", { type: "submit", class: "primary", text: "Filter" })),
@@ -51,6 +53,7 @@ export function renderCurrentChats(container, { access }) {
       if (agent.input.value) query.agents = [agent.input.value];
       if (department.input.value) query.departmentId = [department.input.value];
       if (state.input.value) query.open = state.input.value;
+      if (tag.input.value) query.tags = [tag.input.value];
       if (name.input.value.trim()) query.roomName = name.input.value.trim();
       if (from.input.value || to.input.value) {
         query.createdAt = JSON.stringify({
@@ -94,10 +97,15 @@ export function renderCurrentChats(container, { access }) {
     offset += PAGE;
     load();
   });
-  Promise.all([all("livechat/users/agent", "users").catch(() => []), all("livechat/department", "departments").catch(() => [])]).then(
-    ([agents, departments]) => {
+  Promise.all([
+    all("livechat/users/agent", "users").catch(() => []),
+    all("livechat/department", "departments").catch(() => []),
+    all("livechat/tags", "tags", { viewAll: "true" }).catch(() => []),
+  ]).then(
+    ([agents, departments, tags]) => {
       for (const a of agents) agent.input.append(h("option", { value: a._id, text: a.username }));
       for (const d of departments) department.input.append(h("option", { value: d._id, text: d.name }));
+      for (const t of tags) tag.input.append(h("option", { value: t.name, text: t.name }));
     },
   );
   load();

@@ -13,7 +13,10 @@ import { renderAppearance } from "./appearance.js";
 import { renderCustomFields } from "./custom-fields.js";
 import { renderTriggers } from "./triggers.js";
 import { renderCannedResponses } from "./canned-responses.js";
+import { renderBusinessHours } from "./business-hours.js";
+import { renderTags } from "./tags.js";
 import { renderCurrentChats } from "./current-chats.js";
+import { renderOfflineMessages } from "./offline-messages.js";
 import { renderPermissions } from "./permissions.js";
 
 const SCREENS = [
@@ -25,7 +28,10 @@ const SCREENS = [
   ["custom-fields", "Custom fields", renderCustomFields],
   ["triggers", "Triggers", renderTriggers],
   ["canned-responses", "Canned responses", renderCannedResponses],
+  ["tags", "Tags", renderTags],
+  ["business-hours", "Business hours", renderBusinessHours],
   ["chats", "Current chats", renderCurrentChats],
+  ["offline-messages", "Offline messages", renderOfflineMessages],
   ["permissions", "Permissions", renderPermissions],
 ];
 
