@@ -13,6 +13,7 @@ mod console;
 mod custom_fields;
 mod departments;
 mod extract;
+mod file_serving;
 mod inquiries;
 mod listing;
 mod message;
@@ -30,6 +31,8 @@ mod staff_rooms;
 mod staff_visitors;
 mod tags;
 mod triggers;
+mod upload_receive;
+mod uploads;
 mod users;
 mod visitor;
 mod widget;
@@ -127,6 +130,7 @@ pub fn router(
         .merge(triggers::router())
         .merge(business_hours::router())
         .merge(chat::livechat_router())
+        .merge(uploads::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(
             limits.visitor_api.clone(),
@@ -153,13 +157,15 @@ pub fn router(
         .merge(permissions::router())
         .merge(rooms_info::router())
         .merge(canned_responses::router())
-        .merge(chat::router());
+        .merge(chat::router())
+        .merge(uploads::router());
 
     Router::new()
         .nest("/api/v1/livechat", livechat)
         .nest("/api/v1", api)
         .route("/api/info", axum::routing::get(info))
         .merge(widget_build::router(widget))
+        .merge(file_serving::router())
         .merge(console::router().layer(CompressionLayer::new()))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
