@@ -72,7 +72,7 @@ async fn readable_upload(
     state: &AppState,
     id: &str,
     query: &Credentials,
-    cookies: &Credentials,
+    cookies: &[Credentials],
     headers: &HeaderMap,
 ) -> ApiResult<Access> {
     let header = |name: &str| {
@@ -87,7 +87,7 @@ async fn readable_upload(
         staff.push((uid, token));
     }
     let mut visitors = Vec::new();
-    for source in [query, cookies] {
+    for source in std::iter::once(query).chain(cookies) {
         let is_visitor = source.rc_room_type.as_deref().is_none_or(|t| t == "l");
         match (&source.rc_uid, &source.rc_rid, &source.rc_token) {
             (Some(uid), _, Some(token)) => staff.push((uid.clone(), token.clone())),
@@ -123,26 +123,54 @@ async fn readable_upload(
     Ok(Access::NotReadable)
 }
 
-/// `rc_uid`, `rc_token`, `rc_rid`, `rc_room_type` from the `Cookie` header(s).
-fn cookie_credentials(headers: &HeaderMap) -> Credentials {
-    let mut credentials = Credentials::default();
+/// At most this many values of one cookie name are tried.
+const MAX_COOKIE_VALUES: usize = 3;
+
+/// The credentials in the `Cookie` header(s). One browser may hold two `rc_token` cookies: the
+/// console's (path `/file-upload`, sent first as the more specific) and the widget's (path
+/// `/`, with `rc_rid`) when both ran on this origin; each pairing is offered: the login with
+/// each token, and the visitor's room with each token.
+fn cookie_credentials(headers: &HeaderMap) -> Vec<Credentials> {
+    let (mut uids, mut tokens, mut rids, mut types) = (vec![], vec![], vec![], vec![]);
     for value in headers.get_all(header::COOKIE) {
         let Ok(text) = value.to_str() else { continue };
         for pair in text.split(';') {
             let Some((name, value)) = pair.trim().split_once('=') else {
                 continue;
             };
-            let value = Some(value.trim().to_string()).filter(|v| !v.is_empty());
-            match name.trim() {
-                "rc_uid" => credentials.rc_uid = value,
-                "rc_token" => credentials.rc_token = value,
-                "rc_rid" => credentials.rc_rid = value,
-                "rc_room_type" => credentials.rc_room_type = value,
-                _ => {}
+            let value = value.trim().to_string();
+            let list = match name.trim() {
+                "rc_uid" => &mut uids,
+                "rc_token" => &mut tokens,
+                "rc_rid" => &mut rids,
+                "rc_room_type" => &mut types,
+                _ => continue,
+            };
+            if !value.is_empty() && list.len() < MAX_COOKIE_VALUES {
+                list.push(value);
             }
         }
     }
-    credentials
+    let room_type = types.first().cloned();
+    let mut found = Vec::new();
+    for token in &tokens {
+        for uid in &uids {
+            found.push(Credentials {
+                rc_uid: Some(uid.clone()),
+                rc_token: Some(token.clone()),
+                ..Credentials::default()
+            });
+        }
+        for rid in &rids {
+            found.push(Credentials {
+                rc_rid: Some(rid.clone()),
+                rc_token: Some(token.clone()),
+                rc_room_type: room_type.clone(),
+                ..Credentials::default()
+            });
+        }
+    }
+    found
 }
 
 /// The file with headers that keep a browser from running it: safe images inline, all

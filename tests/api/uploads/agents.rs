@@ -64,8 +64,14 @@ async fn an_agent_sends_a_file_in_two_steps_and_the_visitor_gets_it() {
     );
     assert_eq!(message["attachments"][0].get("image_url"), None);
 
-    let event = visitor.event("stream-room-messages", &rid).await;
-    assert_eq!(event["fields"]["args"][0]["file"]["_id"], json!(file_id));
+    // Other messages of the room (its start) may come first; the file's must come.
+    let event = visitor
+        .wait_for(|f| {
+            f["collection"] == json!("stream-room-messages")
+                && f["fields"]["args"][0]["file"]["_id"] == json!(file_id)
+        })
+        .await;
+    assert_eq!(event["fields"]["args"][0]["msg"], json!("here it is"));
     let url = message["attachments"][0]["title_link"].as_str().unwrap();
     let query = format!("rc_token={token}&rc_rid={rid}&rc_room_type=l");
     let (status, headers, bytes) = fetch_file(&desk.app, url, &query, &[]).await;

@@ -140,6 +140,20 @@ async fn staff_read_the_files_of_rooms_they_may_read() {
     let cookie = format!("rc_uid={}; rc_token={}", serving.0, serving.1);
     let (status, _, _) = fetch_file(&desk.app, &url, "", &[("cookie", &cookie)]).await;
     assert_eq!(status, 200, "rc_uid and rc_token cookies");
+    // A widget on this origin left its own rc_token (path /, another chat's) beside the
+    // console's: the login still reads the file.
+    let (widget_token, widget_room) = desk.visitor_room().await;
+    let both = format!(
+        "rc_uid={}; rc_token={}; rc_token={widget_token}; rc_rid={}; rc_room_type=l",
+        serving.0,
+        serving.1,
+        rid_of(&widget_room)
+    );
+    let (status, _, _) = fetch_file(&desk.app, &url, "", &[("cookie", &both)]).await;
+    assert_eq!(
+        status, 200,
+        "the console's and the widget's cookies together"
+    );
     let admin = format!("rc_uid={}&rc_token={}", desk.admin.0, desk.admin.1);
     let (status, _, _) = fetch_file(&desk.app, &url, &admin, &[]).await;
     assert_eq!(status, 200, "an administrator reads every room");
