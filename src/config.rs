@@ -86,6 +86,22 @@ pub struct Config {
     // --- widget build (served at /livechat) ---
     /// Directory holding the official widget's build (`@rocket.chat/livechat`'s `build/`).
     pub widget_dir: Option<PathBuf>,
+
+    // --- file uploads ---
+    /// Where uploaded files are kept when no S3 bucket is configured; `None`:
+    /// `<data_dir>/uploads`.
+    pub upload_dir: Option<PathBuf>,
+    /// An S3-compatible bucket for uploaded files instead of the directory (servers sharing a
+    /// database must share it too).
+    pub s3_bucket: Option<String>,
+    /// The object store's URL (MinIO, Ceph…); `None`: AWS S3 of `s3_region`.
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    /// `None`: AWS's usual credential sources (`AWS_ACCESS_KEY_ID`…, instance metadata).
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
+    /// Path-style URLs (`endpoint/bucket/key`), which most self-hosted stores need.
+    pub s3_path_style: bool,
 }
 
 /// The site URL used in links when none is configured.
@@ -122,6 +138,13 @@ impl Default for Config {
             presence_lease_seconds: 8,
             node_id: None,
             widget_dir: None,
+            upload_dir: None,
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_path_style: false,
         }
     }
 }
@@ -133,6 +156,14 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("livechat.db").display()),
         }
+    }
+
+    /// Where uploaded files are kept (when not in S3): the configured directory, or
+    /// `<data_dir>/uploads`.
+    pub fn effective_upload_dir(&self) -> PathBuf {
+        self.upload_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("uploads"))
     }
 
     /// The site URL for links: the configured one, or [`DEFAULT_SITE_URL`].
@@ -184,7 +215,19 @@ impl Config {
             ddp_ping_seconds,
             ddp_queue_frames,
             presence_grace_seconds,
-            presence_lease_seconds
+            presence_lease_seconds,
+            s3_path_style
+        );
+        macro_rules! take_optional {
+            ($($field:ident),*) => { $( if file.$field.is_some() { self.$field = file.$field.clone(); } )* };
+        }
+        take_optional!(
+            upload_dir,
+            s3_bucket,
+            s3_endpoint,
+            s3_region,
+            s3_access_key_id,
+            s3_secret_access_key
         );
         if file.node_id.is_some() {
             self.node_id = file.node_id.clone();
@@ -232,7 +275,19 @@ impl Config {
             ddp_ping_seconds,
             ddp_queue_frames,
             presence_grace_seconds,
-            presence_lease_seconds
+            presence_lease_seconds,
+            s3_path_style
+        );
+        macro_rules! take_optional {
+            ($($field:ident),*) => { $( if cli.$field.is_some() { self.$field = cli.$field.clone(); } )* };
+        }
+        take_optional!(
+            upload_dir,
+            s3_bucket,
+            s3_endpoint,
+            s3_region,
+            s3_access_key_id,
+            s3_secret_access_key
         );
         if cli.dns_resolver.is_some() {
             self.dns_resolver = cli.dns_resolver;
@@ -300,6 +355,13 @@ struct FileConfig {
     presence_lease_seconds: Option<u64>,
     node_id: Option<String>,
     widget_dir: Option<PathBuf>,
+    upload_dir: Option<PathBuf>,
+    s3_bucket: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<String>,
+    s3_path_style: Option<bool>,
 }
 
 impl FileConfig {
@@ -424,6 +486,34 @@ pub struct Cli {
     /// Directory of the official widget's build, served at /livechat [default: none, /livechat is 404].
     #[arg(long, env = "LIVECHAT_WIDGET_DIR")]
     pub widget_dir: Option<PathBuf>,
+
+    /// Directory of uploaded files, unless an S3 bucket is configured [default: <data dir>/uploads].
+    #[arg(long, env = "LIVECHAT_UPLOAD_DIR")]
+    pub upload_dir: Option<PathBuf>,
+
+    /// S3-compatible bucket for uploaded files (instead of the upload directory) [default: none].
+    #[arg(long, env = "LIVECHAT_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+
+    /// The object store's URL, e.g. http://minio:9000 [default: AWS S3].
+    #[arg(long, env = "LIVECHAT_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    /// The bucket's region [default: AWS_REGION, else us-east-1].
+    #[arg(long, env = "LIVECHAT_S3_REGION")]
+    pub s3_region: Option<String>,
+
+    /// Access key id [default: AWS_ACCESS_KEY_ID, instance metadata…].
+    #[arg(long, env = "LIVECHAT_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+
+    /// Secret access key [default: AWS_SECRET_ACCESS_KEY, instance metadata…].
+    #[arg(long, env = "LIVECHAT_S3_SECRET_ACCESS_KEY")]
+    pub s3_secret_access_key: Option<String>,
+
+    /// Path-style requests (endpoint/bucket/key), as MinIO and most self-hosted stores need [default: false].
+    #[arg(long, env = "LIVECHAT_S3_PATH_STYLE")]
+    pub s3_path_style: Option<bool>,
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ pub mod config;
 pub mod ejson;
 /// The API error type and its mapping to Rocket.Chat's error bodies.
 pub mod error;
+/// Where uploaded files' bytes are kept (a directory or an S3 bucket).
+pub mod files;
 /// The REST routes: one module per resource.
 pub mod http;
 /// Random document ids in Meteor's format.

@@ -41,12 +41,33 @@ export const session = {
   save(userId, token) {
     localStorage.setItem(USER_KEY, userId);
     localStorage.setItem(TOKEN_KEY, token);
+    setFileCookies(userId, token);
   },
   clear() {
     localStorage.removeItem(USER_KEY);
     localStorage.removeItem(TOKEN_KEY);
+    setFileCookies(null, null);
   },
 };
+
+/**
+ * Uploaded files (`/file-upload/...`) are loaded by the browser itself (an <img>, a download
+ * link), which cannot send headers: like Rocket.Chat's web client, the login also goes into
+ * the `rc_uid` / `rc_token` cookies, for that path only, so no token appears in a URL.
+ */
+function setFileCookies(userId, token) {
+  const attributes = "; path=/file-upload; SameSite=Strict";
+  if (userId && token) {
+    document.cookie = `rc_uid=${encodeURIComponent(userId)}${attributes}`;
+    document.cookie = `rc_token=${encodeURIComponent(token)}${attributes}`;
+  } else {
+    for (const name of ["rc_uid", "rc_token"]) {
+      document.cookie = `${name}=${attributes}; max-age=0`;
+    }
+  }
+}
+// A login kept from before this page loaded gets its cookies too.
+if (session.token) setFileCookies(session.userId, session.token);
 
 /** Called when the server says the stored login is no longer valid. */
 let onLoggedOut = () => {};
@@ -86,6 +107,28 @@ export async function call(method, path, { query, body } = {}) {
   if (!response.ok || parsed.success === false || parsed.status === "error") {
     throw new ApiError(response.status, parsed);
   }
+  return parsed;
+}
+
+/** A multipart upload (`FormData`), with the login headers; answers like [`call`]. */
+export async function upload(path, formData) {
+  const headers = { Accept: "application/json" };
+  if (session.token) {
+    headers["X-User-Id"] = session.userId;
+    headers["X-Auth-Token"] = session.token;
+  }
+  let response;
+  try {
+    response = await fetch(new URL(`/api/v1/${path}`, location.origin), {
+      method: "POST",
+      headers,
+      body: formData,
+    });
+  } catch {
+    throw new ApiError(0, { error: "The server cannot be reached." });
+  }
+  const parsed = await response.json().catch(() => ({}));
+  if (!response.ok || parsed.success === false) throw new ApiError(response.status, parsed);
   return parsed;
 }
 

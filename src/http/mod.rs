@@ -13,6 +13,7 @@ mod console;
 mod custom_fields;
 mod departments;
 mod extract;
+mod file_serving;
 mod inquiries;
 mod listing;
 mod message;
@@ -32,6 +33,8 @@ mod staff_rooms;
 mod staff_visitors;
 mod tags;
 mod triggers;
+mod upload_receive;
+mod uploads;
 mod users;
 mod visitor;
 mod widget;
@@ -133,6 +136,7 @@ pub fn router(
         .merge(business_hours::router())
         .merge(outbox::router())
         .merge(chat::livechat_router())
+        .merge(uploads::livechat_router())
         .merge(offline)
         .merge(offline_admin::router())
         .route_layer(middleware::from_fn_with_state(
@@ -160,13 +164,15 @@ pub fn router(
         .merge(permissions::router())
         .merge(rooms_info::router())
         .merge(canned_responses::router())
-        .merge(chat::router());
+        .merge(chat::router())
+        .merge(uploads::router());
 
     Router::new()
         .nest("/api/v1/livechat", livechat)
         .nest("/api/v1", api)
         .route("/api/info", axum::routing::get(info))
         .merge(widget_build::router(widget))
+        .merge(file_serving::router())
         .merge(console::router().layer(CompressionLayer::new()))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)

@@ -42,6 +42,19 @@ impl Livechat {
         client_id: Option<&str>,
     ) -> ApiResult<Message> {
         super::messages::check_text(&self.settings(), msg)?;
+        self.store_agent_message(user, rid, msg, client_id, None)
+            .await
+    }
+
+    /// Stores an agent's message, text or (with `file`) an uploaded file's.
+    pub(super) async fn store_agent_message(
+        &self,
+        user: &User,
+        rid: &str,
+        msg: &str,
+        client_id: Option<&str>,
+        file: Option<super::uploads::FileParts>,
+    ) -> ApiResult<Message> {
         if let Some(id) = client_id {
             if !ids::is_acceptable_client_id(id) {
                 return Err(ApiError::invalid(
@@ -71,6 +84,9 @@ impl Livechat {
         );
         message.mentions = Some(Vec::new());
         message.channels = Some(Vec::new());
+        if let Some(file) = &file {
+            file.apply(&mut message);
+        }
         if tx.exec().insert_message(&message).await? == Inserted::Duplicate {
             drop(tx);
             let stored = self

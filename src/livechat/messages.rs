@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::rooms::{visitor_room_for_update, visitors_room};
 use super::settings::Settings;
+use super::uploads::FileParts;
 use super::validate::{self, limits};
 use super::{actor, author, is_last_message, Livechat};
 use crate::error::{ApiError, ApiResult};
@@ -72,6 +73,22 @@ impl Livechat {
         validate::required("token", Some(token), limits::TOKEN)?;
         validate::required("rid", Some(rid), limits::ID)?;
         check_text(&self.settings(), msg)?;
+        self.store_visitor_message(token, rid, msg, client_id, None)
+            .await
+    }
+
+    /// Stores a visitor's message, text or (with `file`) an uploaded file's, through the
+    /// one path every visitor message takes (counters, last message, inquiry, realtime).
+    pub(super) async fn store_visitor_message(
+        &self,
+        token: &str,
+        rid: &str,
+        msg: &str,
+        client_id: Option<&str>,
+        file: Option<FileParts>,
+    ) -> ApiResult<Message> {
+        validate::required("token", Some(token), limits::TOKEN)?;
+        validate::required("rid", Some(rid), limits::ID)?;
         if let Some(id) = client_id {
             if !ids::is_acceptable_client_id(id) {
                 return Err(ApiError::invalid(
@@ -87,7 +104,10 @@ impl Livechat {
                     .run(move |conn| {
                         let visitor = conn.visitor_by_token(&token)?;
                         let room = conn.room_for_update(&rid)?;
-                        let (message, mut room) = accept(visitor, room, id, &token, &msg)?;
+                        let (mut message, mut room) = accept(visitor, room, id, &token, &msg)?;
+                        if let Some(file) = &file {
+                            file.apply(&mut message);
+                        }
                         if conn.insert_message(&message)? == Inserted::Duplicate {
                             return Ok(Stored::Duplicate(message));
                         }
@@ -105,7 +125,10 @@ impl Livechat {
                 let mut tx = self.store().begin().await?;
                 let visitor = tx.exec().visitor_by_token(token).await?;
                 let room = tx.exec().room_for_update(rid).await?;
-                let (message, mut room) = accept(visitor, room, id, token, msg)?;
+                let (mut message, mut room) = accept(visitor, room, id, token, msg)?;
+                if let Some(file) = &file {
+                    file.apply(&mut message);
+                }
                 if tx.exec().insert_message(&message).await? == Inserted::Duplicate {
                     Stored::Duplicate(message)
                 } else {

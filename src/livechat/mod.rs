@@ -34,6 +34,7 @@ pub mod settings;
 mod sort;
 mod tags;
 mod triggers;
+pub mod uploads;
 mod validate;
 mod visitor_search;
 mod visitors;
@@ -90,6 +91,8 @@ struct Inner {
     site_url: String,
     /// Asked by `Livechat_validate_offline_email` (see `email_domain.rs`).
     dns_resolver: Option<std::net::SocketAddr>,
+    /// Where uploaded files' bytes are kept.
+    files: Arc<dyn crate::files::FileStorage>,
 }
 
 impl Livechat {
@@ -120,6 +123,8 @@ impl Livechat {
                     .trim_end_matches('/')
                     .to_string(),
                 dns_resolver: config.dns_resolver.or_else(email_domain::system_resolver),
+                files: crate::files::from_config(config)
+                    .map_err(crate::error::ApiError::Internal)?,
             }),
         };
         livechat.ensure_default_business_hour().await?;

@@ -42,7 +42,10 @@ impl Livechat {
     /// `POST settings/:id`.
     pub async fn save_setting(&self, id: &str, value: Value) -> ApiResult<()> {
         let current = self.settings();
-        let value = typed(&current, id, value, false)?;
+        // Rocket.Chat stored `FileUpload_MaxFileSize` as text in some releases, and its
+        // admin form still sends it so: numeric text is read as the number.
+        let coerce = id == "FileUpload_MaxFileSize";
+        let value = typed(&current, id, value, coerce)?;
         self.store_settings(vec![(id.to_string(), value)]).await
     }
 

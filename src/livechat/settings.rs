@@ -46,7 +46,7 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         ),
         ("Livechat_enable_message_character_limit", json!(false)),
         ("Livechat_message_character_limit", json!(0)),
-        ("Livechat_fileupload_enabled", json!(false)),
+        ("Livechat_fileupload_enabled", json!(true)),
         ("Livechat_enable_transcript", json!(false)),
         ("Livechat_transcript_message", json!("")),
         ("Livechat_conversation_finished_message", json!("")),
@@ -94,6 +94,12 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         ("Message_AllowEditing", json!(true)),
         ("Message_AllowDeleting", json!(true)),
         ("Message_MaxAllowedSize", json!(5000)),
+        // Uploads (`livechat/upload`, `rooms.media`): on, at most 100 MiB (-1: no limit),
+        // any type but SVG (a script-carrying image); `image/*`-style entries match families.
+        ("FileUpload_Enabled", json!(true)),
+        ("FileUpload_MaxFileSize", json!(104_857_600)),
+        ("FileUpload_MediaTypeWhiteList", json!("")),
+        ("FileUpload_MediaTypeBlackList", json!("image/svg+xml")),
     ]
 }
 

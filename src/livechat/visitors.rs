@@ -271,8 +271,8 @@ impl Livechat {
         tx.commit().await
     }
 
-    /// `DELETE livechat/visitor/:token`: erases the visitor, its rooms, their messages and
-    /// inquiries, its navigation history and its site session.
+    /// `DELETE livechat/visitor/:token`: erases the visitor, its rooms, their messages,
+    /// files and inquiries, its navigation history and its site session.
     pub async fn remove_visitor(&self, token: &str) -> ApiResult<Value> {
         let settings = self.settings();
         let mut tx = self.store().begin().await?;
@@ -291,7 +291,10 @@ impl Livechat {
                 "Cannot remove visitors with opened rooms",
             ));
         }
+        // The files' records go with the rest; their bytes once that is committed.
+        let mut stored_files = tx.exec().delete_visitor_uploads(token).await?;
         for room in &rooms {
+            stored_files.extend(tx.exec().delete_room_uploads(&room.id).await?);
             tx.exec().delete_room_messages(&room.id).await?;
             tx.exec().delete_inquiry_of_room(&room.id).await?;
             tx.exec().delete_room(&room.id).await?;
@@ -305,6 +308,7 @@ impl Livechat {
             ));
         }
         tx.commit().await?;
+        self.delete_stored_files(stored_files).await;
         Ok(json!({ "_id": visitor.id, "ts": Timestamp::now() }))
     }
 }

@@ -88,7 +88,7 @@ impl Livechat {
                 "emailFieldRegistrationForm": settings.bool("Livechat_email_field_registration_form"),
                 "displayOfflineForm": settings.bool("Livechat_display_offline_form"),
                 "videoCall": settings.bool("Livechat_videocall_enabled"),
-                "fileUpload": settings.bool("Livechat_fileupload_enabled"),
+                "fileUpload": settings.bool("Livechat_fileupload_enabled") && settings.bool("FileUpload_Enabled"),
                 "language": settings.str("Language"),
                 "transcript": settings.bool("Livechat_enable_transcript"),
                 "historyMonitorType": settings.str("Livechat_history_monitor_type"),

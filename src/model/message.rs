@@ -47,6 +47,15 @@ pub struct Message {
     /// When an orphan navigation message is purged if no room ever claims it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<Timestamp>,
+    /// An uploaded file's message: `{_id, name, type}` of the file (Rocket.Chat 6.x)...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<Value>,
+    /// ...the same in a list (Rocket.Chat 7.x)...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<Value>>,
+    /// ...and how clients show it: title, link, and `image_`/`audio_`/`video_` fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Value>>,
 }
 
 impl Message {
@@ -72,6 +81,9 @@ impl Message {
             transfer_data: None,
             transcript_requested: None,
             expire_at: None,
+            file: None,
+            files: None,
+            attachments: None,
         }
     }
 

@@ -10,6 +10,7 @@ mod room;
 mod session;
 mod staff_view;
 mod trigger;
+mod upload;
 mod user;
 mod visitor;
 
@@ -22,6 +23,7 @@ pub use room::{AgentMetrics, ClosedBy, Room, RoomMetrics, RoomVisitor, ServedBy,
 pub use session::{chat_status, CurrentPage, SessionAgent, VisitorSession};
 pub use staff_view::{may_carry_visitor_token, staff_view, strip_visitor_tokens};
 pub use trigger::{LivechatTrigger, TriggerAction, TriggerCondition};
+pub use upload::Upload;
 pub use user::{AgentSettings, User, UserEmail};
 pub use visitor::{EmailAddress, LastChat, PhoneNumber, Visitor};
 

@@ -36,6 +36,7 @@ mod sessions;
 mod sqlite;
 pub mod streams;
 mod triggers;
+mod uploads;
 mod users;
 mod visitor_search;
 mod visitors;

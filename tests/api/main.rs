@@ -38,6 +38,7 @@ mod sessions;
 mod smoke;
 mod staff_views;
 mod triggers;
+mod uploads;
 mod visitors;
 mod widget;
 mod widget_build;

@@ -30,7 +30,14 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
   });
   attachCannedResponses(composer, { desk });
   const send = h("button", { type: "submit", class: "primary", text: "Send" });
-  const form = h("form", { class: "composer" }, composer, send);
+  // Opened by the paperclip only: hidden from the page and from assistive technology.
+  const fileInput = h("input", { type: "file", hidden: true });
+  const attach = h(
+    "button",
+    { type: "button", class: "attach", "aria-label": "Attach a file", title: "Attach a file", onclick: () => fileInput.click() },
+    paperclipIcon(),
+  );
+  const form = h("form", { class: "composer" }, attach, fileInput, composer, send);
   const panel = h("aside", { class: "visitor-panel", "aria-label": "Visitor" });
   const main = h("div", { class: "chat-main" });
   container.replaceChildren(
@@ -112,6 +119,7 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
     const writable = canWrite();
     composer.disabled = !writable;
     send.disabled = !writable;
+    attach.disabled = !writable;
     composer.placeholder = writable
       ? "Write a reply… (Enter sends, Shift+Enter for a new line)"
       : queued
@@ -256,6 +264,37 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
     }
   });
 
+  // --- files: rooms.media stores it, rooms.mediaConfirm sends it (with the typed text) ---
+  const sendFile = async (file) => {
+    if (!file || !canWrite()) return;
+    attach.disabled = true;
+    try {
+      const data = new FormData();
+      data.append("file", file, file.name);
+      const { file: stored } = await api.upload(`rooms.media/${encodeURIComponent(rid)}`, data);
+      const { message } = await api.post(
+        `rooms.mediaConfirm/${encodeURIComponent(rid)}/${encodeURIComponent(stored._id)}`,
+        {},
+      );
+      list.receive(message);
+    } catch (error) {
+      toast(`File not sent: ${error.message}`, { error: true });
+    } finally {
+      attach.disabled = !canWrite();
+      fileInput.value = "";
+    }
+  };
+  fileInput.addEventListener("change", () => sendFile(fileInput.files[0]));
+  main.addEventListener("dragover", (event) => {
+    if (canWrite() && event.dataTransfer?.types.includes("Files")) event.preventDefault();
+  });
+  main.addEventListener("drop", (event) => {
+    const file = event.dataTransfer?.files?.[0];
+    if (!file || !canWrite()) return;
+    event.preventDefault();
+    sendFile(file);
+  });
+
   load();
   return () => {
     closed = true;
@@ -266,6 +305,25 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
     for (const stop of unsubscribe) stop();
     stopPanel();
   };
+}
+
+/** A paperclip drawn as SVG (built node by node: no markup strings, no icon font). */
+function paperclipIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "20");
+  svg.setAttribute("height", "20");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l8-8");
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "currentColor");
+  path.setAttribute("stroke-width", "2");
+  path.setAttribute("stroke-linecap", "round");
+  path.setAttribute("stroke-linejoin", "round");
+  svg.append(path);
+  return svg;
 }
 
 /**

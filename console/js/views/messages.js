@@ -145,7 +145,8 @@ export class MessageList {
         message.editedAt ? h("span", { class: "muted", text: "(edited)" }) : null,
         actions,
       ),
-      text,
+      message.msg ? text : null,
+      attachmentsOf(message),
     );
   }
 
@@ -207,6 +208,55 @@ export class MessageList {
       }
     });
   }
+}
+
+/**
+ * A file message's attachments: images shown (they load with the login cookies, see
+ * api.js), other files as download links. Only links to this server's `/file-upload/` are
+ * followed; anything else in a message is shown as text.
+ */
+function attachmentsOf(message) {
+  const attachments = (message.attachments ?? []).filter((a) => isFileLink(a?.title_link));
+  if (!attachments.length) return null;
+  return h(
+    "div",
+    { class: "attachments" },
+    attachments.map((attachment) => {
+      const title = String(attachment.title ?? "file");
+      const size = attachment.image_size ?? attachment.audio_size ?? attachment.video_size;
+      const description = attachment.description ? h("p", { class: "text", text: attachment.description }) : null;
+      if (isFileLink(attachment.image_url)) {
+        return h(
+          "figure",
+          { class: "attachment image" },
+          h(
+            "a",
+            { href: attachment.image_url, target: "_blank", rel: "noopener noreferrer" },
+            h("img", { src: attachment.image_url, alt: title, loading: "lazy" }),
+          ),
+          h("figcaption", { text: title }),
+          description,
+        );
+      }
+      return h(
+        "div",
+        { class: "attachment file" },
+        h("a", { href: attachment.title_link, download: title, text: title }),
+        size ? h("span", { class: "muted", text: ` ${sizeText(size)}` }) : null,
+        description,
+      );
+    }),
+  );
+}
+
+function isFileLink(url) {
+  return typeof url === "string" && url.startsWith("/file-upload/");
+}
+
+function sizeText(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** Events in the chat (closed, transferred, taken...) as one quiet line. */
