@@ -30,6 +30,7 @@ mod setup;
 mod staff_rooms;
 mod staff_visitors;
 mod tags;
+mod transcript;
 mod triggers;
 mod users;
 mod visitor;
@@ -132,6 +133,7 @@ pub fn router(
         .merge(business_hours::router())
         .merge(outbox::router())
         .merge(chat::livechat_router())
+        .merge(transcript::router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(
             limits.visitor_api.clone(),

@@ -22,6 +22,7 @@ mod inquiries;
 mod messages;
 mod navigation;
 mod offline;
+mod offline_mail;
 mod return_to_queue;
 mod room_info;
 mod room_search;
@@ -32,6 +33,7 @@ mod setting_changes;
 pub mod settings;
 mod sort;
 mod tags;
+mod transcript;
 mod triggers;
 mod validate;
 mod visitor_search;
@@ -64,6 +66,7 @@ pub use rooms::{RoomSource, SurveyItem};
 pub use sessions::LocationData;
 pub use settings::Settings;
 pub use tags::{tag_not_found, TagQuery};
+pub use transcript::{TranscriptEmail, TRANSCRIPT_SENT};
 pub use validate::{is_email, limits};
 pub use visitors::{ClientInfo, VisitorInput};
 
@@ -89,6 +92,8 @@ struct Inner {
     site_url: String,
     /// Asked by `Livechat_validate_offline_email` (see `email_domain.rs`).
     dns_resolver: Option<std::net::SocketAddr>,
+    /// The mail server of the config file / environment, under the `SMTP_*` settings.
+    smtp: crate::config::SmtpConfig,
 }
 
 impl Livechat {
@@ -119,6 +124,7 @@ impl Livechat {
                     .trim_end_matches('/')
                     .to_string(),
                 dns_resolver: config.dns_resolver.or_else(email_domain::system_resolver),
+                smtp: config.smtp.clone(),
             }),
         };
         livechat.ensure_default_business_hour().await?;
@@ -152,6 +158,11 @@ impl Livechat {
 
     pub fn dns_resolver(&self) -> Option<std::net::SocketAddr> {
         self.inner.dns_resolver
+    }
+
+    /// The configured mail server, used where an `SMTP_*` setting is empty.
+    pub fn smtp_config(&self) -> &crate::config::SmtpConfig {
+        &self.inner.smtp
     }
 
     pub fn site_url(&self) -> &str {

@@ -41,7 +41,8 @@ impl Livechat {
     /// `POST settings/:id`.
     pub async fn save_setting(&self, id: &str, value: Value) -> ApiResult<()> {
         let current = self.settings();
-        let value = typed(&current, id, value, false)?;
+        // Numbers may come as numeric text, as Rocket.Chat's admin forms send them.
+        let value = typed(&current, id, value, true)?;
         self.store_settings(vec![(id.to_string(), value)]).await
     }
 
@@ -126,7 +127,9 @@ fn typed(current: &Settings, id: &str, value: Value, coerce: bool) -> ApiResult<
     // Numbers that shape the limiter or a timeout cannot be negative; a period needs a length.
     let least = match id {
         "API_Enable_Rate_Limiter_Limit_Time_Default" => Some(1),
-        "API_Enable_Rate_Limiter_Limit_Calls_Default" | "Livechat_http_timeout" => Some(0),
+        "API_Enable_Rate_Limiter_Limit_Calls_Default" | "Livechat_http_timeout" | "SMTP_Port" => {
+            Some(0)
+        }
         _ => None,
     };
     if let (Some(least), Some(n)) = (least, value.as_i64()) {
