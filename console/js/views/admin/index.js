@@ -15,6 +15,8 @@ import { renderTriggers } from "./triggers.js";
 import { renderCannedResponses } from "./canned-responses.js";
 import { renderCurrentChats } from "./current-chats.js";
 import { renderPermissions } from "./permissions.js";
+import { renderEmail } from "./email.js";
+import { renderOutbox } from "./outbox.js";
 
 const SCREENS = [
   ["users", "Users", renderUsers],
@@ -27,6 +29,8 @@ const SCREENS = [
   ["canned-responses", "Canned responses", renderCannedResponses],
   ["chats", "Current chats", renderCurrentChats],
   ["permissions", "Permissions", renderPermissions],
+  ["email", "E-mail", renderEmail],
+  ["outbox", "Outbox", renderOutbox],
 ];
 
 /** Whether the top bar offers "Administration" (the screens re-check with the stored table). */
