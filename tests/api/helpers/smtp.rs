@@ -220,7 +220,8 @@ fn decode_encoded_words(value: &str) -> String {
             decode_quoted_printable(&text.replace('_', " "))
         };
         let before = &rest[..start];
-        if !(before.trim().is_empty() && !out.is_empty()) {
+        // Whitespace between two encoded words is not part of the text (RFC 2047 §6.2).
+        if !before.trim().is_empty() || out.is_empty() {
             out.push_str(before);
         }
         out.push_str(&decoded);
