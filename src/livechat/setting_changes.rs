@@ -132,6 +132,13 @@ fn typed(current: &Settings, id: &str, value: Value, coerce: bool) -> ApiResult<
         }
         _ => None,
     };
+    // A port is a port (0: the configured one, see `crate::mail::smtp`).
+    if id == "SMTP_Port" && value.as_i64().is_some_and(|n| n > i64::from(u16::MAX)) {
+        return Err(ApiError::invalid(format!(
+            "'value' of {id} must be at most {}",
+            u16::MAX
+        )));
+    }
     if let (Some(least), Some(n)) = (least, value.as_i64()) {
         if n < least {
             return Err(ApiError::invalid(format!(

@@ -61,6 +61,20 @@ async fn unconfigured_mail_waits_and_settings_changed_at_runtime_send_it() {
         "{pending}"
     );
 
+    let out_of_range = desk
+        .call(
+            &desk.admin,
+            Method::POST,
+            "/api/v1/settings/SMTP_Port",
+            Some(json!({ "value": 70000 })),
+        )
+        .await;
+    assert_eq!(
+        out_of_range.0,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        out_of_range.1
+    );
     desk.set("SMTP_Host", json!("127.0.0.1")).await;
     // Numeric settings take numeric text, as Rocket.Chat's forms send it.
     desk.set("SMTP_Port", json!(server.port.to_string())).await;
@@ -189,4 +203,64 @@ async fn mail_queued_before_a_kill_9_is_delivered_once_after_the_restart() {
     assert!(mails_after
         .iter()
         .all(|m| m.decoded.contains("before the crash")));
+}
+
+/// `sendSMTPTestEmail` over `method.call`: the caller's own address, at once, with the mail
+/// server's error when it fails.
+async fn send_test(desk: &Desk, who: &crate::helpers::Credentials) -> Value {
+    let frame = json!({ "msg": "method", "id": "1", "method": "sendSMTPTestEmail", "params": [] });
+    let (status, body) = desk
+        .call(
+            who,
+            Method::POST,
+            "/api/v1/method.call/sendSMTPTestEmail",
+            Some(json!({ "message": frame.to_string() })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(body["message"].as_str().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn the_smtp_test_mail_goes_to_the_caller_and_reports_the_servers_error() {
+    let mut server = SmtpServer::down();
+    let desk = mail_desk(&server).await;
+    let admin = desk.account("mail.admin", &["user", "admin"]).await;
+    let failed = send_test(&desk, &admin).await;
+    assert_eq!(
+        failed["error"]["error"],
+        json!("error-email-send-failed"),
+        "{failed}"
+    );
+    assert!(
+        failed["error"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Error trying to send email: "),
+        "{failed}"
+    );
+
+    server.run().await;
+    let sent = send_test(&desk, &admin).await;
+    assert_eq!(
+        sent["result"],
+        json!({ "message": "Your_mail_was_sent_to_s", "params": ["mail.admin@example.com"] }),
+        "{sent}"
+    );
+    let mail = &server.wait_for(1, 10).await[0];
+    assert!(mail
+        .header("To")
+        .unwrap()
+        .contains("mail.admin@example.com"));
+    assert_eq!(mail.header("Subject").unwrap(), "SMTP Test Email");
+    // Straight to the server, not through the outbox.
+    assert_eq!(outbox(&desk, "").await["total"], json!(0));
+
+    let (_, agent) = desk.agent("mail.tester").await;
+    let refused = send_test(&desk, &agent).await;
+    assert_eq!(
+        refused["error"]["error"],
+        json!("error-not-allowed"),
+        "{refused}"
+    );
 }
