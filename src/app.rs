@@ -145,8 +145,10 @@ impl App {
 }
 
 /// Who sends each kind of delivery queued in the outbox (`crate::outbox`).
-fn couriers(_livechat: &Livechat, _config: &Config) -> Vec<std::sync::Arc<dyn Courier>> {
-    Vec::new()
+fn couriers(livechat: &Livechat, _config: &Config) -> Vec<std::sync::Arc<dyn Courier>> {
+    vec![std::sync::Arc::new(crate::mail::courier::MailCourier::new(
+        livechat.clone(),
+    ))]
 }
 
 /// The address to open on this machine: the bound one, with a wildcard (`0.0.0.0`, `::`)

@@ -102,6 +102,23 @@ pub struct Config {
     pub s3_secret_access_key: Option<String>,
     /// Path-style URLs (`endpoint/bucket/key`), which most self-hosted stores need.
     pub s3_path_style: bool,
+    /// Outgoing mail server; each value is used while its Rocket.Chat setting (`SMTP_Host`…)
+    /// is left empty, so an administrator's `POST settings/:id` wins (see `crate::mail`).
+    pub smtp: SmtpConfig,
+}
+
+/// The SMTP settings as the config file or environment give them (all optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SmtpConfig {
+    /// `smtp` (STARTTLS when offered, unless `ignore_tls`) or `smtps` (TLS from the start).
+    pub protocol: Option<String>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub ignore_tls: Option<bool>,
+    /// The sender address (`From_Email`).
+    pub from_email: Option<String>,
 }
 
 /// The site URL used in links when none is configured.
@@ -145,6 +162,7 @@ impl Default for Config {
             s3_access_key_id: None,
             s3_secret_access_key: None,
             s3_path_style: false,
+            smtp: SmtpConfig::default(),
         }
     }
 }
@@ -250,6 +268,15 @@ impl Config {
         if file.dns_resolver.is_some() {
             self.dns_resolver = file.dns_resolver;
         }
+        self.smtp.overlay(SmtpConfig {
+            protocol: file.smtp_protocol.clone(),
+            host: file.smtp_host.clone(),
+            port: file.smtp_port,
+            username: file.smtp_username.clone(),
+            password: file.smtp_password.clone(),
+            ignore_tls: file.smtp_ignore_tls,
+            from_email: file.from_email.clone(),
+        });
     }
 
     fn apply_cli(&mut self, cli: &Cli) {
@@ -310,6 +337,25 @@ impl Config {
         if cli.widget_dir.is_some() {
             self.widget_dir = cli.widget_dir.clone();
         }
+        self.smtp.overlay(SmtpConfig {
+            protocol: cli.smtp_protocol.clone(),
+            host: cli.smtp_host.clone(),
+            port: cli.smtp_port,
+            username: cli.smtp_username.clone(),
+            password: cli.smtp_password.clone(),
+            ignore_tls: cli.smtp_ignore_tls,
+            from_email: cli.from_email.clone(),
+        });
+    }
+}
+
+impl SmtpConfig {
+    /// Takes every value `later` sets.
+    fn overlay(&mut self, later: SmtpConfig) {
+        macro_rules! take {
+            ($($field:ident),*) => { $( if later.$field.is_some() { self.$field = later.$field; } )* };
+        }
+        take!(protocol, host, port, username, password, ignore_tls, from_email);
     }
 }
 
@@ -362,6 +408,13 @@ struct FileConfig {
     s3_access_key_id: Option<String>,
     s3_secret_access_key: Option<String>,
     s3_path_style: Option<bool>,
+    smtp_protocol: Option<String>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
+    smtp_ignore_tls: Option<bool>,
+    from_email: Option<String>,
 }
 
 impl FileConfig {
@@ -514,6 +567,33 @@ pub struct Cli {
     /// Path-style requests (endpoint/bucket/key), as MinIO and most self-hosted stores need [default: false].
     #[arg(long, env = "LIVECHAT_S3_PATH_STYLE")]
     pub s3_path_style: Option<bool>,
+    /// Outgoing mail: smtp (STARTTLS when offered) or smtps (TLS from the start); the setting SMTP_Protocol wins when set [default: smtp].
+    #[arg(long, env = "LIVECHAT_SMTP_PROTOCOL")]
+    pub smtp_protocol: Option<String>,
+
+    /// Outgoing mail server's host name; the setting SMTP_Host wins when set [default: none, mail waits].
+    #[arg(long, env = "LIVECHAT_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+
+    /// Outgoing mail server's port; the setting SMTP_Port wins when set [default: 25, smtps 465].
+    #[arg(long, env = "LIVECHAT_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+
+    /// User name for the mail server (none: no authentication); the setting SMTP_Username wins when set.
+    #[arg(long, env = "LIVECHAT_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+
+    /// Password for the mail server (prefer the environment variable); the setting SMTP_Password wins when set.
+    #[arg(long, env = "LIVECHAT_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+
+    /// Never use STARTTLS on smtp; the setting SMTP_IgnoreTLS also turns it on [default: false].
+    #[arg(long, env = "LIVECHAT_SMTP_IGNORE_TLS")]
+    pub smtp_ignore_tls: Option<bool>,
+
+    /// Sender address of outgoing mail; the setting From_Email wins when set.
+    #[arg(long, env = "LIVECHAT_FROM_EMAIL")]
+    pub from_email: Option<String>,
 }
 
 #[cfg(test)]

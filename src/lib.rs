@@ -20,6 +20,8 @@ pub mod ids;
 pub mod input;
 /// The livechat domain services used by every transport.
 pub mod livechat;
+/// Outgoing e-mail: SMTP settings, rendering helpers, the outbox courier.
+pub mod mail;
 /// The stored documents, with Rocket.Chat's field names.
 pub mod model;
 /// Everything that leaves the server (mail, webhooks): the durable outbox and its worker.

@@ -111,10 +111,12 @@ async fn delete_message(
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct CloseBody {
     rid: Option<String>,
     comment: Option<String>,
     tags: Option<Vec<String>>,
+    transcript_email: Option<crate::livechat::TranscriptEmail>,
 }
 
 async fn close_by_user(
@@ -131,6 +133,7 @@ async fn close_by_user(
             &rid,
             body.comment.as_deref(),
             body.tags.as_deref().unwrap_or_default(),
+            body.transcript_email.as_ref(),
         )
         .await?;
     Ok(success(json!({})))

@@ -32,6 +32,7 @@ mod setup;
 mod staff_rooms;
 mod staff_visitors;
 mod tags;
+mod transcript;
 mod triggers;
 mod upload_receive;
 mod uploads;
@@ -137,6 +138,7 @@ pub fn router(
         .merge(outbox::router())
         .merge(chat::livechat_router())
         .merge(uploads::livechat_router())
+        .merge(transcript::router())
         .merge(offline)
         .merge(offline_admin::router())
         .route_layer(middleware::from_fn_with_state(

@@ -30,6 +30,11 @@ async fn fetch(
             format!("Setting {id} does not exist"),
         ));
     }
+    // Secrets are never shown: an empty value, and whether one is set.
+    if crate::mail::smtp::SECRET_SETTINGS.contains(&id.as_str()) {
+        let set = value.as_str().is_some_and(|v| !v.is_empty());
+        return Ok(success(json!({ "_id": id, "value": "", "valueSet": set })));
+    }
     Ok(success(json!({ "_id": id, "value": value })))
 }
 

@@ -143,6 +143,7 @@ impl Livechat {
         rid: &str,
         comment: Option<&str>,
         tags: &[String],
+        transcript: Option<&super::transcript::TranscriptEmail>,
     ) -> ApiResult<()> {
         if tags.len() > super::room_info::MAX_TAGS {
             return Err(ApiError::invalid(format!(
@@ -182,7 +183,12 @@ impl Livechat {
             tags: tags.to_vec(),
             client_action: true,
         };
-        close_room(&mut tx.exec(), &mut room, &closer, comment).await?;
+        if let Some(option) = transcript {
+            let visitor = tx.exec().visitor_by_token(&room.v.token).await?;
+            super::transcript::apply_close_option(&mut room, visitor.as_ref(), user, option)?;
+        }
+        let settings = self.settings();
+        close_room(&mut tx.exec(), &settings, &mut room, &closer, comment).await?;
         tx.commit().await?;
         tracing::info!(rid, by = %user.username, "room closed by agent");
         self.drain_queue_after_change().await;

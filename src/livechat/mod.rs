@@ -23,6 +23,7 @@ mod messages;
 mod navigation;
 mod offline;
 mod offline_admin;
+mod offline_mail;
 mod return_to_queue;
 mod room_info;
 mod room_search;
@@ -33,6 +34,7 @@ mod setting_changes;
 pub mod settings;
 mod sort;
 mod tags;
+mod transcript;
 mod triggers;
 pub mod uploads;
 mod validate;
@@ -66,6 +68,7 @@ pub use rooms::{RoomSource, SurveyItem};
 pub use sessions::LocationData;
 pub use settings::Settings;
 pub use tags::{tag_not_found, TagQuery};
+pub use transcript::{TranscriptEmail, TRANSCRIPT_SENT};
 pub use validate::{is_email, limits};
 pub use visitors::{ClientInfo, VisitorInput};
 
@@ -93,6 +96,8 @@ struct Inner {
     dns_resolver: Option<std::net::SocketAddr>,
     /// Where uploaded files' bytes are kept.
     files: Arc<dyn crate::files::FileStorage>,
+    /// The mail server of the config file / environment, under the `SMTP_*` settings.
+    smtp: crate::config::SmtpConfig,
 }
 
 impl Livechat {
@@ -125,6 +130,7 @@ impl Livechat {
                 dns_resolver: config.dns_resolver.or_else(email_domain::system_resolver),
                 files: crate::files::from_config(config)
                     .map_err(crate::error::ApiError::Internal)?,
+                smtp: config.smtp.clone(),
             }),
         };
         livechat.ensure_default_business_hour().await?;
@@ -158,6 +164,11 @@ impl Livechat {
 
     pub fn dns_resolver(&self) -> Option<std::net::SocketAddr> {
         self.inner.dns_resolver
+    }
+
+    /// The configured mail server, used where an `SMTP_*` setting is empty.
+    pub fn smtp_config(&self) -> &crate::config::SmtpConfig {
+        &self.inner.smtp
     }
 
     pub fn site_url(&self) -> &str {

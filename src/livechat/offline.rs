@@ -1,9 +1,11 @@
 //! The "leave a message" form (`POST livechat/offline.message`, reference §2.13). Messages are
-//! stored durably with their department; delivering them by e-mail is a later feature.
+//! stored durably with their department, and mailed (`offline_mail.rs`) through the outbox in
+//! the same transaction.
 
 use serde::Deserialize;
 use serde_json::json;
 
+use super::offline_mail::{offline_mail, offline_recipients, OfflineForm};
 use super::validate::{self, limits};
 use super::Livechat;
 use crate::error::{ApiError, ApiResult};
@@ -78,8 +80,29 @@ impl Livechat {
         tx.exec()
             .insert_offline_message(&id, department.as_ref().map(|d| d.id.as_str()), now, &doc)
             .await?;
+        let to = offline_recipients(
+            department.as_ref(),
+            self.settings().str("Livechat_offline_email"),
+        );
+        let mailed = !to.is_empty();
+        if mailed {
+            let form = OfflineForm {
+                name,
+                email: &email,
+                message: text,
+                host,
+            };
+            crate::mail::queue(&mut tx.exec(), &offline_mail(&form, to), "offline message").await?;
+        }
         tx.commit().await?;
-        tracing::info!(id, "offline message stored");
+        if mailed {
+            tracing::info!(id, "offline message stored, mail queued");
+        } else {
+            tracing::info!(
+                id,
+                "offline message stored; not mailed: no department e-mail or Livechat_offline_email"
+            );
+        }
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use super::forward::{transfer, Destination, Transferrer};
 use super::routing::assign_next_agent;
 use super::sessions::{mark_chat_closed, mark_chat_opened, show_chat};
 use super::validate::{self, limits};
-use super::{author, Livechat};
+use super::{author, Livechat, Settings};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::UserRef;
@@ -162,6 +162,7 @@ impl Livechat {
             closer: None,
             closed_by: None,
             closing_message: None,
+            transcript_request: None,
             metrics: RoomMetrics::default(),
             priority_weight: 0,
             estimated_waiting_time_queue: 0,
@@ -258,7 +259,15 @@ impl Livechat {
             tags: Vec::new(),
             client_action: false,
         };
-        close_room(&mut tx.exec(), &mut room, &closer, CLOSED_BY_VISITOR).await?;
+        let settings = self.settings();
+        close_room(
+            &mut tx.exec(),
+            &settings,
+            &mut room,
+            &closer,
+            CLOSED_BY_VISITOR,
+        )
+        .await?;
         tx.commit().await?;
         self.drain_queue_after_change().await;
         tracing::info!(rid, "room closed by visitor");
@@ -415,6 +424,7 @@ async fn closing_tags(exec: &mut Exec<'_>, room: &Room, closer: &Closer) -> ApiR
 /// the visitor's session marked closed. The caller commits and then drains the queue.
 pub(super) async fn close_room(
     exec: &mut Exec<'_>,
+    settings: &Settings,
     room: &mut Room,
     closer: &Closer,
     comment: &str,
@@ -459,6 +469,7 @@ pub(super) async fn close_room(
     }
     room.updated_at = now;
     exec.save_room(room).await?;
+    super::transcript::mail_requested_transcript(exec, settings, room).await?;
     exec.delete_inquiry_of_room(&room.id).await?;
     if let Some(agent) = &room.served_by {
         exec.release_agent_slot(&agent.id).await?;

@@ -42,10 +42,8 @@ impl Livechat {
     /// `POST settings/:id`.
     pub async fn save_setting(&self, id: &str, value: Value) -> ApiResult<()> {
         let current = self.settings();
-        // Rocket.Chat stored `FileUpload_MaxFileSize` as text in some releases, and its
-        // admin form still sends it so: numeric text is read as the number.
-        let coerce = id == "FileUpload_MaxFileSize";
-        let value = typed(&current, id, value, coerce)?;
+        // Numbers may come as numeric text, as Rocket.Chat's admin forms send them.
+        let value = typed(&current, id, value, true)?;
         self.store_settings(vec![(id.to_string(), value)]).await
     }
 
@@ -144,9 +142,18 @@ fn typed(current: &Settings, id: &str, value: Value, coerce: bool) -> ApiResult<
     // Numbers that shape the limiter or a timeout cannot be negative; a period needs a length.
     let least = match id {
         "API_Enable_Rate_Limiter_Limit_Time_Default" => Some(1),
-        "API_Enable_Rate_Limiter_Limit_Calls_Default" | "Livechat_http_timeout" => Some(0),
+        "API_Enable_Rate_Limiter_Limit_Calls_Default" | "Livechat_http_timeout" | "SMTP_Port" => {
+            Some(0)
+        }
         _ => None,
     };
+    // A port is a port (0: the configured one, see `crate::mail::smtp`).
+    if id == "SMTP_Port" && value.as_i64().is_some_and(|n| n > i64::from(u16::MAX)) {
+        return Err(ApiError::invalid(format!(
+            "'value' of {id} must be at most {}",
+            u16::MAX
+        )));
+    }
     if let (Some(least), Some(n)) = (least, value.as_i64()) {
         if n < least {
             return Err(ApiError::invalid(format!(

@@ -90,6 +90,15 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         ("API_Enable_Rate_Limiter_Limit_Time_Default", json!(60000)),
         // Whether managers may delete departments (`DELETE livechat/department/:_id`).
         ("Omnichannel_enable_department_removal", json!(false)),
+        // Outgoing mail (`crate::mail`). Empty (or port 0): the config file's / environment's
+        // value. `SMTP_Password` is never shown by `GET settings/:id`.
+        ("SMTP_Protocol", json!("")),
+        ("SMTP_Host", json!("")),
+        ("SMTP_Port", json!(0)),
+        ("SMTP_Username", json!("")),
+        ("SMTP_Password", json!("")),
+        ("SMTP_IgnoreTLS", json!(false)),
+        ("From_Email", json!("")),
         ("Language", json!("en")),
         ("Message_AllowEditing", json!(true)),
         ("Message_AllowDeleting", json!(true)),

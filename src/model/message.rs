@@ -44,6 +44,9 @@ pub struct Message {
     pub transfer_data: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_requested: Option<bool>,
+    /// `livechat_transcript_history`: who asked for the transcript (`{type, visitor, user}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_data: Option<Value>,
     /// When an orphan navigation message is purged if no room ever claims it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<Timestamp>,
@@ -80,6 +83,7 @@ impl Message {
             navigation: None,
             transfer_data: None,
             transcript_requested: None,
+            request_data: None,
             expire_at: None,
             file: None,
             files: None,

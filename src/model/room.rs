@@ -53,6 +53,10 @@ pub struct Room {
     pub closed_by: Option<ClosedBy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closing_message: Option<Box<Message>>,
+    /// An agent's request to mail the transcript when the chat closes (`POST
+    /// livechat/transcript/:rid`): `{email, subject, requestedAt, requestedBy}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript_request: Option<Value>,
     #[serde(default)]
     pub metrics: RoomMetrics,
     pub priority_weight: i64,

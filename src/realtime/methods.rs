@@ -46,6 +46,7 @@ pub async fn call(conn: &mut Connection, name: &str, params: &[Value]) -> Result
         "livechat:removeCustomField" => {
             super::custom_field_methods::remove_custom_field(conn, params).await
         }
+        "sendSMTPTestEmail" => super::mail_methods::send_smtp_test_email(conn).await,
         "livechat:saveTag" => super::tag_methods::save_tag(conn, params).await,
         "livechat:removeTag" => super::tag_methods::remove_tag(conn, params).await,
         "livechat:saveTrigger" => super::trigger_methods::save_trigger(conn, params).await,

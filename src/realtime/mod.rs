@@ -9,6 +9,7 @@ mod business_hour_methods;
 mod custom_field_methods;
 mod dispatcher;
 mod hub;
+mod mail_methods;
 mod methods;
 mod presence;
 mod presence_lease;

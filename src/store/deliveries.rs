@@ -71,6 +71,7 @@ pub struct DeliveryRecord {
 const COLUMNS: &str = "id, kind, ordering_key, summary, payload, state, attempts, \
                        next_attempt_at, last_error, created_at, finished_at";
 
+/// `attempts` is `INTEGER` (PostgreSQL's INT4, which sqlx will not read as i64).
 type Row = (
     i64,
     String,
@@ -78,7 +79,7 @@ type Row = (
     String,
     String,
     String,
-    i64,
+    i32,
     i64,
     Option<String>,
     i64,
@@ -106,7 +107,7 @@ fn record(row: Row) -> DeliveryRecord {
         summary,
         payload,
         state,
-        attempts,
+        attempts: i64::from(attempts),
         next_attempt_at,
         last_error,
         created_at,

@@ -22,6 +22,7 @@ mod forward;
 mod hostile;
 mod inquiries;
 mod login_abuse;
+mod mail;
 mod messages;
 mod offline;
 mod offline_admin;

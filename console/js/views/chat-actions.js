@@ -146,3 +146,39 @@ export function returnToQueue({ room }) {
     },
   );
 }
+
+/**
+ * "Send transcript": asks the server to mail the conversation when it closes
+ * (`POST livechat/transcript/:rid`), or cancels a pending request (`DELETE`).
+ */
+export function transcriptDialog({ room }) {
+  const pending = room.transcriptRequest;
+  if (pending) {
+    modal(
+      "Transcript requested",
+      [h("p", { class: "muted", text: `The transcript goes to ${pending.email} when the chat closes.` })],
+      "Cancel the request",
+      async () => {
+        await api.call("DELETE", `livechat/transcript/${room._id}`);
+        toast("Transcript request cancelled");
+      },
+      { danger: true },
+    );
+    return;
+  }
+  const email = field("E-mail", { type: "email", name: "email", required: true, autocomplete: "off" });
+  const subject = field("Subject", { name: "subject", required: true, value: "Transcript of your livechat conversation" });
+  modal(
+    "Send transcript",
+    [h("p", { class: "muted", text: "The conversation is mailed to this address when the chat closes." }), email.row, subject.row],
+    "Send when closed",
+    async () => {
+      await api.post(`livechat/transcript/${room._id}`, {
+        email: email.input.value.trim(),
+        subject: subject.input.value.trim(),
+      });
+      toast("Transcript will be sent when the chat closes");
+    },
+  );
+  email.input.focus();
+}

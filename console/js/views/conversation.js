@@ -6,7 +6,7 @@ import { h } from "../dom.js";
 import { newMessageId } from "../ids.js";
 import { MessageList } from "./messages.js";
 import { attachCannedResponses } from "./canned.js";
-import { closeDialog, forwardDialog, returnToQueue } from "./chat-actions.js";
+import { closeDialog, forwardDialog, returnToQueue, transcriptDialog } from "./chat-actions.js";
 import { takeChat } from "./inbox.js";
 import { renderVisitorPanel } from "./visitor-panel.js";
 import { toast } from "./toast.js";
@@ -91,6 +91,9 @@ export function renderConversation(container, { desk, ddp, rid, openChat, layout
           text: "Return to queue",
           onclick: () => returnToQueue({ room, desk }),
         }),
+        desk.can("send-omnichannel-chat-transcript")
+          ? h("button", { type: "button", text: "Send transcript", onclick: () => transcriptDialog({ room, desk }) })
+          : null,
         mayClose
           ? h("button", {
               type: "button",

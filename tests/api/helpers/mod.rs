@@ -12,6 +12,7 @@ mod desk;
 mod fixtures;
 mod outage;
 mod process;
+mod smtp;
 
 pub use asserts::*;
 pub use database::*;
@@ -20,6 +21,7 @@ pub use desk::*;
 pub use fixtures::*;
 pub use outage::*;
 pub use process::*;
+pub use smtp::*;
 
 use livechat::{App, Config};
 use reqwest::{Method, StatusCode};

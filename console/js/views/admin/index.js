@@ -18,6 +18,8 @@ import { renderTags } from "./tags.js";
 import { renderCurrentChats } from "./current-chats.js";
 import { renderOfflineMessages } from "./offline-messages.js";
 import { renderPermissions } from "./permissions.js";
+import { renderEmail } from "./email.js";
+import { renderOutbox } from "./outbox.js";
 
 const SCREENS = [
   ["users", "Users", renderUsers],
@@ -33,6 +35,8 @@ const SCREENS = [
   ["chats", "Current chats", renderCurrentChats],
   ["offline-messages", "Offline messages", renderOfflineMessages],
   ["permissions", "Permissions", renderPermissions],
+  ["email", "E-mail", renderEmail],
+  ["outbox", "Outbox", renderOutbox],
 ];
 
 /** Whether the top bar offers "Administration" (the screens re-check with the stored table). */
