@@ -33,6 +33,7 @@ mod tags;
 mod triggers;
 mod users;
 mod visitor;
+mod webhooks;
 mod widget;
 // --- widget build (the official widget at /livechat) ---
 pub mod widget_build;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub visitor_api_limit: IpRateLimit,
     /// Woken when an administrator queues a failed delivery again.
     pub outbox: Outbox,
+    /// Outgoing HTTP for `livechat/webhook.test` (the courier holds its own twin).
+    pub webhook_http: crate::outbox::safe_http::SafeHttp,
 }
 
 /// The rate limiters, kept so the app can trim their memory periodically. Logins have their
@@ -131,6 +134,7 @@ pub fn router(
         .merge(triggers::router())
         .merge(business_hours::router())
         .merge(outbox::router())
+        .merge(webhooks::router())
         .merge(chat::livechat_router())
         .merge(offline)
         .route_layer(middleware::from_fn_with_state(

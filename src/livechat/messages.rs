@@ -5,6 +5,7 @@ use serde_json::json;
 use super::rooms::{visitor_room_for_update, visitors_room};
 use super::settings::Settings;
 use super::validate::{self, limits};
+use super::webhook_events;
 use super::{actor, author, is_last_message, Livechat};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
@@ -80,6 +81,7 @@ impl Livechat {
             }
         }
         let id = client_id.map_or_else(ids::random_id, str::to_string);
+        let settings = self.settings();
         let stored = match self.store().batcher() {
             Some(batcher) => {
                 let (token, rid, msg) = (token.to_string(), rid.to_string(), msg.to_string());
@@ -87,7 +89,7 @@ impl Livechat {
                     .run(move |conn| {
                         let visitor = conn.visitor_by_token(&token)?;
                         let room = conn.room_for_update(&rid)?;
-                        let (message, mut room) = accept(visitor, room, id, &token, &msg)?;
+                        let (message, mut room, visitor) = accept(visitor, room, id, &token, &msg)?;
                         if conn.insert_message(&message)? == Inserted::Duplicate {
                             return Ok(Stored::Duplicate(message));
                         }
@@ -97,6 +99,9 @@ impl Livechat {
                             touch_inquiry(&mut inquiry, &message);
                             conn.save_inquiry_doc(&inquiry)?;
                         }
+                        webhook_events::queue_visitor_message_batched(
+                            conn, &settings, &room, &visitor, &message,
+                        )?;
                         Ok(Stored::New(message))
                     })
                     .await?
@@ -105,7 +110,7 @@ impl Livechat {
                 let mut tx = self.store().begin().await?;
                 let visitor = tx.exec().visitor_by_token(token).await?;
                 let room = tx.exec().room_for_update(rid).await?;
-                let (message, mut room) = accept(visitor, room, id, token, msg)?;
+                let (message, mut room, _) = accept(visitor, room, id, token, msg)?;
                 if tx.exec().insert_message(&message).await? == Inserted::Duplicate {
                     Stored::Duplicate(message)
                 } else {
@@ -115,6 +120,9 @@ impl Livechat {
                         touch_inquiry(&mut inquiry, &message);
                         tx.exec().save_inquiry_doc(&inquiry).await?;
                     }
+                    let event = webhook_events::RoomEvent::Message(&message);
+                    webhook_events::queue_room_event(&mut tx.exec(), &settings, &room, event)
+                        .await?;
                     tx.commit().await?;
                     Stored::New(message)
                 }
@@ -305,14 +313,14 @@ fn accept(
     id: String,
     token: &str,
     msg: &str,
-) -> ApiResult<(Message, Room)> {
+) -> ApiResult<(Message, Room, Visitor)> {
     let visitor = visitor.ok_or(ApiError::Code("invalid-token"))?;
     let room = visitors_room(room, token)?;
     if !room.is_open() {
         return Err(ApiError::Code("room-closed"));
     }
     let message = visitor_message(&visitor, id, &room.id, msg, Timestamp::now());
-    Ok((message, room))
+    Ok((message, room, visitor))
 }
 
 /// A waiting room's inquiry shows its last message in the queue.

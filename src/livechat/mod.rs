@@ -36,6 +36,7 @@ mod triggers;
 mod validate;
 mod visitor_search;
 mod visitors;
+pub mod webhook_events;
 mod widget;
 
 use std::sync::{Arc, RwLock};

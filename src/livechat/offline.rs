@@ -78,6 +78,15 @@ impl Livechat {
         tx.exec()
             .insert_offline_message(&id, department.as_ref().map(|d| d.id.as_str()), now, &doc)
             .await?;
+        super::webhook_events::queue_offline_message(
+            &mut tx.exec(),
+            &self.settings(),
+            name,
+            &email,
+            text,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(id, "offline message stored");
         Ok(())

@@ -38,10 +38,11 @@ pub const APPEARANCE: [&str; 22] = [
 const MAX_SETTING_CHARS: usize = 10_000;
 
 impl Livechat {
-    /// `POST settings/:id`.
+    /// `POST settings/:id`. Numbers and booleans may come as text (`"250"`), as Rocket.Chat
+    /// accepts them.
     pub async fn save_setting(&self, id: &str, value: Value) -> ApiResult<()> {
         let current = self.settings();
-        let value = typed(&current, id, value, false)?;
+        let value = typed(&current, id, value, true)?;
         self.store_settings(vec![(id.to_string(), value)]).await
     }
 

@@ -53,6 +53,9 @@ pub struct Room {
     pub closed_by: Option<ClosedBy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closing_message: Option<Box<Message>>,
+    /// What the CRM answered to the room's last webhook (Rocket.Chat keeps the response text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crm_data: Option<String>,
     #[serde(default)]
     pub metrics: RoomMetrics,
     pub priority_weight: i64,

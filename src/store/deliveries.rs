@@ -68,8 +68,10 @@ pub struct DeliveryRecord {
     pub finished_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, kind, ordering_key, summary, payload, state, attempts, \
-                       next_attempt_at, last_error, created_at, finished_at";
+// `attempts` is an INTEGER on PostgreSQL: widened here so both backends decode an i64.
+const COLUMNS: &str = "id, kind, ordering_key, summary, payload, state, \
+                       CAST(attempts AS BIGINT), next_attempt_at, last_error, created_at, \
+                       finished_at";
 
 type Row = (
     i64,

@@ -38,5 +38,6 @@ mod smoke;
 mod staff_views;
 mod triggers;
 mod visitors;
+mod webhooks;
 mod widget;
 mod widget_build;
