@@ -75,3 +75,60 @@ async fn private_destinations_and_other_schemes_are_refused() {
     }
     assert!(crm.received().is_empty(), "{:?}", crm.bodies());
 }
+
+#[tokio::test]
+async fn other_spellings_and_ranges_of_the_private_network_are_refused() {
+    let desk = Desk::open().await;
+    let cases = [
+        (
+            "http://2130706433/",
+            "refused: 127.0.0.1 is a loopback address",
+        ),
+        ("http://0x7f.1/", "refused: 127.0.0.1 is a loopback address"),
+        (
+            "http://0.0.0.0:80/",
+            "refused: 0.0.0.0 is an unspecified address",
+        ),
+        (
+            "http://172.16.5.4/",
+            "refused: 172.16.5.4 is a private address",
+        ),
+        (
+            "http://192.168.1.1/",
+            "refused: 192.168.1.1 is a private address",
+        ),
+        (
+            "http://100.64.0.1/",
+            "refused: 100.64.0.1 is a shared (CGNAT) address",
+        ),
+        (
+            "http://[fd00:ec2::254]/",
+            "refused: fd00:ec2::254 is a cloud metadata address",
+        ),
+        (
+            "http://[fc00::1]/",
+            "refused: fc00::1 is a unique local address",
+        ),
+        (
+            "http://[fe80::1]/",
+            "refused: fe80::1 is a link-local address",
+        ),
+        ("http://[::ffff:10.1.2.3]/", "is a private address"),
+        (
+            "gopher://example.com/",
+            "refused: the gopher: scheme is not allowed",
+        ),
+        ("not a url", "is not a URL"),
+    ];
+    for (url, reason) in cases {
+        desk.set("Livechat_webhookUrl", json!(url)).await;
+        let (status, body) = desk
+            .call(&desk.admin, Method::POST, "webhook.test", Some(json!({})))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{url}: {body}");
+        assert!(
+            body["error"].as_str().unwrap().contains(reason),
+            "{url}: {body}"
+        );
+    }
+}

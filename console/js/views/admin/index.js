@@ -15,6 +15,7 @@ import { renderTriggers } from "./triggers.js";
 import { renderCannedResponses } from "./canned-responses.js";
 import { renderCurrentChats } from "./current-chats.js";
 import { renderPermissions } from "./permissions.js";
+import { renderWebhooks } from "./webhooks.js";
 
 const SCREENS = [
   ["users", "Users", renderUsers],
@@ -26,6 +27,7 @@ const SCREENS = [
   ["triggers", "Triggers", renderTriggers],
   ["canned-responses", "Canned responses", renderCannedResponses],
   ["chats", "Current chats", renderCurrentChats],
+  ["webhooks", "Webhooks", renderWebhooks],
   ["permissions", "Permissions", renderPermissions],
 ];
 
