@@ -2,10 +2,11 @@
 
 use serde_json::json;
 
+use super::lead_capture;
 use super::rooms::{visitor_room_for_update, visitors_room};
 use super::settings::Settings;
 use super::validate::{self, limits};
-use super::webhook_events;
+use super::webhook_events::{queue_room_event, queue_room_event_batched, RoomEvent};
 use super::{actor, author, is_last_message, Livechat};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
@@ -89,7 +90,8 @@ impl Livechat {
                     .run(move |conn| {
                         let visitor = conn.visitor_by_token(&token)?;
                         let room = conn.room_for_update(&rid)?;
-                        let (message, mut room, visitor) = accept(visitor, room, id, &token, &msg)?;
+                        let (message, mut room, mut visitor) =
+                            accept(visitor, room, id, &token, &msg)?;
                         if conn.insert_message(&message)? == Inserted::Duplicate {
                             return Ok(Stored::Duplicate(message));
                         }
@@ -99,18 +101,26 @@ impl Livechat {
                             touch_inquiry(&mut inquiry, &message);
                             conn.save_inquiry_doc(&inquiry)?;
                         }
-                        webhook_events::queue_visitor_message_batched(
-                            conn, &settings, &room, &visitor, &message,
-                        )?;
+                        let event = RoomEvent::Message(&message);
+                        queue_room_event_batched(conn, &settings, &room, &visitor, event)?;
+                        if let Some(lead) = lead_capture::found(&settings, &message.msg) {
+                            if lead_capture::add_to_visitor(&mut visitor, &lead, message.ts) {
+                                conn.save_visitor(&visitor)?;
+                            }
+                            let event = RoomEvent::LeadCapture;
+                            queue_room_event_batched(conn, &settings, &room, &visitor, event)?;
+                        }
                         Ok(Stored::New(message))
                     })
                     .await?
             }
             None => {
                 let mut tx = self.store().begin().await?;
-                let visitor = tx.exec().visitor_by_token(token).await?;
+                // The visitor is locked first (the lock order of every visitor write): lead
+                // capture may add to it.
+                let visitor = tx.exec().visitor_for_update(token).await?;
                 let room = tx.exec().room_for_update(rid).await?;
-                let (message, mut room, _) = accept(visitor, room, id, token, msg)?;
+                let (message, mut room, mut visitor) = accept(visitor, room, id, token, msg)?;
                 if tx.exec().insert_message(&message).await? == Inserted::Duplicate {
                     Stored::Duplicate(message)
                 } else {
@@ -120,9 +130,15 @@ impl Livechat {
                         touch_inquiry(&mut inquiry, &message);
                         tx.exec().save_inquiry_doc(&inquiry).await?;
                     }
-                    let event = webhook_events::RoomEvent::Message(&message);
-                    webhook_events::queue_room_event(&mut tx.exec(), &settings, &room, event)
-                        .await?;
+                    let event = RoomEvent::Message(&message);
+                    queue_room_event(&mut tx.exec(), &settings, &room, event).await?;
+                    if let Some(lead) = lead_capture::found(&settings, &message.msg) {
+                        if lead_capture::add_to_visitor(&mut visitor, &lead, message.ts) {
+                            tx.exec().save_visitor(&visitor).await?;
+                        }
+                        let event = RoomEvent::LeadCapture;
+                        queue_room_event(&mut tx.exec(), &settings, &room, event).await?;
+                    }
                     tx.commit().await?;
                     Stored::New(message)
                 }

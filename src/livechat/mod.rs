@@ -19,6 +19,7 @@ mod departments;
 mod email_domain;
 mod forward;
 mod inquiries;
+mod lead_capture;
 mod messages;
 mod navigation;
 mod offline;

@@ -81,6 +81,16 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         ("Livechat_webhook_on_offline_msg", json!(false)),
         ("Livechat_webhook_on_visitor_message", json!(false)),
         ("Livechat_webhook_on_agent_message", json!(false)),
+        ("Livechat_webhook_on_capture", json!(false)),
+        // Lead capture (`lead_capture.rs`): e-mails and phones found in visitor messages.
+        (
+            "Livechat_lead_email_regex",
+            json!(super::lead_capture::DEFAULT_EMAIL_REGEX),
+        ),
+        (
+            "Livechat_lead_phone_regex",
+            json!(super::lead_capture::DEFAULT_PHONE_REGEX),
+        ),
         // Page views in webhook payloads (with `Livechat_Visitor_navigation_as_a_message`).
         (
             "Send_visitor_navigation_history_livechat_webhook_request",

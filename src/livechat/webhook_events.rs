@@ -45,6 +45,9 @@ pub enum RoomEvent<'a> {
     Edited,
     /// One message, by the visitor or by an agent.
     Message(&'a Message),
+    /// E-mail addresses or phone numbers found in a visitor's message were added to the
+    /// visitor (`Livechat_webhook_on_capture`; no messages, as Rocket.Chat).
+    LeadCapture,
 }
 
 impl RoomEvent<'_> {
@@ -57,6 +60,7 @@ impl RoomEvent<'_> {
             RoomEvent::Closed => "LivechatSession",
             RoomEvent::Edited => "LivechatEdit",
             RoomEvent::Message(_) => "Message",
+            RoomEvent::LeadCapture => "LeadCapture",
         }
     }
 
@@ -71,6 +75,7 @@ impl RoomEvent<'_> {
                 "Livechat_webhook_on_visitor_message"
             }
             RoomEvent::Message(_) => "Livechat_webhook_on_agent_message",
+            RoomEvent::LeadCapture => "Livechat_webhook_on_capture",
         }
     }
 
@@ -135,15 +140,16 @@ pub async fn queue_room_event(
     .await
 }
 
-/// [`queue_room_event`] for a visitor message in SQLite's batched write path.
-pub fn queue_visitor_message_batched(
+/// [`queue_room_event`] for a visitor message (or its lead capture) in SQLite's batched write
+/// path, where the visitor is at hand.
+pub fn queue_room_event_batched(
     conn: &BatchConn<'_>,
     settings: &Settings,
     room: &Room,
     visitor: &Visitor,
-    message: &Message,
+    event: RoomEvent<'_>,
 ) -> ApiResult<()> {
-    let event = RoomEvent::Message(message);
+    debug_assert!(!event.carries_history(), "no history in the batched path");
     if !wanted(settings, event.switch(room)) {
         return Ok(());
     }
@@ -280,7 +286,7 @@ fn room_payload(
             body.insert("closedBy".into(), json!(room.closed_by));
             body.insert("closer".into(), json!(room.closer));
         }
-        RoomEvent::Edited | RoomEvent::Message(_) => {}
+        RoomEvent::Edited | RoomEvent::Message(_) | RoomEvent::LeadCapture => {}
     }
     Value::Object(body)
 }

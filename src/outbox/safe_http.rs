@@ -36,13 +36,14 @@ pub enum HttpOutcome {
 
 impl SafeHttp {
     pub fn new(allow_private: bool) -> SafeHttp {
-        let client = Client::builder()
-            .no_proxy()
-            .redirect(redirect::Policy::none())
-            .dns_resolver(Arc::new(VettedResolver { allow_private }))
-            .user_agent(concat!("livechat/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_else(|_| Client::new());
+        // Without the system's CA roots (none installed) only the roots are dropped, never the
+        // protections: https then fails to verify, http still works.
+        let client = build_client(allow_private, true)
+            .or_else(|err| {
+                tracing::warn!(error = %err, "no system CA roots: https webhooks cannot be verified");
+                build_client(allow_private, false)
+            })
+            .expect("an HTTP client without CA roots builds");
         SafeHttp {
             client,
             allow_private,
@@ -117,6 +118,16 @@ impl SafeHttp {
         }
         Ok(url)
     }
+}
+
+fn build_client(allow_private: bool, native_roots: bool) -> reqwest::Result<Client> {
+    Client::builder()
+        .no_proxy()
+        .redirect(redirect::Policy::none())
+        .dns_resolver(Arc::new(VettedResolver { allow_private }))
+        .tls_built_in_native_certs(native_roots)
+        .user_agent(concat!("livechat/", env!("CARGO_PKG_VERSION")))
+        .build()
 }
 
 /// A network failure, or the resolver's refusal found in the error's causes.

@@ -209,3 +209,47 @@ async fn switched_off_events_are_not_sent() {
     assert_eq!(types(&crm.bodies()), ["Message"], "{received:?}");
     assert_eq!(crm.bodies()[0]["messages"][0]["msg"], json!("now on"));
 }
+
+#[tokio::test]
+async fn an_address_or_number_in_a_visitor_message_is_captured_as_a_lead() {
+    let (desk, crm) = desk_and_crm().await;
+    configure(&desk, &crm.url(), &["Livechat_webhook_on_capture"]).await;
+    let (token, room) = desk.visitor_room().await;
+    let rid = room["_id"].as_str().unwrap();
+    desk.app
+        .send_message(&token, rid, "no contact details here")
+        .await;
+    desk.app
+        .send_message(
+            &token,
+            rid,
+            "write to Lead@Example.com or call 5555-1234 please",
+        )
+        .await;
+
+    let received = crm.wait_for(1).await;
+    let lead = &received[0].body;
+    assert_eq!(lead["type"], json!("LeadCapture"));
+    assert_eq!(lead["_id"], json!(rid));
+    assert_eq!(lead["messages"], json!([]));
+    assert_eq!(
+        lead["visitor"]["email"],
+        json!([{ "address": "lead@example.com" }])
+    );
+    assert_eq!(
+        lead["visitor"]["phone"],
+        json!([{ "phoneNumber": "5555-1234" }])
+    );
+    let visitor = desk.app.get_success(&format!("visitor/{token}")).await;
+    assert_eq!(
+        visitor["visitor"]["visitorEmails"],
+        json!([{ "address": "lead@example.com" }])
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        crm.received().len(),
+        1,
+        "only the message with a lead: {:?}",
+        crm.bodies()
+    );
+}

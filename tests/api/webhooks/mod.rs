@@ -20,7 +20,7 @@ use receiver::Receiver;
 pub const SECRET: &str = "crm-shared-secret";
 
 /// Every `Livechat_webhook_on_*` switch.
-pub const SWITCHES: [&str; 8] = [
+pub const SWITCHES: [&str; 9] = [
     "Livechat_webhook_on_start",
     "Livechat_webhook_on_close",
     "Livechat_webhook_on_chat_taken",
@@ -29,6 +29,7 @@ pub const SWITCHES: [&str; 8] = [
     "Livechat_webhook_on_offline_msg",
     "Livechat_webhook_on_visitor_message",
     "Livechat_webhook_on_agent_message",
+    "Livechat_webhook_on_capture",
 ];
 
 /// A desk allowed to call a CRM on 127.0.0.1, and that CRM.
