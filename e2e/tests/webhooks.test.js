@@ -46,12 +46,14 @@ test('an administrator configures webhooks and sends a test', async (t) => {
     await page.getByRole('textbox', { name: 'Secret token' }).fill('e2e-secret');
     await page.getByRole('spinbutton', { name: 'Timeout (ms)' }).fill('2000');
     await page.getByRole('checkbox', { name: 'A visitor sends a message' }).check();
+    await page.getByRole('checkbox', { name: /lead capture/ }).check();
     await page.getByRole('button', { name: 'Save webhooks' }).click();
     await eventually(async () => {
       const { settings } = await api.get('livechat/integrations.settings', admin);
       const value = (id) => settings.find((s) => s._id === id).value;
       return value('Livechat_webhookUrl') === crm.url && value('Livechat_secret_token') === '********'
-        && value('Livechat_http_timeout') === 2000 && value('Livechat_webhook_on_visitor_message') === true;
+        && value('Livechat_http_timeout') === 2000 && value('Livechat_webhook_on_visitor_message') === true
+        && (await api.get('settings/Livechat_webhook_on_capture', admin)).value === true;
     }, 'the settings are saved');
 
     answer = 200;

@@ -12,6 +12,8 @@ import { check, loading, page, readOnlyNote } from "./common.js";
 const URL_ID = "Livechat_webhookUrl";
 const SECRET_ID = "Livechat_secret_token";
 const TIMEOUT_ID = "Livechat_http_timeout";
+// Not among Rocket.Chat's `integrations.settings`: read on its own.
+const CAPTURE_ID = "Livechat_webhook_on_capture";
 /** What `integrations.settings` shows for a secret that is set. */
 const MASK = "********";
 
@@ -24,6 +26,7 @@ const EVENTS = [
   ["Livechat_webhook_on_visitor_message", "A visitor sends a message"],
   ["Livechat_webhook_on_agent_message", "An agent sends a message"],
   ["Livechat_webhook_on_offline_msg", "A visitor leaves an offline message"],
+  [CAPTURE_ID, "A visitor writes an e-mail address or phone number (lead capture)"],
 ];
 
 export function renderWebhooks(container, { access }) {
@@ -40,6 +43,7 @@ export function renderWebhooks(container, { access }) {
   loading(body, async () => {
     const { settings } = await api.get("livechat/integrations.settings");
     const values = Object.fromEntries(settings.map((s) => [s._id, s.value]));
+    if (access.has("view-privileged-setting")) values[CAPTURE_ID] = (await api.get(`settings/${CAPTURE_ID}`)).value;
     const url = field("Webhook URL", {
       type: "url",
       value: values[URL_ID] ?? "",
