@@ -83,6 +83,9 @@ impl App {
             trust_proxy_headers: config.trust_proxy_headers,
             visitor_api_limit: limits.visitor_api.clone(),
             outbox: outbox.clone(),
+            webhook_http: crate::outbox::safe_http::SafeHttp::new(
+                config.allow_private_network_webhooks,
+            ),
         };
         let router = http::router(state, &limits, widget).merge(realtime.clone().router());
         Ok(App {
@@ -145,10 +148,13 @@ impl App {
 }
 
 /// Who sends each kind of delivery queued in the outbox (`crate::outbox`).
-fn couriers(livechat: &Livechat, _config: &Config) -> Vec<std::sync::Arc<dyn Courier>> {
-    vec![std::sync::Arc::new(crate::mail::courier::MailCourier::new(
+fn couriers(livechat: &Livechat, config: &Config) -> Vec<std::sync::Arc<dyn Courier>> {
+    let mail = crate::mail::courier::MailCourier::new(livechat.clone());
+    let webhooks = crate::outbox::webhook::WebhookCourier::new(
         livechat.clone(),
-    ))]
+        crate::outbox::safe_http::SafeHttp::new(config.allow_private_network_webhooks),
+    );
+    vec![std::sync::Arc::new(mail), std::sync::Arc::new(webhooks)]
 }
 
 /// The address to open on this machine: the bound one, with a wildcard (`0.0.0.0`, `::`)

@@ -38,6 +38,9 @@ pub struct Config {
     pub offline_message_per_minute: u32,
     /// Use `X-Real-IP` / `X-Forwarded-For` as the client address (only behind a trusted proxy).
     pub trust_proxy_headers: bool,
+    /// Lets webhooks (and any other outgoing HTTP) reach private, loopback and link-local
+    /// addresses; off, such destinations are refused (SSRF protection, `outbox::safe_http`).
+    pub allow_private_network_webhooks: bool,
     /// The DNS server asked by `Livechat_validate_offline_email` (UDP); `None`: the first
     /// `nameserver` of `/etc/resolv.conf`.
     pub dns_resolver: Option<SocketAddr>,
@@ -135,6 +138,7 @@ impl Default for Config {
             rate_limit_burst: 200,
             offline_message_per_minute: 6,
             trust_proxy_headers: false,
+            allow_private_network_webhooks: false,
             dns_resolver: None,
             sqlite_synchronous: SqliteSync::Normal,
             db_max_connections: 8,
@@ -220,6 +224,7 @@ impl Config {
             rate_limit_burst,
             offline_message_per_minute,
             trust_proxy_headers,
+            allow_private_network_webhooks,
             sqlite_synchronous,
             db_max_connections,
             custom_fields,
@@ -291,6 +296,7 @@ impl Config {
             rate_limit_burst,
             offline_message_per_minute,
             trust_proxy_headers,
+            allow_private_network_webhooks,
             sqlite_synchronous,
             db_max_connections,
             login_token_days,
@@ -381,6 +387,7 @@ struct FileConfig {
     rate_limit_burst: Option<u32>,
     offline_message_per_minute: Option<u32>,
     trust_proxy_headers: Option<bool>,
+    allow_private_network_webhooks: Option<bool>,
     dns_resolver: Option<SocketAddr>,
     sqlite_synchronous: Option<SqliteSync>,
     db_max_connections: Option<u32>,
@@ -467,6 +474,10 @@ pub struct Cli {
     /// Take the client IP from X-Real-IP / X-Forwarded-For (only behind a trusted proxy) [default: false].
     #[arg(long, env = "LIVECHAT_TRUST_PROXY_HEADERS")]
     pub trust_proxy_headers: Option<bool>,
+
+    /// Let webhooks reach private, loopback and link-local addresses [default: false].
+    #[arg(long, env = "LIVECHAT_ALLOW_PRIVATE_NETWORK_WEBHOOKS")]
+    pub allow_private_network_webhooks: Option<bool>,
 
     /// DNS server (ip:port, UDP) for the offline form's e-mail check [default: resolv.conf's].
     #[arg(long, env = "LIVECHAT_DNS_RESOLVER")]

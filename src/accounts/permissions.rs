@@ -14,6 +14,7 @@ pub const ROLES: [&str; 4] = [ADMIN, MANAGER, AGENT, USER];
 pub mod permission {
     pub const VIEW_L_ROOM: &str = "view-l-room";
     pub const VIEW_LIVECHAT_MANAGER: &str = "view-livechat-manager";
+    pub const VIEW_LIVECHAT_WEBHOOKS: &str = "view-livechat-webhooks";
     pub const VIEW_LIVECHAT_ROOMS: &str = "view-livechat-rooms";
     pub const CLOSE_LIVECHAT_ROOM: &str = "close-livechat-room";
     pub const CLOSE_OTHERS_LIVECHAT_ROOM: &str = "close-others-livechat-room";

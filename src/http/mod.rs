@@ -38,6 +38,7 @@ mod upload_receive;
 mod uploads;
 mod users;
 mod visitor;
+mod webhooks;
 mod widget;
 // --- widget build (the official widget at /livechat) ---
 pub mod widget_build;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub visitor_api_limit: IpRateLimit,
     /// Woken when an administrator queues a failed delivery again.
     pub outbox: Outbox,
+    /// Outgoing HTTP for `livechat/webhook.test` (the courier holds its own twin).
+    pub webhook_http: crate::outbox::safe_http::SafeHttp,
 }
 
 /// The rate limiters, kept so the app can trim their memory periodically. Logins have their
@@ -136,6 +139,7 @@ pub fn router(
         .merge(triggers::router())
         .merge(business_hours::router())
         .merge(outbox::router())
+        .merge(webhooks::router())
         .merge(chat::livechat_router())
         .merge(uploads::livechat_router())
         .merge(transcript::router())

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::rooms::{close_room, Closer};
+use super::webhook_events::{queue_room_event, RoomEvent};
 use super::Livechat;
 use crate::accounts::permission_table::Permissions;
 use crate::accounts::permissions::permission::{CLOSE_OTHERS_LIVECHAT_ROOM, VIEW_LIVECHAT_ROOMS};
@@ -106,6 +107,8 @@ impl Livechat {
         }
         record_agent_reply(&mut room, &message, user);
         tx.exec().save_room(&room).await?;
+        let event = RoomEvent::Message(&message);
+        queue_room_event(&mut tx.exec(), &self.settings(), &room, event).await?;
         tx.commit().await?;
         Ok(message)
     }
@@ -189,6 +192,7 @@ impl Livechat {
         }
         let settings = self.settings();
         close_room(&mut tx.exec(), &settings, &mut room, &closer, comment).await?;
+        queue_room_event(&mut tx.exec(), &settings, &room, RoomEvent::Closed).await?;
         tx.commit().await?;
         tracing::info!(rid, by = %user.username, "room closed by agent");
         self.drain_queue_after_change().await;

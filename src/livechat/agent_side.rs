@@ -36,6 +36,9 @@ const INTEGRATION_SETTINGS: [&str; 11] = [
     "Livechat_webhook_on_agent_message",
 ];
 
+/// What `integrations.settings` shows instead of a set `Livechat_secret_token`.
+pub const SECRET_MASK: &str = "********";
+
 impl Livechat {
     /// `GET livechat/queue`: per agent and department, how many open chats the agent serves
     /// now (Rocket.Chat's `getQueueMetrics`): `{_id, user: {_id, userId, username, status},
@@ -183,8 +186,12 @@ impl Livechat {
         INTEGRATION_SETTINGS
             .iter()
             .map(|id| {
-                let value = settings.get(id);
-                let kind = match value {
+                let mut value = settings.get(id).clone();
+                // The secret is never listed: a set one shows as a mask, to be replaced, not read.
+                if *id == "Livechat_secret_token" && value.as_str().is_some_and(|s| !s.is_empty()) {
+                    value = json!(SECRET_MASK);
+                }
+                let kind = match &value {
                     Value::Bool(_) => "boolean",
                     Value::Number(_) => "int",
                     _ if *id == "Livechat_secret_token" => "password",

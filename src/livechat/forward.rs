@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use super::routing::{auto_routing, global_limit, serve};
+use super::webhook_events::{queue_room_event, RoomEvent};
 use super::{Livechat, Settings};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Department, Inquiry, InquiryStatus, Message, Room, ServedBy, User, UserRef};
@@ -132,6 +133,7 @@ pub(super) async fn transfer(
     };
     let now = Timestamp::now();
     let previous = room.served_by.clone();
+    let old_department_id = room.department_id.clone();
     let mut transfer_data = transfer_data(by, now);
     if let Some(comment) = comment.filter(|c| !c.is_empty()) {
         transfer_data["comment"] = json!(comment);
@@ -201,6 +203,11 @@ pub(super) async fn transfer(
     exec.save_room(room).await?;
     exec.save_inquiry(inquiry).await?;
     super::sessions::refresh_session_chat(exec, room, now).await?;
+    let forwarded = RoomEvent::Forwarded {
+        old_department_id: old_department_id.as_deref(),
+        old_served_by: previous.as_ref(),
+    };
+    queue_room_event(exec, settings, room, forwarded).await?;
     Ok(())
 }
 

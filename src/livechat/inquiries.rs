@@ -148,6 +148,8 @@ impl Livechat {
         tx.exec().save_room(&room).await?;
         tx.exec().save_inquiry(&inquiry).await?;
         super::sessions::refresh_session_chat(&mut tx.exec(), &room, now).await?;
+        let taken = super::webhook_events::RoomEvent::Taken;
+        super::webhook_events::queue_room_event(&mut tx.exec(), &settings, &room, taken).await?;
         tx.commit().await?;
         Ok(inquiry)
     }

@@ -2,10 +2,12 @@
 
 use serde_json::json;
 
+use super::lead_capture;
 use super::rooms::{visitor_room_for_update, visitors_room};
 use super::settings::Settings;
 use super::uploads::FileParts;
 use super::validate::{self, limits};
+use super::webhook_events::{queue_room_event, queue_room_event_batched, RoomEvent};
 use super::{actor, author, is_last_message, Livechat};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
@@ -97,6 +99,7 @@ impl Livechat {
             }
         }
         let id = client_id.map_or_else(ids::random_id, str::to_string);
+        let settings = self.settings();
         let stored = match self.store().batcher() {
             Some(batcher) => {
                 let (token, rid, msg) = (token.to_string(), rid.to_string(), msg.to_string());
@@ -104,7 +107,8 @@ impl Livechat {
                     .run(move |conn| {
                         let visitor = conn.visitor_by_token(&token)?;
                         let room = conn.room_for_update(&rid)?;
-                        let (mut message, mut room) = accept(visitor, room, id, &token, &msg)?;
+                        let (mut message, mut room, mut visitor) =
+                            accept(visitor, room, id, &token, &msg)?;
                         if let Some(file) = &file {
                             file.apply(&mut message);
                         }
@@ -117,15 +121,26 @@ impl Livechat {
                             touch_inquiry(&mut inquiry, &message);
                             conn.save_inquiry_doc(&inquiry)?;
                         }
+                        let event = RoomEvent::Message(&message);
+                        queue_room_event_batched(conn, &settings, &room, &visitor, event)?;
+                        if let Some(lead) = lead_capture::found(&settings, &message.msg) {
+                            if lead_capture::add_to_visitor(&mut visitor, &lead, message.ts) {
+                                conn.save_visitor(&visitor)?;
+                            }
+                            let event = RoomEvent::LeadCapture;
+                            queue_room_event_batched(conn, &settings, &room, &visitor, event)?;
+                        }
                         Ok(Stored::New(message))
                     })
                     .await?
             }
             None => {
                 let mut tx = self.store().begin().await?;
-                let visitor = tx.exec().visitor_by_token(token).await?;
+                // The visitor is locked first (the lock order of every visitor write): lead
+                // capture may add to it.
+                let visitor = tx.exec().visitor_for_update(token).await?;
                 let room = tx.exec().room_for_update(rid).await?;
-                let (mut message, mut room) = accept(visitor, room, id, token, msg)?;
+                let (mut message, mut room, mut visitor) = accept(visitor, room, id, token, msg)?;
                 if let Some(file) = &file {
                     file.apply(&mut message);
                 }
@@ -137,6 +152,15 @@ impl Livechat {
                     if let Some(mut inquiry) = tx.exec().inquiry_by_room(rid).await? {
                         touch_inquiry(&mut inquiry, &message);
                         tx.exec().save_inquiry_doc(&inquiry).await?;
+                    }
+                    let event = RoomEvent::Message(&message);
+                    queue_room_event(&mut tx.exec(), &settings, &room, event).await?;
+                    if let Some(lead) = lead_capture::found(&settings, &message.msg) {
+                        if lead_capture::add_to_visitor(&mut visitor, &lead, message.ts) {
+                            tx.exec().save_visitor(&visitor).await?;
+                        }
+                        let event = RoomEvent::LeadCapture;
+                        queue_room_event(&mut tx.exec(), &settings, &room, event).await?;
                     }
                     tx.commit().await?;
                     Stored::New(message)
@@ -328,14 +352,14 @@ fn accept(
     id: String,
     token: &str,
     msg: &str,
-) -> ApiResult<(Message, Room)> {
+) -> ApiResult<(Message, Room, Visitor)> {
     let visitor = visitor.ok_or(ApiError::Code("invalid-token"))?;
     let room = visitors_room(room, token)?;
     if !room.is_open() {
         return Err(ApiError::Code("room-closed"));
     }
     let message = visitor_message(&visitor, id, &room.id, msg, Timestamp::now());
-    Ok((message, room))
+    Ok((message, room, visitor))
 }
 
 /// A waiting room's inquiry shows its last message in the queue.

@@ -19,6 +19,7 @@ mod departments;
 mod email_domain;
 mod forward;
 mod inquiries;
+mod lead_capture;
 mod messages;
 mod navigation;
 mod offline;
@@ -40,6 +41,7 @@ pub mod uploads;
 mod validate;
 mod visitor_search;
 mod visitors;
+pub mod webhook_events;
 mod widget;
 
 use std::sync::{Arc, RwLock};

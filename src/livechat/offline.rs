@@ -94,6 +94,15 @@ impl Livechat {
             };
             crate::mail::queue(&mut tx.exec(), &offline_mail(&form, to), "offline message").await?;
         }
+        super::webhook_events::queue_offline_message(
+            &mut tx.exec(),
+            &self.settings(),
+            name,
+            &email,
+            text,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         if mailed {
             tracing::info!(id, "offline message stored, mail queued");

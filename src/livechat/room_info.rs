@@ -236,6 +236,16 @@ impl Livechat {
         )?;
         room.updated_at = now;
         tx.exec().save_room(&room).await?;
+        if !room.is_open() {
+            let edited = super::webhook_events::RoomEvent::Edited;
+            super::webhook_events::queue_room_event(
+                &mut tx.exec(),
+                &self.settings(),
+                &room,
+                edited,
+            )
+            .await?;
+        }
         tx.commit().await
     }
 }

@@ -8,6 +8,7 @@ use super::forward::{transfer, Destination, Transferrer};
 use super::routing::assign_next_agent;
 use super::sessions::{mark_chat_closed, mark_chat_opened, show_chat};
 use super::validate::{self, limits};
+use super::webhook_events::{queue_room_event, RoomEvent};
 use super::{author, Livechat, Settings};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
@@ -163,6 +164,7 @@ impl Livechat {
             closed_by: None,
             closing_message: None,
             transcript_request: None,
+            crm_data: None,
             metrics: RoomMetrics::default(),
             priority_weight: 0,
             estimated_waiting_time_queue: 0,
@@ -178,6 +180,8 @@ impl Livechat {
             now,
         );
         tx.exec().insert_message(&started).await?;
+        let settings = self.settings();
+        queue_room_event(&mut tx.exec(), &settings, &room, RoomEvent::Started).await?;
         let mut inquiry = Inquiry {
             id: ids::random_id(),
             rid: room.id.clone(),
@@ -199,7 +203,6 @@ impl Livechat {
         };
         // A chat goes straight to an agent only when nobody is waiting before it; otherwise it
         // joins the queue, which drains in arrival order once this transaction commits.
-        let settings = self.settings();
         let mut room = room;
         let waiting_before = tx.exec().has_queued_inquiries().await?;
         if !waiting_before
@@ -208,6 +211,8 @@ impl Livechat {
                 .is_some()
         {
             tx.exec().save_room(&room).await?;
+        } else {
+            queue_room_event(&mut tx.exec(), &settings, &room, RoomEvent::Queued).await?;
         }
         tx.exec().save_inquiry(&inquiry).await?;
         claim_navigation_history(&mut tx.exec(), &visitor.token, &room.id).await?;
@@ -268,6 +273,7 @@ impl Livechat {
             CLOSED_BY_VISITOR,
         )
         .await?;
+        queue_room_event(&mut tx.exec(), &settings, &room, RoomEvent::Closed).await?;
         tx.commit().await?;
         self.drain_queue_after_change().await;
         tracing::info!(rid, "room closed by visitor");

@@ -6,6 +6,7 @@
 
 use serde_json::json;
 
+use super::webhook_events::{queue_room_event, RoomEvent};
 use super::widget::agent_info;
 use super::{Livechat, Settings};
 use crate::error::ApiResult;
@@ -43,6 +44,7 @@ pub(super) async fn assign_next_agent(
         return Ok(None);
     };
     serve(exec, settings, room, inquiry, &agent, now).await?;
+    queue_room_event(exec, settings, room, RoomEvent::Taken).await?;
     Ok(Some(agent))
 }
 

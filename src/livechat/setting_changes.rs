@@ -39,10 +39,10 @@ pub const APPEARANCE: [&str; 22] = [
 const MAX_SETTING_CHARS: usize = 10_000;
 
 impl Livechat {
-    /// `POST settings/:id`.
+    /// `POST settings/:id`. Numbers and booleans may come as text (`"250"`), as Rocket.Chat
+    /// accepts them.
     pub async fn save_setting(&self, id: &str, value: Value) -> ApiResult<()> {
         let current = self.settings();
-        // Numbers may come as numeric text, as Rocket.Chat's admin forms send them.
         let value = typed(&current, id, value, true)?;
         self.store_settings(vec![(id.to_string(), value)]).await
     }

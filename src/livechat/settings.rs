@@ -68,8 +68,8 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         // defaults it to true; here it is off by default because a lookup needs a reachable
         // resolver, and when none answers the address is accepted (see `email_domain.rs`).
         ("Livechat_validate_offline_email", json!(false)),
-        // The CRM webhook settings Rocket.Chat's `integrations.settings` lists. Stored and
-        // shown; this server sends no webhooks.
+        // The CRM webhooks (`webhook_events.rs`, sent by `outbox::webhook`): the URL and the
+        // secret are read at each attempt; the switches when the cause happens.
         ("Livechat_webhookUrl", json!("")),
         ("Livechat_secret_token", json!("")),
         ("Livechat_http_timeout", json!(5000)),
@@ -81,6 +81,21 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         ("Livechat_webhook_on_offline_msg", json!(false)),
         ("Livechat_webhook_on_visitor_message", json!(false)),
         ("Livechat_webhook_on_agent_message", json!(false)),
+        ("Livechat_webhook_on_capture", json!(false)),
+        // Lead capture (`lead_capture.rs`): e-mails and phones found in visitor messages.
+        (
+            "Livechat_lead_email_regex",
+            json!(super::lead_capture::DEFAULT_EMAIL_REGEX),
+        ),
+        (
+            "Livechat_lead_phone_regex",
+            json!(super::lead_capture::DEFAULT_PHONE_REGEX),
+        ),
+        // Page views in webhook payloads (with `Livechat_Visitor_navigation_as_a_message`).
+        (
+            "Send_visitor_navigation_history_livechat_webhook_request",
+            json!(false),
+        ),
         // The REST limiter of the visitor API (`http::rate_limit`): on/off, and its allowance of
         // calls per period. 0 calls means "as configured" (`rate_limit_per_minute` and
         // `rate_limit_burst`), so a fresh install keeps the configured limiter; Rocket.Chat's

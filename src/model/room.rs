@@ -57,6 +57,9 @@ pub struct Room {
     /// livechat/transcript/:rid`): `{email, subject, requestedAt, requestedBy}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_request: Option<Value>,
+    /// What the CRM answered to the room's last webhook (Rocket.Chat keeps the response text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crm_data: Option<String>,
     #[serde(default)]
     pub metrics: RoomMetrics,
     pub priority_weight: i64,

@@ -13,6 +13,8 @@
 //! process killed after the far side accepted but before the outcome was written sends that
 //! one again when the lease runs out.
 
+pub mod safe_http;
+pub mod webhook;
 mod worker;
 
 use std::collections::HashMap;

@@ -68,10 +68,11 @@ pub struct DeliveryRecord {
     pub finished_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, kind, ordering_key, summary, payload, state, attempts, \
-                       next_attempt_at, last_error, created_at, finished_at";
+// `attempts` is an INTEGER on PostgreSQL: widened here so both backends decode an i64.
+const COLUMNS: &str = "id, kind, ordering_key, summary, payload, state, \
+                       CAST(attempts AS BIGINT), next_attempt_at, last_error, created_at, \
+                       finished_at";
 
-/// `attempts` is `INTEGER` (PostgreSQL's INT4, which sqlx will not read as i64).
 type Row = (
     i64,
     String,
@@ -79,7 +80,7 @@ type Row = (
     String,
     String,
     String,
-    i32,
+    i64,
     i64,
     Option<String>,
     i64,
@@ -107,7 +108,7 @@ fn record(row: Row) -> DeliveryRecord {
         summary,
         payload,
         state,
-        attempts: i64::from(attempts),
+        attempts,
         next_attempt_at,
         last_error,
         created_at,

@@ -1,6 +1,6 @@
 //! Accounts and their login tokens.
 
-use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, Exec, Inserted};
+use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, BatchConn, Exec, Inserted};
 use crate::error::ApiResult;
 use crate::model::User;
 use crate::time::Timestamp;
@@ -253,5 +253,13 @@ impl Exec<'_> {
                 .rows_affected()
         });
         Ok(())
+    }
+}
+
+impl BatchConn<'_> {
+    /// [`Exec::user_by_id`] in a batched write (the agent named in a visitor message's webhook).
+    pub fn user_by_id(&self, id: &str) -> ApiResult<Option<User>> {
+        let doc = self.fetch_doc(SELECT_BY_ID, id)?;
+        doc.map(|d| parse_doc(&d)).transpose()
     }
 }

@@ -60,12 +60,8 @@ impl Exec<'_> {
     pub async fn save_visitor(&mut self, visitor: &Visitor) -> ApiResult<()> {
         let doc = to_doc(visitor)?;
         let search = SearchColumns::of(visitor);
-        const SQL: &str =
-            "UPDATE visitors SET token = $2, username = $3, name = $4, email = $5, phone = $6, \
-                           department = $7, updated_at = $8, doc = $9, name_lower = $10, username_lower = $11, \
-                           last_chat_ts = $12 WHERE id = $1";
         dispatch!(self, c => {
-            sqlx::query(SQL)
+            sqlx::query(SAVE)
                 .bind(&visitor.id)
                 .bind(&visitor.token)
                 .bind(&visitor.username)
@@ -87,13 +83,10 @@ impl Exec<'_> {
 
     /// `visitorData` on `stream-livechat-room` of each of the visitor's open rooms.
     async fn announce_visitor(&mut self, visitor: &Visitor) -> ApiResult<()> {
-        const SQL: &str = "INSERT INTO events (collection, event_name, args, created_at) \
-                           SELECT $1, id, $2, $3 FROM rooms WHERE visitor_token = $4 AND open";
-        let visitor_doc = to_ejson(serde_json::to_value(visitor)?);
-        let args = json!([{ "type": "visitorData", "visitor": visitor_doc }]).to_string();
+        let args = visitor_data(visitor)?;
         let now = crate::time::Timestamp::now().millis();
         dispatch!(self, c => {
-            sqlx::query(SQL)
+            sqlx::query(ANNOUNCE)
                 .bind(LIVECHAT_ROOM)
                 .bind(&args)
                 .bind(now)
@@ -125,6 +118,20 @@ impl Exec<'_> {
     }
 }
 
+const SAVE: &str =
+    "UPDATE visitors SET token = $2, username = $3, name = $4, email = $5, phone = $6, \
+     department = $7, updated_at = $8, doc = $9, name_lower = $10, username_lower = $11, \
+     last_chat_ts = $12 WHERE id = $1";
+
+/// A `visitorData` event for each of the visitor's open rooms.
+const ANNOUNCE: &str = "INSERT INTO events (collection, event_name, args, created_at) \
+                        SELECT $1, id, $2, $3 FROM rooms WHERE visitor_token = $4 AND open";
+
+fn visitor_data(visitor: &Visitor) -> ApiResult<String> {
+    let visitor_doc = to_ejson(serde_json::to_value(visitor)?);
+    Ok(json!([{ "type": "visitorData", "visitor": visitor_doc }]).to_string())
+}
+
 /// The columns `visitors.search` matches and sorts on, derived from the document.
 struct SearchColumns {
     name_lower: Option<String>,
@@ -147,6 +154,31 @@ impl BatchConn<'_> {
     pub fn visitor_by_token(&self, token: &str) -> ApiResult<Option<Visitor>> {
         let doc = self.fetch_doc(BY_TOKEN, token)?;
         doc.map(|d| parse_doc(&d)).transpose()
+    }
+
+    /// [`Exec::save_visitor`] in a batched write (lead capture from a visitor message).
+    pub fn save_visitor(&self, visitor: &Visitor) -> ApiResult<()> {
+        let doc = to_doc(visitor)?;
+        let search = SearchColumns::of(visitor);
+        let params: [&dyn rusqlite::ToSql; 12] = [
+            &visitor.id,
+            &visitor.token,
+            &visitor.username,
+            &visitor.name,
+            &visitor.email(),
+            &visitor.phone_number(),
+            &visitor.department,
+            &visitor.updated_at.millis(),
+            &doc,
+            &search.name_lower,
+            &search.username_lower,
+            &search.last_chat_ts,
+        ];
+        self.execute(SAVE, &params)?;
+        let args = visitor_data(visitor)?;
+        let now = crate::time::Timestamp::now().millis();
+        self.execute(ANNOUNCE, &[&LIVECHAT_ROOM, &args, &now, &visitor.token])?;
+        Ok(())
     }
 }
 

@@ -41,5 +41,6 @@ mod staff_views;
 mod triggers;
 mod uploads;
 mod visitors;
+mod webhooks;
 mod widget;
 mod widget_build;

@@ -20,6 +20,7 @@ import { renderOfflineMessages } from "./offline-messages.js";
 import { renderPermissions } from "./permissions.js";
 import { renderEmail } from "./email.js";
 import { renderOutbox } from "./outbox.js";
+import { renderWebhooks } from "./webhooks.js";
 
 const SCREENS = [
   ["users", "Users", renderUsers],
@@ -34,6 +35,7 @@ const SCREENS = [
   ["business-hours", "Business hours", renderBusinessHours],
   ["chats", "Current chats", renderCurrentChats],
   ["offline-messages", "Offline messages", renderOfflineMessages],
+  ["webhooks", "Webhooks", renderWebhooks],
   ["permissions", "Permissions", renderPermissions],
   ["email", "E-mail", renderEmail],
   ["outbox", "Outbox", renderOutbox],
