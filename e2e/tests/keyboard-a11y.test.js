@@ -54,6 +54,9 @@ test('every screen passes axe-core, and the keyboard moves through the desk', as
     await page.keyboard.press('Alt+ArrowDown');
     await page.waitForURL(`**/#/chat/${order[1]}`, { timeout: 10_000 });
     await page.locator('#chat-title', { hasText: order[1] === first.rid ? 'First Visitor' : 'Second Visitor' }).waitFor();
+    // Opening a chat focuses its composer once the messages and the visitor panel are in
+    // (wide screens only): wait for that, so the blur below cannot come before it.
+    await eventually(() => page.evaluate(() => document.activeElement?.id === 'composer'), 'the opened chat focuses its composer');
     await blur();
     assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'composer');
     await page.keyboard.press('Alt+r');
