@@ -16,7 +16,7 @@ pub enum Backend {
 /// The tables the script touches (read from the migrations) and the order their rows are read
 /// in. The order matters only for naming random ids by first appearance (`normalize.rs`):
 /// the outbox tables first, whose autoincrement ids follow the script.
-pub const TABLES: [(&str, &str); 10] = [
+pub const TABLES: [(&str, &str); 11] = [
     ("events", "id"),
     ("deliveries", "id"),
     ("messages", "seq"),
@@ -27,6 +27,7 @@ pub const TABLES: [(&str, &str); 10] = [
     ("users", "username_lower"),
     ("department_agents", "department_id, username"),
     ("counters", "name"),
+    ("uploads", "id"),
 ];
 
 pub async fn dump(backend: Backend, url: &str) -> Dump {
@@ -56,7 +57,8 @@ pub async fn dump(backend: Backend, url: &str) -> Dump {
         Backend::Postgres => {
             let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
             for (table, order) in TABLES {
-                let sql = format!("SELECT row_to_json(t)::text FROM {table} AS t ORDER BY {order}");
+                // `r`, not `t`: `messages` has a column named `t`, which would win over the row.
+                let sql = format!("SELECT row_to_json(r)::text FROM {table} AS r ORDER BY {order}");
                 let rows: Vec<String> = sqlx::query_scalar(&sql)
                     .fetch_all(&mut conn)
                     .await

@@ -1,7 +1,8 @@
 //! What may legitimately differ between two runs of the script is replaced by stable
 //! stand-ins; everything else is compared strictly (documents and payloads as parsed JSON).
 //!
-//! - Random ids (`livechat::ids::random_id`: 17 characters of Meteor's alphabet) become
+//! - Random ids (`livechat::ids::random_id`: 17 characters of Meteor's alphabet; file ids,
+//!   `uploads::new_file_id`: 26 of the same) become
 //!   `<id N>`, N counting first appearances while reading the dump in `TABLES` order, so the
 //!   same id is the same label everywhere (columns, documents, event args, payloads).
 //! - Times (columns named `*_at`, `ts`, `*_ts`, `*_until`; ISO strings and epoch
@@ -42,7 +43,8 @@ const DROPPED: [(&str, &str); 7] = [
 ];
 
 const ID_ALPHABET: &str = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz";
-const ID_LENGTH: usize = 17;
+/// Document ids and file ids.
+const ID_LENGTHS: [usize; 2] = [17, 26];
 
 pub fn normalize(dump: Dump) -> Normalized {
     let mut labels = Labels::default();
@@ -136,7 +138,7 @@ impl Labels {
                 word.push(c);
                 continue;
             }
-            if word.len() == ID_LENGTH && word.chars().all(|w| ID_ALPHABET.contains(w)) {
+            if ID_LENGTHS.contains(&word.len()) && word.chars().all(|w| ID_ALPHABET.contains(w)) {
                 let next = format!("<id {}>", self.0.len() + 1);
                 out.push_str(self.0.entry(word.clone()).or_insert(next));
             } else {
@@ -244,4 +246,11 @@ fn differences(path: &str, left: &Value, right: &Value, out: &mut Vec<String>) {
         _ if left != right => out.push(format!("{path}: {left} ≠ {right}")),
         _ => {}
     }
+}
+
+/// The rows of `table`.
+pub fn rows<'a>(dump: &'a Normalized, table: &str) -> &'a [Value] {
+    dump.iter()
+        .find(|(t, _)| *t == table)
+        .map_or(&[], |(_, rows)| rows.as_slice())
 }

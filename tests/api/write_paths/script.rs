@@ -8,6 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::{Credentials, Desk};
+use crate::uploads::{file_form, visitor_upload, PNG};
 
 /// Nothing listens here: webhook deliveries are queued and stay in the outbox (the courier's
 /// retries are not part of the comparison, see `normalize.rs`).
@@ -25,13 +26,26 @@ const SWITCHES: [&str; 9] = [
     "Livechat_webhook_on_capture",
 ];
 
-/// A desk allowed to queue webhooks to 127.0.0.1, with `configure` applied last.
-pub async fn open_desk(configure: impl FnOnce(&mut livechat::Config)) -> Desk {
-    Desk::open_with(|c| {
+/// A desk allowed to queue webhooks to 127.0.0.1, with its files in a directory of its own.
+pub struct ScriptDesk {
+    pub desk: Desk,
+    _files: tempfile::TempDir,
+}
+
+/// A [`ScriptDesk`] with `configure` applied last.
+pub async fn open_desk(configure: impl FnOnce(&mut livechat::Config)) -> ScriptDesk {
+    let files = tempfile::tempdir().expect("upload dir");
+    let upload_dir = files.path().to_path_buf();
+    let desk = Desk::open_with(|c| {
         c.allow_private_network_webhooks = true;
+        c.upload_dir = Some(upload_dir);
         configure(c);
     })
-    .await
+    .await;
+    ScriptDesk {
+        desk,
+        _files: files,
+    }
 }
 
 pub async fn run(desk: &Desk) {
@@ -77,6 +91,10 @@ pub async fn run(desk: &Desk) {
     let (status, body) = send(desk, bob, &bob_room, "hi", Some("equiv-m1")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     message(desk, bob, &bob_room, "anyone there?", Some("equiv-bob-1")).await;
+    // A file's message takes the same batched path as a text message.
+    let form = file_form("screenshot.png", "image/png", PNG, &[("msg", "my screen")]);
+    let (status, body) = visitor_upload(app, Some(bob), &bob_room, form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 
     // An agent takes Ada's chat and answers; Ada writes to the served room.
     take(desk, &agent, &ada_room).await;
