@@ -45,6 +45,10 @@ pub struct Config {
     /// `nameserver` of `/etc/resolv.conf`.
     pub dns_resolver: Option<SocketAddr>,
     pub sqlite_synchronous: SqliteSync,
+    /// Group commit for visitor messages on SQLite (`store::write_batch`). A diagnostic
+    /// switch: off, SQLite takes the same async transactions as PostgreSQL, which the
+    /// write-path equivalence test uses to compare the two paths on one backend.
+    pub sqlite_group_commit: bool,
     /// Connections in the database pool (SQLite: readers; writes use one connection).
     pub db_max_connections: u32,
     /// Public base URL of this server, used in links handed to the widget (sound file…).
@@ -141,6 +145,7 @@ impl Default for Config {
             allow_private_network_webhooks: false,
             dns_resolver: None,
             sqlite_synchronous: SqliteSync::Normal,
+            sqlite_group_commit: true,
             db_max_connections: 8,
             site_url: None,
             custom_fields: Vec::new(),
@@ -226,6 +231,7 @@ impl Config {
             trust_proxy_headers,
             allow_private_network_webhooks,
             sqlite_synchronous,
+            sqlite_group_commit,
             db_max_connections,
             custom_fields,
             departments,
@@ -298,6 +304,7 @@ impl Config {
             trust_proxy_headers,
             allow_private_network_webhooks,
             sqlite_synchronous,
+            sqlite_group_commit,
             db_max_connections,
             login_token_days,
             login_per_minute,
@@ -390,6 +397,7 @@ struct FileConfig {
     allow_private_network_webhooks: Option<bool>,
     dns_resolver: Option<SocketAddr>,
     sqlite_synchronous: Option<SqliteSync>,
+    sqlite_group_commit: Option<bool>,
     db_max_connections: Option<u32>,
     site_url: Option<String>,
     custom_fields: Option<Vec<CustomFieldDefinition>>,
@@ -486,6 +494,10 @@ pub struct Cli {
     /// SQLite durability: normal survives kill -9, full also survives power loss [default: normal].
     #[arg(long, env = "LIVECHAT_SQLITE_SYNCHRONOUS", value_enum)]
     pub sqlite_synchronous: Option<SqliteSync>,
+
+    /// Group commit for visitor messages on SQLite; false is a diagnostic switch [default: true].
+    #[arg(long, env = "LIVECHAT_SQLITE_GROUP_COMMIT")]
+    pub sqlite_group_commit: Option<bool>,
 
     /// Database pool size (SQLite: read connections) [default: 8].
     #[arg(long, env = "LIVECHAT_DB_MAX_CONNECTIONS")]

@@ -94,8 +94,9 @@ enum Backend {
         writer: SqlitePool,
         readers: SqlitePool,
         /// Group commit for the hottest writes (PostgreSQL has none: its concurrent
-        /// transactions already share WAL flushes).
-        batcher: Arc<WriteBatcher>,
+        /// transactions already share WAL flushes). `None` when `sqlite_group_commit` is
+        /// off: writes then take the async transactions PostgreSQL takes.
+        batcher: Option<Arc<WriteBatcher>>,
     },
     Postgres(PgPool),
 }
@@ -109,11 +110,13 @@ impl Store {
             Backend::Postgres(postgres::connect(&url, config).await?)
         } else if url.starts_with("sqlite:") {
             let (writer, readers, batches) = sqlite::connect(&url, config).await?;
-            let batcher = Arc::new(WriteBatcher::new(
-                writer.clone(),
-                batches,
-                committed.clone(),
-            ));
+            let batcher = config.sqlite_group_commit.then(|| {
+                Arc::new(WriteBatcher::new(
+                    writer.clone(),
+                    batches,
+                    committed.clone(),
+                ))
+            });
             Backend::Sqlite {
                 writer,
                 readers,
@@ -164,7 +167,7 @@ impl Store {
     /// The group-commit path for synchronous write jobs (SQLite only).
     pub fn batcher(&self) -> Option<&WriteBatcher> {
         match &self.backend {
-            Backend::Sqlite { batcher, .. } => Some(batcher),
+            Backend::Sqlite { batcher, .. } => batcher.as_deref(),
             Backend::Postgres(_) => None,
         }
     }

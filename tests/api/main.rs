@@ -44,3 +44,4 @@ mod visitors;
 mod webhooks;
 mod widget;
 mod widget_build;
+mod write_paths;
