@@ -336,12 +336,8 @@ mod tests {
             &support
         ));
         // Method params: absent or null are none.
-        for params in [json!(null)] {
-            let frame = json!({"msg": "method", "id": "1", "method": "m", "params": params});
-            assert!(
-                matches!(decode(frame), Ok(ClientFrame::Method(call)) if call.params.is_empty())
-            );
-        }
+        let frame = json!({"msg": "method", "id": "1", "method": "m", "params": null});
+        assert!(matches!(decode(frame), Ok(ClientFrame::Method(call)) if call.params.is_empty()));
         assert!(matches!(
             decode(json!({"msg": "method", "id": "1", "method": "m"})),
             Ok(ClientFrame::Method(call)) if call.params.is_empty()
