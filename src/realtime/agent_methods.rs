@@ -6,8 +6,8 @@
 
 use serde_json::{json, Value};
 
-use super::session::Connection;
-use super::DdpError;
+use super::connection::Connection;
+use super::ddp_error::DdpError;
 use crate::accounts::permissions::permission::VIEW_L_ROOM;
 use crate::ejson;
 use crate::model::{staff_view, User};

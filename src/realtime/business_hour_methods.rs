@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::agent_methods::{logged_in, match_failed};
-use super::session::Connection;
-use super::DdpError;
+use super::connection::Connection;
+use super::ddp_error::DdpError;
 use crate::accounts::permissions::permission::VIEW_LIVECHAT_BUSINESS_HOURS;
 use crate::error::ApiError;
 

@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::agent_methods::{logged_in, match_failed, optional_text, required_text};
-use super::session::Connection;
-use super::DdpError;
+use super::connection::Connection;
+use super::ddp_error::DdpError;
 use crate::accounts::permissions::permission::VIEW_LIVECHAT_MANAGER;
 use crate::ejson;
 use crate::error::ApiError;

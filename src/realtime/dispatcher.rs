@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use sqlx::postgres::PgListener;
 use tokio::sync::Notify;
 
-use super::hub::{Event, Hub, Topic};
+use super::hub::{Event, Hub};
+use super::topic::Topic;
 use crate::accounts::permission_table::Permissions;
 use crate::http::{IpRateLimit, LimiterSettings};
 use crate::livechat::Livechat;

@@ -16,13 +16,12 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, Notify};
 
+use super::frames::Frame;
+use super::topic::Topic;
 use super::views::{Rendering, View};
 
 /// Identifies one WebSocket connection within this process.
 pub type ConnId = u64;
-
-/// What a connection's writer receives: finished frames, shared between subscribers.
-pub type Frame = Arc<str>;
 
 /// A connection's side of the hub: its bounded frame queue and its "you are too slow" signal.
 #[derive(Clone)]
@@ -56,25 +55,6 @@ impl Outbox {
 
     fn overflow(&self) {
         self.overflowed.notify_one();
-    }
-}
-
-/// What a subscription listens to: `collection` + `eventName`, and for per-user streams that
-/// share one event name (`__my_messages__`), the user.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Topic {
-    pub collection: String,
-    pub event_name: String,
-    pub audience: Option<String>,
-}
-
-impl Topic {
-    pub fn new(collection: &str, event_name: &str) -> Topic {
-        Topic {
-            collection: collection.to_string(),
-            event_name: event_name.to_string(),
-            audience: None,
-        }
     }
 }
 
@@ -242,18 +222,6 @@ impl Hub {
             Err(poisoned) => poisoned.into_inner(),
         }
     }
-}
-
-/// `{"msg":"changed","collection":…,"id":"id","fields":{"eventName":…,"args":…},"seq":…}`,
-/// with the already-serialized `args` spliced in. Clients read `collection` and `fields`; the
-/// extra top-level `seq` is the catch-up point of stored events.
-pub fn changed_frame(topic: &Topic, seq: Option<i64>, args: &str) -> String {
-    let collection = serde_json::Value::String(topic.collection.clone());
-    let event_name = serde_json::Value::String(topic.event_name.clone());
-    let seq = seq.map(|s| format!(r#","seq":{s}"#)).unwrap_or_default();
-    format!(
-        r#"{{"msg":"changed","collection":{collection},"id":"id","fields":{{"eventName":{event_name},"args":{args}}}{seq}}}"#
-    )
 }
 
 #[cfg(test)]

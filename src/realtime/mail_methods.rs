@@ -6,8 +6,8 @@
 use serde_json::{json, Value};
 
 use super::agent_methods::logged_in;
-use super::session::Connection;
-use super::DdpError;
+use super::connection::Connection;
+use super::ddp_error::DdpError;
 use crate::accounts::permissions::permission::EDIT_PRIVILEGED_SETTING;
 
 /// `sendSMTPTestEmail []` → `{message: "Your_mail_was_sent_to_s", params: [address]}`.

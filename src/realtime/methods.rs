@@ -5,9 +5,10 @@
 use serde_json::{json, Value};
 
 use super::agent_methods;
-use super::session::Connection;
+use super::connection::Connection;
+use super::ddp_error::DdpError;
+use super::frames::ServerFrame;
 use super::streams::may_read_room;
-use super::DdpError;
 use crate::accounts::secrets::Password;
 use crate::ejson;
 use crate::error::ApiError;
@@ -19,14 +20,17 @@ use crate::store::NewEvent;
 pub const SOCKET_ONLY: [&str; 3] = ["login", "logout", "livechat:setUpConnection"];
 
 /// The `result` frame answering method call `id`.
-pub fn result_frame(id: &str, outcome: Result<Value, DdpError>) -> Value {
-    let mut result = json!({ "msg": "result", "id": id });
-    match outcome {
-        Ok(Value::Null) => {}
-        Ok(value) => result["result"] = value,
-        Err(error) => result["error"] = error.to_value(),
+pub fn result_frame(id: &str, outcome: Result<Value, DdpError>) -> ServerFrame {
+    let (result, error) = match outcome {
+        Ok(Value::Null) => (None, None),
+        Ok(value) => (Some(value), None),
+        Err(error) => (None, Some(error.to_value())),
+    };
+    ServerFrame::Result {
+        id: id.to_string(),
+        result,
+        error,
     }
-    result
 }
 
 pub async fn call(conn: &mut Connection, name: &str, params: &[Value]) -> Result<Value, DdpError> {
@@ -107,12 +111,11 @@ async fn login(conn: &mut Connection, request: Option<&Value>) -> Result<Value, 
         (session, "password")
     };
     // ddp-client reads the logged-in user from this `added` frame.
-    conn.send(json!({
-        "msg": "added",
-        "collection": "users",
-        "id": session.user.id,
-        "fields": { "username": session.user.username },
-    }));
+    conn.send(ServerFrame::Added {
+        collection: "users".to_string(),
+        id: session.user.id.clone(),
+        fields: json!({ "username": session.user.username }),
+    });
     let result = json!({
         "id": session.user.id,
         "token": session.token,

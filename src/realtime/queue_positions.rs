@@ -10,7 +10,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
 
-use super::hub::{Event, Hub, Topic};
+use super::hub::{Event, Hub};
+use super::topic::Topic;
 use crate::livechat::Livechat;
 use crate::store::streams::LIVECHAT_ROOM;
 

@@ -8,39 +8,12 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 
+use super::connection::Connection;
+use super::ddp_error::DdpError;
+use super::frames::{ClientFrame, MethodCall, ServerFrame};
 use super::methods::{self, result_frame, SOCKET_ONLY};
-use super::session::Connection;
-use super::{DdpError, Realtime};
+use super::state::Realtime;
 use crate::model::User;
-
-/// A DDP `method` frame: `{msg: "method", id, method, params?}`.
-#[derive(Debug)]
-pub struct MethodCall {
-    pub id: String,
-    pub method: String,
-    pub params: Vec<Value>,
-}
-
-impl MethodCall {
-    /// The frame in `message` (EJSON is JSON here: its dates stay `{"$date"}` objects that the
-    /// methods read themselves); `None` when it is not a method frame.
-    pub fn parse(message: &str) -> Option<MethodCall> {
-        let frame: Value = serde_json::from_str(message).ok()?;
-        if frame["msg"] != "method" {
-            return None;
-        }
-        let params = match &frame["params"] {
-            Value::Array(params) => params.clone(),
-            Value::Null => Vec::new(),
-            _ => return None,
-        };
-        Some(MethodCall {
-            id: frame["id"].as_str()?.to_string(),
-            method: frame["method"].as_str()?.to_string(),
-            params,
-        })
-    }
-}
 
 impl Realtime {
     /// Runs `call` as `user` (`None`: anonymously) and answers its `result` frame. Methods
@@ -60,10 +33,26 @@ impl Realtime {
                     call.method
                 ),
             );
-            return result_frame(&call.id, Err(refused));
+            return to_value(result_frame(&call.id, Err(refused)));
         }
         let mut conn = Connection::detached(self.clone(), client_ip, user);
         let outcome = methods::call(&mut conn, &call.method, &call.params).await;
-        result_frame(&call.id, outcome)
+        to_value(result_frame(&call.id, outcome))
     }
+}
+
+impl MethodCall {
+    /// The method frame in `message` (the same codec as the socket's); `None` when it is not
+    /// one, or a malformed one.
+    pub fn parse(message: &str) -> Option<MethodCall> {
+        match ClientFrame::decode(message) {
+            Ok(ClientFrame::Method(call)) => Some(call),
+            _ => None,
+        }
+    }
+}
+
+/// REST answers the frame as a string inside its JSON body, so callers want it as a value.
+fn to_value(frame: ServerFrame) -> Value {
+    serde_json::to_value(&frame).unwrap_or_default()
 }

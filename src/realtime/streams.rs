@@ -14,10 +14,10 @@
 
 use serde_json::Value;
 
-use super::hub::Topic;
-use super::session::Connection;
+use super::connection::Connection;
+use super::ddp_error::DdpError;
+use super::topic::Topic;
 use super::views::View;
-use super::DdpError;
 use crate::accounts::permissions::permission::{VIEW_CANNED_RESPONSES, VIEW_L_ROOM};
 use crate::store::streams::{
     CANNED_RESPONSES, CANNED_RESPONSES_EVENT, INQUIRY_QUEUE, LIVECHAT_ROOM, MY_MESSAGES,

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::hub::{changed_frame, Frame, Topic};
+use super::frames::{changed_frame, Frame};
+use super::topic::Topic;
 use crate::livechat::DepartmentScope;
 use crate::model::{may_carry_visitor_token, strip_visitor_tokens};
 use crate::store::streams::{CANNED_RESPONSES, VISITOR_SESSIONS};
@@ -85,7 +86,9 @@ impl<'a> Rendering<'a> {
     fn as_recorded(&mut self) -> Frame {
         let (topic, seq, args) = (self.topic, self.seq, self.args);
         self.as_recorded
-            .get_or_insert_with(|| changed_frame(topic, seq, args).into())
+            .get_or_insert_with(|| {
+                changed_frame(&topic.collection, &topic.event_name, seq, args).into()
+            })
             .clone()
     }
 
@@ -119,7 +122,12 @@ impl<'a> Rendering<'a> {
             _ => Belongs::default(),
         };
         strip_visitor_tokens(&mut args);
-        let frame = changed_frame(self.topic, self.seq, &args.to_string());
+        let frame = changed_frame(
+            &self.topic.collection,
+            &self.topic.event_name,
+            self.seq,
+            &args.to_string(),
+        );
         (Some(Arc::from(frame)), belongs)
     }
 }

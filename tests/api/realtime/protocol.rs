@@ -150,3 +150,34 @@ async fn a_silent_client_is_pinged_then_disconnected() {
         Some(Value::Null)
     );
 }
+
+#[tokio::test]
+async fn each_kind_of_bad_frame_gets_its_own_answer_once_connected() {
+    let app = TestApp::spawn().await;
+    let mut ddp = Ddp::open(&app).await;
+    ddp.send(json!({ "msg": "connect", "version": "1" })).await;
+    assert_eq!(ddp.recv().await["msg"], json!("connected"));
+
+    let cases = [
+        (r#"{"msg":"connect","version":"1"}"#, "Already connected"),
+        (
+            r#"{"msg":"method","id":"1","method":"m","params":{"a":1}}"#,
+            "Malformed method invocation",
+        ),
+        (r#"{"msg":"sub","name":"n"}"#, "Malformed subscription"),
+        (r#"{"id":"no kind"}"#, "Bad request"),
+    ];
+    for (bad, reason) in cases {
+        ddp.send_text(bad.to_string()).await;
+        assert_eq!(
+            ddp.recv().await,
+            json!({ "msg": "error", "reason": reason, "offendingMessage": bad })
+        );
+    }
+    // An unsub without a text id is ignored: the next answer is the pong, which echoes
+    // even a null id.
+    ddp.send_text(r#"{"msg":"unsub","id":5}"#.to_string()).await;
+    ddp.send_text(r#"{"msg":"ping","id":null}"#.to_string())
+        .await;
+    assert_eq!(ddp.recv().await, json!({ "msg": "pong", "id": null }));
+}
