@@ -44,19 +44,33 @@ pub async fn run(outbox: Outbox) {
         let room = MAX_IN_FLIGHT.saturating_sub(in_flight.len());
         let mut nap = LONGEST_NAP;
         if room > 0 {
-            match claim(&store, &kinds, lease, room).await {
-                Ok(claimed) if !claimed.is_empty() => {
-                    for delivery in claimed {
-                        match outbox.courier(&delivery.kind) {
-                            Some(courier) => {
-                                in_flight.spawn(attempt(store.clone(), courier.clone(), delivery));
+            // A read first: the worker wakes at every commit, and a claim is a write (on
+            // SQLite, itself a commit that would wake it again), so it claims only what is due.
+            match until_next_due(&store, &kinds).await {
+                Ok(Duration::ZERO) => match claim(&store, &kinds, lease, room).await {
+                    Ok(claimed) if !claimed.is_empty() => {
+                        for delivery in claimed {
+                            match outbox.courier(&delivery.kind) {
+                                Some(courier) => {
+                                    in_flight.spawn(attempt(
+                                        store.clone(),
+                                        courier.clone(),
+                                        delivery,
+                                    ));
+                                }
+                                None => tracing::error!(kind = delivery.kind, "no courier"),
                             }
-                            None => tracing::error!(kind = delivery.kind, "no courier"),
                         }
+                        continue;
                     }
-                    continue;
-                }
-                Ok(_) => nap = until_next_due(&store, &kinds).await,
+                    // Another process took them first.
+                    Ok(_) => {}
+                    Err(err) => {
+                        tracing::warn!(error = %err, "claiming deliveries failed");
+                        nap = AFTER_DATABASE_ERROR;
+                    }
+                },
+                Ok(wait) => nap = wait,
                 Err(err) => {
                     tracing::warn!(error = %err, "reading the delivery outbox failed");
                     nap = AFTER_DATABASE_ERROR;
@@ -100,19 +114,16 @@ async fn claim(
     Ok(claimed)
 }
 
-/// How long until the next pending delivery falls due, at most [`LONGEST_NAP`].
-async fn until_next_due(store: &Store, kinds: &[&'static str]) -> Duration {
-    let due = match store.read().await {
-        Ok(mut conn) => conn.exec().next_delivery_due(kinds).await.ok().flatten(),
-        Err(_) => None,
-    };
-    match due {
+/// How long until the next pending delivery falls due (zero: now), at most [`LONGEST_NAP`].
+async fn until_next_due(store: &Store, kinds: &[&'static str]) -> ApiResult<Duration> {
+    let due = store.read().await?.exec().next_delivery_due(kinds).await?;
+    Ok(match due {
         Some(at) => {
             let wait = at - Timestamp::now().millis();
             Duration::from_millis(wait.clamp(0, LONGEST_NAP.as_millis() as i64) as u64)
         }
         None => LONGEST_NAP,
-    }
+    })
 }
 
 /// One attempt at one delivery, and its outcome written down.
