@@ -9,6 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+use crate::store::StoreError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// Rocket.Chat's `throw new Error("code")`: the body's `error` is the bare code.
@@ -170,32 +172,19 @@ const RETRY_AFTER_UNAVAILABLE_SECS: u64 = 2;
 
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
-        if is_database_outage(&err) {
-            tracing::warn!(error = %err, "database unavailable");
-            ApiError::Unavailable
-        } else {
-            ApiError::Internal(err.into())
-        }
+        StoreError::from(err).into()
     }
 }
 
-/// Whether `err` says the database is out of reach for now rather than that the request or
-/// the code is wrong: the connection broke or was refused, the server is shutting down or
-/// starting (a restart, a failover), or every connection stayed busy past the acquire timeout.
-/// These heal by themselves; the pool reconnects on the next acquire.
-fn is_database_outage(err: &sqlx::Error) -> bool {
-    match err {
-        sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::WorkerCrashed => true,
-        // PostgreSQL's SQLSTATE classes: 08 connection exception, 57P01–57P03 admin / crash
-        // shutdown and "cannot connect now", 53300 too many connections.
-        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
-            code.starts_with("08") || code.starts_with("57P") || code == "53300"
-        }),
-        _ => false,
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Unavailable(err) => {
+                tracing::warn!(error = %err, "database unavailable");
+                ApiError::Unavailable
+            }
+            other => ApiError::Internal(other.into()),
+        }
     }
 }
 

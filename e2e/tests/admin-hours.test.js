@@ -43,8 +43,12 @@ async function saveDays(page, open) {
       await box.uncheck();
     }
   }
+  // The toast of an earlier save lasts a few seconds: wait until it is gone, so that the one
+  // awaited below is this save's.
+  const saved = page.getByText('Business hours saved');
+  await eventually(async () => (await saved.count()) === 0, 'the earlier toast is gone');
   await page.getByRole('button', { name: 'Save business hours' }).click();
-  await page.getByText('Business hours saved').waitFor();
+  await saved.waitFor();
 }
 
 test('business hours set in the console close and open the desk at once', async (t) => {

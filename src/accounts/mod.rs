@@ -126,9 +126,10 @@ impl Accounts {
     /// The user a request's `X-User-Id` / `X-Auth-Token` pair belongs to, if valid.
     pub async fn authenticate(&self, user_id: &str, token: &str) -> ApiResult<Option<User>> {
         let mut conn = self.store.read().await?;
-        conn.exec()
+        Ok(conn
+            .exec()
             .user_by_login_token(&hash_login_token(token), Some(user_id), Timestamp::now())
-            .await
+            .await?)
     }
 
     /// `POST /api/v1/logout`: revokes the token used.
@@ -137,7 +138,7 @@ impl Accounts {
         tx.exec()
             .delete_login_token(&hash_login_token(token))
             .await?;
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 
     pub async fn user(&self, id: &str) -> ApiResult<User> {
@@ -161,12 +162,13 @@ impl Accounts {
     }
 
     pub async fn users_page(&self, offset: i64, count: i64) -> ApiResult<(Vec<User>, i64)> {
-        self.store
+        Ok(self
+            .store
             .read()
             .await?
             .exec()
             .users_page(offset, count)
-            .await
+            .await?)
     }
 
     /// `users.create`.
@@ -286,7 +288,7 @@ impl Accounts {
         if !tx.exec().delete_user(id).await? {
             return Err(invalid_user());
         }
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 
     /// `users.setStatus`: the user's presence.

@@ -112,12 +112,13 @@ impl Livechat {
 impl Livechat {
     /// The ids of the departments `agent_id` belongs to.
     pub async fn agent_department_ids(&self, agent_id: &str) -> ApiResult<Vec<String>> {
-        self.store()
+        Ok(self
+            .store()
             .read()
             .await?
             .exec()
             .agent_departments(agent_id)
-            .await
+            .await?)
     }
 
     /// The livechat room `rid` when it belongs to the visitor with `token`.

@@ -32,8 +32,9 @@ pub(super) async fn record_subscription(
         "_updatedAt": room.updated_at,
     }));
     let event_name = format!("{}/subscriptions-changed", agent.id);
-    exec.record_event(NOTIFY_USER, &event_name, &json!([action, subscription]))
-        .await
+    Ok(exec
+        .record_event(NOTIFY_USER, &event_name, &json!([action, subscription]))
+        .await?)
 }
 
 /// `agentStatus` on `stream-livechat-room` of every open room the agent serves.

@@ -103,7 +103,7 @@ impl Livechat {
         }
         user.updated_at = Timestamp::now();
         tx.exec().save_user(&user).await?;
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 
     /// `GET livechat/users/:type`.

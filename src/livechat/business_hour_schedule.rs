@@ -34,7 +34,7 @@ impl Livechat {
                 .save_business_hour(&default_business_hour(Utc::now()))
                 .await?;
         }
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 
     /// `GET livechat/business-hour?_id&type`: by id, else the default one (Community
@@ -42,8 +42,8 @@ impl Livechat {
     pub async fn business_hour(&self, id: Option<&str>) -> ApiResult<Option<Value>> {
         let mut conn = self.store().read().await?;
         match id.filter(|id| !id.is_empty()) {
-            Some(id) => conn.exec().business_hour_by_id(id).await,
-            None => conn.exec().business_hour_of_type(DEFAULT_TYPE).await,
+            Some(id) => Ok(conn.exec().business_hour_by_id(id).await?),
+            None => Ok(conn.exec().business_hour_of_type(DEFAULT_TYPE).await?),
         }
     }
 

@@ -315,9 +315,10 @@ impl Livechat {
             tags: &query.tags,
         };
         let mut conn = self.store().read().await?;
-        conn.exec()
+        Ok(conn
+            .exec()
             .canned_response_page(&filter, offset, count)
-            .await
+            .await?)
     }
 
     /// `GET canned-responses.get`: everything `user` may use.

@@ -167,6 +167,6 @@ impl Livechat {
                 "Custom field not found",
             ));
         }
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 }

@@ -120,6 +120,6 @@ impl Livechat {
             room.updated_at = now;
             tx.exec().save_room(&room).await?;
         }
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 }

@@ -43,7 +43,7 @@ impl Livechat {
             (None, Some(agent)) => QueueFilter::VisibleTo(&agent.id),
             (None, None) => QueueFilter::All,
         };
-        conn.exec().queued_page(filter, offset, count).await
+        Ok(conn.exec().queued_page(filter, offset, count).await?)
     }
 
     /// `GET livechat/inquiries.getOne?roomId=`: the inquiry of a room `user` may read (the
@@ -57,7 +57,7 @@ impl Livechat {
         if !can_read_room(&mut conn.exec(), self.permissions(), user, &room).await? {
             return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
         }
-        conn.exec().inquiry_by_room(rid).await
+        Ok(conn.exec().inquiry_by_room(rid).await?)
     }
 
     /// `POST livechat/inquiries.take`: `taker` takes the chat (for itself, or for `for_user`).

@@ -7,7 +7,7 @@ use super::rooms::{visitor_room_for_update, visitors_room};
 use super::settings::Settings;
 use super::uploads::FileParts;
 use super::validate::{self, limits};
-use super::webhook_events::{queue_room_event, queue_room_event_batched, RoomEvent};
+use super::webhook_events::{queue_room_event_of, RoomEvent};
 use super::{actor, author, is_last_message, Livechat};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
@@ -100,73 +100,42 @@ impl Livechat {
         }
         let id = client_id.map_or_else(ids::random_id, str::to_string);
         let settings = self.settings();
-        let stored = match self.store().batcher() {
-            Some(batcher) => {
-                let (token, rid, msg) = (token.to_string(), rid.to_string(), msg.to_string());
-                batcher
-                    .run(move |conn| {
-                        let visitor = conn.visitor_by_token(&token)?;
-                        let room = conn.room_for_update(&rid)?;
-                        let (mut message, mut room, mut visitor) =
-                            accept(visitor, room, id, &token, &msg)?;
-                        if let Some(file) = &file {
-                            file.apply(&mut message);
-                        }
-                        if conn.insert_message(&message)? == Inserted::Duplicate {
-                            return Ok(Stored::Duplicate(message));
-                        }
-                        record_visitor_message(&mut room, &message);
-                        conn.save_room_activity(&room)?;
-                        if let Some(mut inquiry) = conn.inquiry_by_room(&rid)? {
-                            touch_inquiry(&mut inquiry, &message);
-                            conn.save_inquiry_doc(&inquiry)?;
-                        }
-                        let event = RoomEvent::Message(&message);
-                        queue_room_event_batched(conn, &settings, &room, &visitor, event)?;
-                        if let Some(lead) = lead_capture::found(&settings, &message.msg) {
-                            if lead_capture::add_to_visitor(&mut visitor, &lead, message.ts) {
-                                conn.save_visitor(&visitor)?;
-                            }
-                            let event = RoomEvent::LeadCapture;
-                            queue_room_event_batched(conn, &settings, &room, &visitor, event)?;
-                        }
-                        Ok(Stored::New(message))
-                    })
-                    .await?
-            }
-            None => {
-                let mut tx = self.store().begin().await?;
-                // The visitor is locked first (the lock order of every visitor write): lead
-                // capture may add to it.
-                let visitor = tx.exec().visitor_for_update(token).await?;
-                let room = tx.exec().room_for_update(rid).await?;
-                let (mut message, mut room, mut visitor) = accept(visitor, room, id, token, msg)?;
-                if let Some(file) = &file {
-                    file.apply(&mut message);
-                }
-                if tx.exec().insert_message(&message).await? == Inserted::Duplicate {
-                    Stored::Duplicate(message)
-                } else {
+        let (token, rid, msg) = (token.to_string(), rid.to_string(), msg.to_string());
+        let stored = self
+            .store()
+            .write(move |exec| {
+                Box::pin(async move {
+                    // The visitor is locked first (the lock order of every visitor write): lead
+                    // capture may add to it.
+                    let visitor = exec.visitor_for_update(&token).await?;
+                    let room = exec.room_for_update(&rid).await?;
+                    let (mut message, mut room, mut visitor) =
+                        accept(visitor, room, id, &token, &msg)?;
+                    if let Some(file) = &file {
+                        file.apply(&mut message);
+                    }
+                    if exec.insert_message(&message).await? == Inserted::Duplicate {
+                        return Ok(Stored::Duplicate(message));
+                    }
                     record_visitor_message(&mut room, &message);
-                    tx.exec().save_room_activity(&room).await?;
-                    if let Some(mut inquiry) = tx.exec().inquiry_by_room(rid).await? {
+                    exec.save_room_activity(&room).await?;
+                    if let Some(mut inquiry) = exec.inquiry_by_room(&rid).await? {
                         touch_inquiry(&mut inquiry, &message);
-                        tx.exec().save_inquiry_doc(&inquiry).await?;
+                        exec.save_inquiry_doc(&inquiry).await?;
                     }
                     let event = RoomEvent::Message(&message);
-                    queue_room_event(&mut tx.exec(), &settings, &room, event).await?;
+                    queue_room_event_of(exec, &settings, &room, Some(&visitor), event).await?;
                     if let Some(lead) = lead_capture::found(&settings, &message.msg) {
                         if lead_capture::add_to_visitor(&mut visitor, &lead, message.ts) {
-                            tx.exec().save_visitor(&visitor).await?;
+                            exec.save_visitor(&visitor).await?;
                         }
                         let event = RoomEvent::LeadCapture;
-                        queue_room_event(&mut tx.exec(), &settings, &room, event).await?;
+                        queue_room_event_of(exec, &settings, &room, Some(&visitor), event).await?;
                     }
-                    tx.commit().await?;
-                    Stored::New(message)
-                }
-            }
-        };
+                    Ok::<_, ApiError>(Stored::New(message))
+                })
+            })
+            .await?;
         match stored {
             Stored::New(message) => Ok(message),
             Stored::Duplicate(attempt) => self.resend(&attempt).await,

@@ -246,6 +246,6 @@ impl Livechat {
             )
             .await?;
         }
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 }

@@ -190,12 +190,13 @@ impl Livechat {
         user: &User,
         updated_after: Option<Timestamp>,
     ) -> ApiResult<Vec<Room>> {
-        self.store()
+        Ok(self
+            .store()
             .read()
             .await?
             .exec()
             .open_rooms_served_by(&user.id, updated_after.map(Timestamp::millis))
-            .await
+            .await?)
     }
 
     /// `GET livechat/:rid/messages`: what was said in a room, oldest first by default.

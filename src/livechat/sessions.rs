@@ -84,7 +84,7 @@ impl Livechat {
         session.device_info = Some(Value::Object(device_info));
         session.updated_at = now;
         tx.exec().save_session(&session).await?;
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 
     /// `POST livechat/session.updateVisitorSessionOnRegister`: who the visitor said it is.
@@ -126,7 +126,7 @@ impl Livechat {
         session.visitor_info = Some(info);
         session.updated_at = Timestamp::now();
         tx.exec().save_session(&session).await?;
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 
     /// `POST livechat/session.updateSessionStatus`: the visitor is online, away or offline.
@@ -146,7 +146,7 @@ impl Livechat {
             .ok_or_else(session_not_found)?;
         set_presence(&mut session, status, Timestamp::now());
         tx.exec().save_session(&session).await?;
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 }
 

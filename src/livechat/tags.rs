@@ -60,17 +60,18 @@ impl Livechat {
             text: query.text.as_deref(),
             departments: departments.as_deref(),
         };
-        self.store()
+        Ok(self
+            .store()
             .read()
             .await?
             .exec()
             .tag_page(&filter, offset, count)
-            .await
+            .await?)
     }
 
     /// `GET livechat/tags/:tagId`.
     pub async fn tag(&self, id: &str) -> ApiResult<Option<LivechatTag>> {
-        self.store().read().await?.exec().tag_by_id(id).await
+        Ok(self.store().read().await?.exec().tag_by_id(id).await?)
     }
 
     /// `livechat:saveTag [_id, {name, description?}, departments]`: creates (no `_id`) or
@@ -140,6 +141,6 @@ impl Livechat {
         if !tx.exec().delete_tag(id).await? {
             return Err(tag_not_found());
         }
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 }

@@ -40,12 +40,13 @@ impl Livechat {
         offset: i64,
         count: i64,
     ) -> ApiResult<(Vec<LivechatTrigger>, i64)> {
-        self.store()
+        Ok(self
+            .store()
             .read()
             .await?
             .exec()
             .trigger_page(offset, count)
-            .await
+            .await?)
     }
 
     /// `GET livechat/triggers/:_id`.
@@ -53,7 +54,7 @@ impl Livechat {
         if id.chars().count() > limits::ID {
             return Ok(None);
         }
-        self.store().read().await?.exec().trigger_by_id(id).await
+        Ok(self.store().read().await?.exec().trigger_by_id(id).await?)
     }
 
     /// `POST livechat/triggers` and `livechat:saveTrigger`: creates a trigger (no `_id`) or
@@ -86,7 +87,7 @@ impl Livechat {
         }
         let mut tx = self.store().begin().await?;
         tx.exec().delete_trigger(id).await?;
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 }
 

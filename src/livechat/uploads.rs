@@ -303,7 +303,7 @@ impl Livechat {
         if let Err(err) = recorded {
             self.delete_stored_files(vec![upload.storage_key.clone()])
                 .await;
-            return Err(err);
+            return Err(err.into());
         }
         Ok(upload)
     }

@@ -246,7 +246,7 @@ impl Livechat {
             .await?
             .ok_or_else(|| ApiError::meteor_code("invalid-token"))?;
         save_visitor_status(&mut tx.exec(), visitor, status).await?;
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 
     /// The visitor's presence following its widget connections on every node: `online` while
@@ -268,7 +268,7 @@ impl Livechat {
             _ => return Ok(()),
         };
         save_visitor_status(&mut tx.exec(), visitor, status).await?;
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 
     /// `DELETE livechat/visitor/:token`: erases the visitor, its rooms, their messages,

@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use super::Settings;
 use crate::error::ApiResult;
 use crate::model::{Message, Room, ServedBy, User, Visitor};
-use crate::store::{BatchConn, Exec, HistoryQuery, NewDelivery};
+use crate::store::{Exec, HistoryQuery, NewDelivery};
 use crate::time::Timestamp;
 
 /// The outbox kind of CRM webhooks.
@@ -104,6 +104,20 @@ pub async fn queue_room_event(
         return Ok(());
     }
     let visitor = exec.visitor_by_token(&room.v.token).await?;
+    queue_room_event_of(exec, settings, room, visitor.as_ref(), event).await
+}
+
+/// [`queue_room_event`] when the caller has the room's visitor at hand (a visitor's message).
+pub async fn queue_room_event_of(
+    exec: &mut Exec<'_>,
+    settings: &Settings,
+    room: &Room,
+    visitor: Option<&Visitor>,
+    event: RoomEvent<'_>,
+) -> ApiResult<()> {
+    if !wanted(settings, event.switch(room)) {
+        return Ok(());
+    }
     let agent = match &room.served_by {
         Some(served_by) => exec.user_by_id(&served_by.id).await?,
         None => None,
@@ -122,14 +136,7 @@ pub async fn queue_room_event(
     } else {
         Vec::new()
     };
-    let payload = room_payload(
-        settings,
-        room,
-        visitor.as_ref(),
-        agent.as_ref(),
-        &event,
-        &history,
-    );
+    let payload = room_payload(settings, room, visitor, agent.as_ref(), &event, &history);
     let summary = summary(&event, room);
     exec.queue_delivery(&NewDelivery {
         kind: WEBHOOK,
@@ -137,34 +144,8 @@ pub async fn queue_room_event(
         summary: &summary,
         payload: &payload,
     })
-    .await
-}
-
-/// [`queue_room_event`] for a visitor message (or its lead capture) in SQLite's batched write
-/// path, where the visitor is at hand.
-pub fn queue_room_event_batched(
-    conn: &BatchConn<'_>,
-    settings: &Settings,
-    room: &Room,
-    visitor: &Visitor,
-    event: RoomEvent<'_>,
-) -> ApiResult<()> {
-    debug_assert!(!event.carries_history(), "no history in the batched path");
-    if !wanted(settings, event.switch(room)) {
-        return Ok(());
-    }
-    let agent = match &room.served_by {
-        Some(served_by) => conn.user_by_id(&served_by.id)?,
-        None => None,
-    };
-    let payload = room_payload(settings, room, Some(visitor), agent.as_ref(), &event, &[]);
-    let summary = summary(&event, room);
-    conn.queue_delivery(&NewDelivery {
-        kind: WEBHOOK,
-        ordering_key: Some(&room.id),
-        summary: &summary,
-        payload: &payload,
-    })
+    .await?;
+    Ok(())
 }
 
 /// Queues `LivechatOfflineMessage` (`Livechat_webhook_on_offline_msg`): no room, so its own
@@ -186,13 +167,14 @@ pub async fn queue_offline_message(
         "visitor": { "name": name, "email": email },
         "message": message,
     });
-    exec.queue_delivery(&NewDelivery {
-        kind: WEBHOOK,
-        ordering_key: None,
-        summary: "LivechatOfflineMessage",
-        payload: &payload,
-    })
-    .await
+    Ok(exec
+        .queue_delivery(&NewDelivery {
+            kind: WEBHOOK,
+            ordering_key: None,
+            summary: "LivechatOfflineMessage",
+            payload: &payload,
+        })
+        .await?)
 }
 
 /// `livechat/webhook.test`'s body: Rocket.Chat's sample `LivechatSession`.
@@ -392,6 +374,6 @@ impl super::Livechat {
             room.crm_data = Some(answer);
             tx.exec().save_room_activity(&room).await?;
         }
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 }

@@ -49,13 +49,14 @@ pub struct Mail {
 pub async fn queue(exec: &mut Exec<'_>, mail: &Mail, what: &str) -> ApiResult<()> {
     let payload = serde_json::to_value(mail)?;
     let summary = format!("{what} to {}", mail.to.join(", "));
-    exec.queue_delivery(&NewDelivery {
-        kind: KIND,
-        ordering_key: None,
-        summary: &summary,
-        payload: &payload,
-    })
-    .await
+    Ok(exec
+        .queue_delivery(&NewDelivery {
+            kind: KIND,
+            ordering_key: None,
+            summary: &summary,
+            payload: &payload,
+        })
+        .await?)
 }
 
 /// The addresses of a recipient setting such as `Livechat_offline_email` or a department's

@@ -190,7 +190,7 @@ async fn attempt(store: Store, courier: Arc<dyn Courier>, delivery: DeliveryReco
 async fn record_sent(store: &Store, id: i64, now: i64) -> ApiResult<()> {
     let mut tx = store.begin().await?;
     tx.exec().delivery_sent(id, now).await?;
-    tx.commit().await
+    Ok(tx.commit().await?)
 }
 
 async fn record_failure(
@@ -204,7 +204,7 @@ async fn record_failure(
     tx.exec()
         .delivery_attempt_failed(id, reason, retry_at, now)
         .await?;
-    tx.commit().await
+    Ok(tx.commit().await?)
 }
 
 async fn listen(store: &Store) -> Option<PgListener> {

@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio::sync::RwLock;
 
 use crate::accounts::Accounts;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::livechat::Livechat;
 use crate::store::{PresenceHolder, PresenceKind};
 use crate::time::Timestamp;
@@ -103,7 +103,7 @@ impl Presence {
                 .await?;
             tx.commit().await
         };
-        self.note_failure(recorded.await);
+        self.note_failure(recorded.await.map_err(ApiError::from));
         first
     }
 
@@ -132,7 +132,7 @@ impl Presence {
                 .await?;
             tx.commit().await
         };
-        self.note_failure(recorded.await);
+        self.note_failure(recorded.await.map_err(ApiError::from));
         last
     }
 

@@ -4,8 +4,8 @@
 
 use std::sync::LazyLock;
 
+use super::error::StoreResult;
 use super::{dispatch, parse_doc, parse_docs, Exec};
-use crate::error::ApiResult;
 use crate::model::{Inquiry, User};
 use crate::time::Timestamp;
 
@@ -81,7 +81,7 @@ impl Exec<'_> {
         department: Option<&str>,
         global_limit: i64,
         now: Timestamp,
-    ) -> ApiResult<Option<User>> {
+    ) -> StoreResult<Option<User>> {
         // Two transactions may pick the same agent; the second then finds the slot gone (the
         // WHERE is re-checked on the updated row) and tries again with a fresh pick.
         for _ in 0..8 {
@@ -114,7 +114,7 @@ impl Exec<'_> {
         agent_id: &str,
         global_limit: i64,
         now: Timestamp,
-    ) -> ApiResult<Option<User>> {
+    ) -> StoreResult<Option<User>> {
         let doc: Option<String> = dispatch!(self, c => {
             sqlx::query_scalar(TAKE_SLOT_OF.as_str())
                 .bind(now.millis())
@@ -131,7 +131,7 @@ impl Exec<'_> {
         &mut self,
         department: Option<&str>,
         global_limit: i64,
-    ) -> ApiResult<Option<User>> {
+    ) -> StoreResult<Option<User>> {
         let doc: Option<String> = dispatch!(self, c => {
             sqlx::query_scalar(NEXT_AGENT.as_str()).bind(department).bind(global_limit).fetch_optional(&mut **c).await?
         });
@@ -139,7 +139,7 @@ impl Exec<'_> {
     }
 
     /// Whether anyone could take a chat now (of `department`, if given), ignoring limits.
-    pub async fn any_agent_available(&mut self, department: Option<&str>) -> ApiResult<bool> {
+    pub async fn any_agent_available(&mut self, department: Option<&str>) -> StoreResult<bool> {
         let found: Option<i32> = dispatch!(self, c => {
             sqlx::query_scalar(ANY_AVAILABLE.as_str()).bind(department).fetch_optional(&mut **c).await?
         });
@@ -153,7 +153,7 @@ impl Exec<'_> {
         &mut self,
         limit: i64,
         global_limit: i64,
-    ) -> ApiResult<Vec<Inquiry>> {
+    ) -> StoreResult<Vec<Inquiry>> {
         let docs: Vec<String> = dispatch!(self, c => {
             sqlx::query_scalar(SERVABLE_QUEUE.as_str())
                 .bind(limit)
@@ -165,7 +165,7 @@ impl Exec<'_> {
     }
 
     /// Gives back the slot of a chat the agent no longer serves.
-    pub async fn release_agent_slot(&mut self, agent_id: &str) -> ApiResult<()> {
+    pub async fn release_agent_slot(&mut self, agent_id: &str) -> StoreResult<()> {
         dispatch!(self, c => {
             sqlx::query("UPDATE users SET open_chats = open_chats - 1 WHERE id = $1 AND open_chats > 0")
                 .bind(agent_id)
@@ -182,7 +182,7 @@ impl Exec<'_> {
         role: &str,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<User>, i64)> {
+    ) -> StoreResult<(Vec<User>, i64)> {
         let pattern = format!("%,{role},%");
         const PAGE: &str =
             "SELECT doc FROM users WHERE roles LIKE $1 ORDER BY username_lower LIMIT $2 OFFSET $3";
@@ -196,7 +196,7 @@ impl Exec<'_> {
     }
 
     /// Department ids an agent belongs to.
-    pub async fn agent_departments(&mut self, agent_id: &str) -> ApiResult<Vec<String>> {
+    pub async fn agent_departments(&mut self, agent_id: &str) -> StoreResult<Vec<String>> {
         Ok(dispatch!(self, c => {
             sqlx::query_scalar("SELECT department_id FROM department_agents WHERE agent_id = $1 ORDER BY department_id")
                 .bind(agent_id)
@@ -205,7 +205,7 @@ impl Exec<'_> {
         }))
     }
 
-    pub async fn remove_agent_from_departments(&mut self, agent_id: &str) -> ApiResult<()> {
+    pub async fn remove_agent_from_departments(&mut self, agent_id: &str) -> StoreResult<()> {
         dispatch!(self, c => {
             sqlx::query("DELETE FROM department_agents WHERE agent_id = $1")
                 .bind(agent_id)

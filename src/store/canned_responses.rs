@@ -1,9 +1,9 @@
 //! Canned responses and livechat tags. The tag lists are kept in link tables beside each
 //! document (`canned_response_tags`, `livechat_tag_departments`), rewritten with it.
 
+use super::error::StoreResult;
 use super::listing::{contains_pattern, Direction, Listing, OrderBy, SortColumn};
 use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, Exec, Inserted};
-use crate::error::ApiResult;
 use crate::model::{CannedResponse, LivechatTag};
 
 /// Which canned responses a listing shows. `viewer` always limits it to what that user may
@@ -87,7 +87,7 @@ fn by_shortcut() -> OrderBy {
 }
 
 impl Exec<'_> {
-    pub async fn canned_response_by_id(&mut self, id: &str) -> ApiResult<Option<CannedResponse>> {
+    pub async fn canned_response_by_id(&mut self, id: &str) -> StoreResult<Option<CannedResponse>> {
         let doc = self
             .fetch_doc("SELECT doc FROM canned_responses WHERE id = $1", id)
             .await?;
@@ -98,7 +98,7 @@ impl Exec<'_> {
     pub async fn canned_response_with_shortcut(
         &mut self,
         shortcut: &str,
-    ) -> ApiResult<Option<String>> {
+    ) -> StoreResult<Option<String>> {
         self.fetch_doc(
             "SELECT id FROM canned_responses WHERE shortcut = $1",
             shortcut,
@@ -108,7 +108,10 @@ impl Exec<'_> {
 
     /// Inserts or replaces a response and its tag links; `Duplicate` when another response
     /// already has its shortcut (nothing is written then).
-    pub async fn save_canned_response(&mut self, response: &CannedResponse) -> ApiResult<Inserted> {
+    pub async fn save_canned_response(
+        &mut self,
+        response: &CannedResponse,
+    ) -> StoreResult<Inserted> {
         const SQL: &str = "INSERT INTO canned_responses (id, shortcut, shortcut_lower, text_lower, scope, \
              user_id, department_id, created_by, created_at, updated_at, doc) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
@@ -147,7 +150,7 @@ impl Exec<'_> {
         Ok(Inserted::Yes)
     }
 
-    pub async fn delete_canned_response(&mut self, id: &str) -> ApiResult<bool> {
+    pub async fn delete_canned_response(&mut self, id: &str) -> StoreResult<bool> {
         let deleted = dispatch!(self, c => {
             sqlx::query("DELETE FROM canned_responses WHERE id = $1")
                 .bind(id).execute(&mut **c).await?.rows_affected()
@@ -161,7 +164,7 @@ impl Exec<'_> {
         filter: &CannedFilter<'_>,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<CannedResponse>, i64)> {
+    ) -> StoreResult<(Vec<CannedResponse>, i64)> {
         let (docs, total) = filter
             .listing()
             .page(self, &by_shortcut(), offset, count)
@@ -169,7 +172,7 @@ impl Exec<'_> {
         Ok((parse_docs(docs)?, total))
     }
 
-    pub async fn tag_by_id(&mut self, id: &str) -> ApiResult<Option<LivechatTag>> {
+    pub async fn tag_by_id(&mut self, id: &str) -> StoreResult<Option<LivechatTag>> {
         let doc = self
             .fetch_doc("SELECT doc FROM livechat_tags WHERE id = $1", id)
             .await?;
@@ -178,7 +181,7 @@ impl Exec<'_> {
 
     /// Inserts or replaces a tag and its department links; `Duplicate` when another tag has
     /// its name.
-    pub async fn save_tag(&mut self, tag: &LivechatTag) -> ApiResult<Inserted> {
+    pub async fn save_tag(&mut self, tag: &LivechatTag) -> StoreResult<Inserted> {
         const SQL: &str = "INSERT INTO livechat_tags (id, name, name_lower, description_lower, doc) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
              name_lower = excluded.name_lower, description_lower = excluded.description_lower, doc = excluded.doc";
@@ -208,7 +211,7 @@ impl Exec<'_> {
         Ok(Inserted::Yes)
     }
 
-    pub async fn delete_tag(&mut self, id: &str) -> ApiResult<bool> {
+    pub async fn delete_tag(&mut self, id: &str) -> StoreResult<bool> {
         let deleted = dispatch!(self, c => {
             sqlx::query("DELETE FROM livechat_tags WHERE id = $1")
                 .bind(id).execute(&mut **c).await?.rows_affected()
@@ -222,7 +225,7 @@ impl Exec<'_> {
         filter: &TagFilter<'_>,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<LivechatTag>, i64)> {
+    ) -> StoreResult<(Vec<LivechatTag>, i64)> {
         let mut listing = Listing::of("livechat_tags");
         if let Some(text) = filter.text.filter(|t| !t.is_empty()) {
             let pattern = contains_pattern(&text.to_lowercase());

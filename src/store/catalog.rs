@@ -3,27 +3,27 @@
 
 use serde_json::Value;
 
+use super::error::StoreResult;
 use super::{dispatch, parse_doc, parse_docs, to_doc, Exec};
-use crate::error::ApiResult;
 use crate::model::CustomFieldDefinition;
 use crate::time::Timestamp;
 
 impl Exec<'_> {
-    pub async fn custom_field(&mut self, id: &str) -> ApiResult<Option<CustomFieldDefinition>> {
+    pub async fn custom_field(&mut self, id: &str) -> StoreResult<Option<CustomFieldDefinition>> {
         let doc = self
             .fetch_doc("SELECT doc FROM custom_fields WHERE id = $1", id)
             .await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
-    pub async fn custom_fields(&mut self) -> ApiResult<Vec<CustomFieldDefinition>> {
+    pub async fn custom_fields(&mut self) -> StoreResult<Vec<CustomFieldDefinition>> {
         let docs: Vec<String> = dispatch!(self, c => {
             sqlx::query_scalar("SELECT doc FROM custom_fields ORDER BY id").fetch_all(&mut **c).await?
         });
         parse_docs(docs)
     }
 
-    pub async fn save_custom_field(&mut self, field: &CustomFieldDefinition) -> ApiResult<()> {
+    pub async fn save_custom_field(&mut self, field: &CustomFieldDefinition) -> StoreResult<()> {
         let doc = to_doc(field)?;
         let scope = serde_json::to_value(field.scope)?;
         const SQL: &str = "INSERT INTO custom_fields (id, scope, doc) VALUES ($1, $2, $3) \
@@ -45,7 +45,7 @@ impl Exec<'_> {
     pub async fn insert_custom_field_if_missing(
         &mut self,
         field: &CustomFieldDefinition,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         let doc = to_doc(field)?;
         let scope = serde_json::to_value(field.scope)?;
         const SQL: &str = "INSERT INTO custom_fields (id, scope, doc) VALUES ($1, $2, $3) \
@@ -63,7 +63,7 @@ impl Exec<'_> {
     }
 
     /// Whether a definition was removed.
-    pub async fn remove_custom_field(&mut self, id: &str) -> ApiResult<bool> {
+    pub async fn remove_custom_field(&mut self, id: &str) -> StoreResult<bool> {
         let removed = dispatch!(self, c => {
             sqlx::query("DELETE FROM custom_fields WHERE id = $1")
                 .bind(id)
@@ -75,7 +75,7 @@ impl Exec<'_> {
     }
 
     /// Enabled triggers, as the widget receives them.
-    pub async fn enabled_triggers(&mut self) -> ApiResult<Vec<Value>> {
+    pub async fn enabled_triggers(&mut self) -> StoreResult<Vec<Value>> {
         let docs: Vec<String> = dispatch!(self, c => {
             sqlx::query_scalar("SELECT doc FROM triggers WHERE enabled ORDER BY id").fetch_all(&mut **c).await?
         });
@@ -83,7 +83,7 @@ impl Exec<'_> {
     }
 
     /// Every stored setting value (JSON), by id.
-    pub async fn settings(&mut self) -> ApiResult<Vec<(String, Value)>> {
+    pub async fn settings(&mut self) -> StoreResult<Vec<(String, Value)>> {
         let rows: Vec<(String, String)> = dispatch!(self, c => {
             sqlx::query_as("SELECT id, value FROM settings").fetch_all(&mut **c).await?
         });
@@ -98,7 +98,7 @@ impl Exec<'_> {
         department: Option<&str>,
         ts: Timestamp,
         doc: &Value,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         let doc = to_doc(doc)?;
         const SQL: &str =
             "INSERT INTO offline_messages (id, department, ts, doc) VALUES ($1, $2, $3, $4)";
@@ -110,7 +110,12 @@ impl Exec<'_> {
 }
 
 impl Exec<'_> {
-    pub async fn save_setting(&mut self, id: &str, value: &Value, now: Timestamp) -> ApiResult<()> {
+    pub async fn save_setting(
+        &mut self,
+        id: &str,
+        value: &Value,
+        now: Timestamp,
+    ) -> StoreResult<()> {
         let value = to_doc(value)?;
         const SQL: &str = "INSERT INTO settings (id, value, updated_at) VALUES ($1, $2, $3) \
                            ON CONFLICT (id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";

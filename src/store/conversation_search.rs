@@ -11,9 +11,9 @@
 //! words of letters and digits ([`search_words`]), and each word is quoted, so `"`, `*`, `:`,
 //! `&`, `|`, `!`, `(` or `NEAR` can only ever be searched for, never interpreted.
 
+use super::error::StoreResult;
 use super::listing::{contains_pattern, Listing, OrderBy};
 use super::{dispatch, parse_docs, Exec};
-use crate::error::ApiResult;
 use crate::model::{Message, Room};
 
 /// How many matching messages are shown per room.
@@ -41,7 +41,7 @@ enum Dialect {
 impl Dialect {
     fn of(exec: &Exec<'_>) -> Self {
         match exec {
-            Exec::Sqlite(_) => Dialect::Sqlite,
+            Exec::Sqlite(_) | Exec::Batch(_) => Dialect::Sqlite,
             Exec::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -148,7 +148,7 @@ impl Exec<'_> {
         order: &OrderBy,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<Room>, i64)> {
+    ) -> StoreResult<(Vec<Room>, i64)> {
         let (docs, total) = search
             .listing(self)
             .page(self, order, offset, count)
@@ -162,7 +162,7 @@ impl Exec<'_> {
         &mut self,
         rids: &[String],
         words: &[String],
-    ) -> ApiResult<Vec<Message>> {
+    ) -> StoreResult<Vec<Message>> {
         if rids.is_empty() || words.is_empty() {
             return Ok(Vec::new());
         }

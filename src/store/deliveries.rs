@@ -6,8 +6,9 @@
 
 use serde_json::Value;
 
-use super::{dispatch, BatchConn, Exec};
-use crate::error::ApiResult;
+use super::error::{StoreError, StoreResult};
+use super::primitives::params;
+use super::{dispatch, Exec};
 use crate::time::Timestamp;
 
 /// The channel PostgreSQL notifies when deliveries were queued or rescheduled (a trigger on
@@ -147,20 +148,20 @@ const FIRST_IN_ORDER: &str =
 
 impl Exec<'_> {
     /// Queues a delivery in the current transaction: it leaves only if the transaction commits.
-    pub async fn queue_delivery(&mut self, delivery: &NewDelivery<'_>) -> ApiResult<()> {
+    pub async fn queue_delivery(&mut self, delivery: &NewDelivery<'_>) -> StoreResult<()> {
         let payload = serde_json::to_string(delivery.payload)?;
         let now = Timestamp::now().millis();
-        dispatch!(self, c => {
-            sqlx::query(INSERT)
-                .bind(delivery.kind)
-                .bind(delivery.ordering_key)
-                .bind(delivery.summary)
-                .bind(&payload)
-                .bind(now)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(
+            INSERT,
+            params![
+                delivery.kind,
+                delivery.ordering_key,
+                delivery.summary,
+                &payload,
+                now
+            ],
+        )
+        .await?;
         Ok(())
     }
 
@@ -171,7 +172,7 @@ impl Exec<'_> {
         now: i64,
         lease_until: i64,
         limit: i64,
-    ) -> ApiResult<Vec<DeliveryRecord>> {
+    ) -> StoreResult<Vec<DeliveryRecord>> {
         let kinds = kinds.join(",");
         let mut rows: Vec<Row> = match self {
             Exec::Sqlite(c) => {
@@ -183,6 +184,7 @@ impl Exec<'_> {
                     .fetch_all(&mut **c)
                     .await?
             }
+            Exec::Batch(_) => return Err(StoreError::not_batched(file!(), line!())),
             Exec::Postgres(c) => {
                 sqlx::query_as(&format!("{CLAIM_POSTGRES}{COLUMNS}"))
                     .bind(now)
@@ -199,18 +201,13 @@ impl Exec<'_> {
     }
 
     /// Settles a claimed delivery as sent.
-    pub async fn delivery_sent(&mut self, id: i64, now: i64) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query(
-                "UPDATE deliveries SET state = 'sent', attempts = attempts + 1, \
+    pub async fn delivery_sent(&mut self, id: i64, now: i64) -> StoreResult<()> {
+        self.execute(
+            "UPDATE deliveries SET state = 'sent', attempts = attempts + 1, \
                  finished_at = $2, claimed_until = 0, last_error = NULL WHERE id = $1",
-            )
-            .bind(id)
-            .bind(now)
-            .execute(&mut **c)
-            .await?
-            .rows_affected()
-        });
+            params![id, now],
+        )
+        .await?;
         Ok(())
     }
 
@@ -221,38 +218,30 @@ impl Exec<'_> {
         error: &str,
         retry_at: Option<i64>,
         now: i64,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         match retry_at {
-            Some(at) => dispatch!(self, c => {
-                sqlx::query(
+            Some(at) => {
+                self.execute(
                     "UPDATE deliveries SET attempts = attempts + 1, last_error = $2, \
                      next_attempt_at = $3, claimed_until = 0 WHERE id = $1",
+                    params![id, error, at],
                 )
-                .bind(id)
-                .bind(error)
-                .bind(at)
-                .execute(&mut **c)
                 .await?
-                .rows_affected()
-            }),
-            None => dispatch!(self, c => {
-                sqlx::query(
+            }
+            None => {
+                self.execute(
                     "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, \
                      last_error = $2, finished_at = $3, claimed_until = 0 WHERE id = $1",
+                    params![id, error, now],
                 )
-                .bind(id)
-                .bind(error)
-                .bind(now)
-                .execute(&mut **c)
                 .await?
-                .rows_affected()
-            }),
+            }
         };
         Ok(())
     }
 
     /// When the next pending delivery of `kinds` falls due or its lease ends (ms), if any.
-    pub async fn next_delivery_due(&mut self, kinds: &[&str]) -> ApiResult<Option<i64>> {
+    pub async fn next_delivery_due(&mut self, kinds: &[&str]) -> StoreResult<Option<i64>> {
         let kinds = kinds.join(",");
         let sql_sqlite = &format!("SELECT MIN(MAX(next_attempt_at, claimed_until)) FROM deliveries d \
              WHERE state = 'pending' AND instr(',' || $1 || ',', ',' || kind || ',') > 0 {FIRST_IN_ORDER}");
@@ -267,6 +256,7 @@ impl Exec<'_> {
                     .fetch_one(&mut **c)
                     .await?
             }
+            Exec::Batch(_) => return Err(StoreError::not_batched(file!(), line!())),
             Exec::Postgres(c) => {
                 sqlx::query_scalar(sql_postgres)
                     .bind(&kinds)
@@ -279,18 +269,14 @@ impl Exec<'_> {
 
     /// A failed delivery made pending again, due now, with a fresh set of attempts. Answers
     /// whether there was such a failed delivery.
-    pub async fn retry_delivery(&mut self, id: i64, now: i64) -> ApiResult<bool> {
-        let changed = dispatch!(self, c => {
-            sqlx::query(
+    pub async fn retry_delivery(&mut self, id: i64, now: i64) -> StoreResult<bool> {
+        let changed = self
+            .execute(
                 "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $2, \
                  claimed_until = 0, finished_at = NULL WHERE id = $1 AND state = 'failed'",
+                params![id, now],
             )
-            .bind(id)
-            .bind(now)
-            .execute(&mut **c)
-            .await?
-            .rows_affected()
-        });
+            .await?;
         Ok(changed > 0)
     }
 
@@ -301,7 +287,7 @@ impl Exec<'_> {
         kind: Option<&str>,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<DeliveryRecord>, i64)> {
+    ) -> StoreResult<(Vec<DeliveryRecord>, i64)> {
         let state = state.map(DeliveryState::as_str);
         let filter = "($1 IS NULL OR state = $1) AND ($2 IS NULL OR kind = $2)";
         let page_sql = format!(
@@ -324,7 +310,7 @@ impl Exec<'_> {
     }
 
     /// How many deliveries are in each state: `(pending, sent, failed)`.
-    pub async fn delivery_counts(&mut self) -> ApiResult<(i64, i64, i64)> {
+    pub async fn delivery_counts(&mut self) -> StoreResult<(i64, i64, i64)> {
         let rows: Vec<(String, i64)> = dispatch!(self, c => {
             sqlx::query_as("SELECT state, COUNT(*) FROM deliveries GROUP BY state")
                 .fetch_all(&mut **c)
@@ -340,32 +326,11 @@ impl Exec<'_> {
 
     /// Deletes deliveries sent before `before` (ms): failed ones stay until an administrator
     /// has seen them (retried or not).
-    pub async fn purge_sent_deliveries(&mut self, before: i64) -> ApiResult<u64> {
-        Ok(dispatch!(self, c => {
-            sqlx::query("DELETE FROM deliveries WHERE state = 'sent' AND finished_at < $1")
-                .bind(before)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        }))
-    }
-}
-
-impl BatchConn<'_> {
-    /// [`Exec::queue_delivery`] in a batched write.
-    pub fn queue_delivery(&self, delivery: &NewDelivery<'_>) -> ApiResult<()> {
-        let payload = serde_json::to_string(delivery.payload)?;
-        let now = Timestamp::now().millis();
+    pub async fn purge_sent_deliveries(&mut self, before: i64) -> StoreResult<u64> {
         self.execute(
-            INSERT,
-            &[
-                &delivery.kind,
-                &delivery.ordering_key,
-                &delivery.summary,
-                &payload,
-                &now,
-            ],
-        )?;
-        Ok(())
+            "DELETE FROM deliveries WHERE state = 'sent' AND finished_at < $1",
+            params![before],
+        )
+        .await
     }
 }

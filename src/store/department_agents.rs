@@ -1,8 +1,8 @@
 //! Agents' memberships of departments (`department_agents`), which routing reads to pick an
 //! agent of a chat's department (see `store::agents`).
 
+use super::error::StoreResult;
 use super::{dispatch, Exec};
-use crate::error::ApiResult;
 use crate::model::DepartmentAgent;
 use crate::time::Timestamp;
 
@@ -31,7 +31,7 @@ impl Exec<'_> {
     pub async fn department_agents(
         &mut self,
         department_id: &str,
-    ) -> ApiResult<Vec<DepartmentAgent>> {
+    ) -> StoreResult<Vec<DepartmentAgent>> {
         let sql = format!("{SELECT} WHERE a.department_id = $1 ORDER BY a.username, a.agent_id");
         let rows: Vec<Row> = dispatch!(self, c => {
             sqlx::query_as(&sql).bind(department_id).fetch_all(&mut **c).await?
@@ -45,7 +45,7 @@ impl Exec<'_> {
         department_id: &str,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<DepartmentAgent>, i64)> {
+    ) -> StoreResult<(Vec<DepartmentAgent>, i64)> {
         let page = format!(
             "{SELECT} WHERE a.department_id = $1 ORDER BY a.username, a.agent_id LIMIT $2 OFFSET $3"
         );
@@ -61,7 +61,7 @@ impl Exec<'_> {
     }
 
     /// Adds an agent to a department, or updates its `count`, `order` and username there.
-    pub async fn upsert_department_agent(&mut self, link: &DepartmentAgent) -> ApiResult<()> {
+    pub async fn upsert_department_agent(&mut self, link: &DepartmentAgent) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO department_agents (id, department_id, agent_id, username, chat_count, sort_order, updated_at) \
                            VALUES ($1, $2, $3, $4, $5, $6, $7) \
                            ON CONFLICT (department_id, agent_id) DO UPDATE SET username = excluded.username, \
@@ -86,7 +86,7 @@ impl Exec<'_> {
         &mut self,
         department_id: &str,
         agent_id: &str,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         dispatch!(self, c => {
             sqlx::query("DELETE FROM department_agents WHERE department_id = $1 AND agent_id = $2")
                 .bind(department_id)
@@ -98,7 +98,7 @@ impl Exec<'_> {
         Ok(())
     }
 
-    pub async fn remove_department_agents(&mut self, department_id: &str) -> ApiResult<()> {
+    pub async fn remove_department_agents(&mut self, department_id: &str) -> StoreResult<()> {
         dispatch!(self, c => {
             sqlx::query("DELETE FROM department_agents WHERE department_id = $1")
                 .bind(department_id)

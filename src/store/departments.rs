@@ -2,8 +2,8 @@
 //! department's agent links, so it cannot drift when links go away elsewhere (an agent losing
 //! the role, a user deleted and its links cascaded).
 
+use super::error::StoreResult;
 use super::{dispatch, parse_doc, to_doc, Exec};
-use crate::error::ApiResult;
 use crate::model::Department;
 
 /// Selects `doc` and the live agent count of departments `d`.
@@ -25,7 +25,7 @@ const FILTER: &str = "($1 = '' OR d.name_lower LIKE $1 ESCAPE '\\') AND (NOT $2 
      AND ($3 = '' OR d.id <> $3) \
      AND ($4 = '' OR d.id IN (SELECT department_id FROM department_agents WHERE agent_id = $4))";
 
-fn with_count((doc, agents): (String, i64)) -> ApiResult<Department> {
+fn with_count((doc, agents): (String, i64)) -> StoreResult<Department> {
     let mut department: Department = parse_doc(&doc)?;
     department.num_agents = agents;
     Ok(department)
@@ -50,7 +50,7 @@ impl Exec<'_> {
         &mut self,
         condition: &str,
         key: &str,
-    ) -> ApiResult<Option<Department>> {
+    ) -> StoreResult<Option<Department>> {
         let sql = format!("{SELECT} WHERE {condition} LIMIT 1");
         let row: Option<(String, i64)> = dispatch!(self, c => {
             sqlx::query_as(&sql).bind(key).fetch_optional(&mut **c).await?
@@ -58,12 +58,12 @@ impl Exec<'_> {
         row.map(with_count).transpose()
     }
 
-    pub async fn department_by_id(&mut self, id: &str) -> ApiResult<Option<Department>> {
+    pub async fn department_by_id(&mut self, id: &str) -> StoreResult<Option<Department>> {
         self.department_where("d.id = $1", id).await
     }
 
     /// A department by `_id` or, failing that, by name (Rocket.Chat accepts both).
-    pub async fn department_by_id_or_name(&mut self, key: &str) -> ApiResult<Option<Department>> {
+    pub async fn department_by_id_or_name(&mut self, key: &str) -> StoreResult<Option<Department>> {
         let by_id = self.department_by_id(key).await?;
         match by_id {
             Some(department) => Ok(Some(department)),
@@ -76,7 +76,7 @@ impl Exec<'_> {
 
     /// The department `id`, locked until the transaction ends: changes to a department and to
     /// its agents take this lock first, so they apply one after another.
-    pub async fn department_for_update(&mut self, id: &str) -> ApiResult<Option<Department>> {
+    pub async fn department_for_update(&mut self, id: &str) -> StoreResult<Option<Department>> {
         let doc = self
             .fetch_doc_for_update("SELECT doc FROM departments WHERE id = $1", id)
             .await?;
@@ -87,7 +87,7 @@ impl Exec<'_> {
         with_count((doc, agents)).map(Some)
     }
 
-    pub async fn department_agent_count(&mut self, id: &str) -> ApiResult<i64> {
+    pub async fn department_agent_count(&mut self, id: &str) -> StoreResult<i64> {
         const SQL: &str = "SELECT COUNT(*) FROM department_agents WHERE department_id = $1";
         Ok(dispatch!(self, c => {
             sqlx::query_scalar(SQL).bind(id).fetch_one(&mut **c).await?
@@ -95,7 +95,7 @@ impl Exec<'_> {
     }
 
     /// What the widget may offer: enabled departments that have at least one agent.
-    pub async fn widget_departments(&mut self) -> ApiResult<Vec<Department>> {
+    pub async fn widget_departments(&mut self) -> StoreResult<Vec<Department>> {
         let sql = format!(
             "{SELECT} WHERE d.enabled AND EXISTS \
              (SELECT 1 FROM department_agents a WHERE a.department_id = d.id) ORDER BY d.name_lower, d.id"
@@ -112,7 +112,7 @@ impl Exec<'_> {
         filter: DepartmentFilter<'_>,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<Department>, i64)> {
+    ) -> StoreResult<(Vec<Department>, i64)> {
         let text = filter.text.filter(|t| !t.is_empty()).map(contains_pattern);
         let text = text.as_deref().unwrap_or("");
         let exclude = filter.exclude_id.unwrap_or("");
@@ -130,13 +130,15 @@ impl Exec<'_> {
             (rows, total)
         });
         Ok((
-            rows.into_iter().map(with_count).collect::<ApiResult<_>>()?,
+            rows.into_iter()
+                .map(with_count)
+                .collect::<StoreResult<_>>()?,
             total,
         ))
     }
 
     /// Inserts or replaces a department.
-    pub async fn save_department(&mut self, department: &Department) -> ApiResult<()> {
+    pub async fn save_department(&mut self, department: &Department) -> StoreResult<()> {
         let doc = to_doc(department)?;
         const SQL: &str = "INSERT INTO departments (id, name, name_lower, enabled, fallback_department, doc) \
                            VALUES ($1, $2, $3, $4, $5, $6) \
@@ -157,7 +159,7 @@ impl Exec<'_> {
         Ok(())
     }
 
-    pub async fn delete_department(&mut self, id: &str) -> ApiResult<()> {
+    pub async fn delete_department(&mut self, id: &str) -> StoreResult<()> {
         dispatch!(self, c => {
             sqlx::query("DELETE FROM departments WHERE id = $1").bind(id).execute(&mut **c).await?.rows_affected()
         });
@@ -165,7 +167,7 @@ impl Exec<'_> {
     }
 
     /// The departments that fall back to `id`, locked for a read-modify-write.
-    pub async fn departments_falling_back_to(&mut self, id: &str) -> ApiResult<Vec<Department>> {
+    pub async fn departments_falling_back_to(&mut self, id: &str) -> StoreResult<Vec<Department>> {
         let ids: Vec<String> = dispatch!(self, c => {
             sqlx::query_scalar("SELECT id FROM departments WHERE fallback_department = $1 ORDER BY id")
                 .bind(id)

@@ -4,8 +4,9 @@
 
 use serde_json::Value;
 
-use super::{dispatch, BatchConn, Exec};
-use crate::error::ApiResult;
+use super::error::StoreResult;
+use super::primitives::params;
+use super::{dispatch, Exec};
 use crate::time::Timestamp;
 
 /// The channel PostgreSQL notifies when events were committed (by a trigger on `events`,
@@ -64,7 +65,7 @@ impl Exec<'_> {
         collection: &str,
         event_name: &str,
         args: &Value,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         self.record(&NewEvent {
             collection,
             event_name,
@@ -76,26 +77,26 @@ impl Exec<'_> {
     }
 
     /// Records an event in the current transaction.
-    pub async fn record(&mut self, event: &NewEvent<'_>) -> ApiResult<()> {
+    pub async fn record(&mut self, event: &NewEvent<'_>) -> StoreResult<()> {
         let args = serde_json::to_string(event.args)?;
         let now = Timestamp::now().millis();
-        dispatch!(self, c => {
-            sqlx::query(INSERT)
-                .bind(event.collection)
-                .bind(event.event_name)
-                .bind(event.audience)
-                .bind(event.origin)
-                .bind(&args)
-                .bind(now)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(
+            INSERT,
+            params![
+                event.collection,
+                event.event_name,
+                event.audience,
+                event.origin,
+                &args,
+                now
+            ],
+        )
+        .await?;
         Ok(())
     }
 
     /// Events with an id above `after`, oldest first.
-    pub async fn events_after(&mut self, after: i64, limit: i64) -> ApiResult<Vec<StoredEvent>> {
+    pub async fn events_after(&mut self, after: i64, limit: i64) -> StoreResult<Vec<StoredEvent>> {
         let sql = format!("SELECT {COLUMNS} FROM events WHERE id > $1 ORDER BY id LIMIT $2");
         let rows: Vec<Row> = dispatch!(self, c => {
             sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(&mut **c).await?
@@ -109,7 +110,7 @@ impl Exec<'_> {
         after: i64,
         up_to: i64,
         limit: i64,
-    ) -> ApiResult<Vec<StoredEvent>> {
+    ) -> StoreResult<Vec<StoredEvent>> {
         let sql =
             format!("SELECT {COLUMNS} FROM events WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3");
         let rows: Vec<Row> = dispatch!(self, c => {
@@ -127,7 +128,7 @@ impl Exec<'_> {
         audience: Option<&str>,
         after: i64,
         limit: i64,
-    ) -> ApiResult<Vec<StoredEvent>> {
+    ) -> StoreResult<Vec<StoredEvent>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM events WHERE event_name = $1 AND id > $2 AND collection = $3 \
              AND (audience = $4 OR (audience IS NULL AND $4 IS NULL)) ORDER BY id LIMIT $5"
@@ -146,7 +147,7 @@ impl Exec<'_> {
     }
 
     /// The newest event id (0 when there is none).
-    pub async fn last_event_id(&mut self) -> ApiResult<i64> {
+    pub async fn last_event_id(&mut self) -> StoreResult<i64> {
         let id: Option<i64> = dispatch!(self, c => {
             sqlx::query_scalar("SELECT MAX(id) FROM events").fetch_one(&mut **c).await?
         });
@@ -154,23 +155,8 @@ impl Exec<'_> {
     }
 
     /// Deletes events older than `before` (ms); returns how many.
-    pub async fn purge_events(&mut self, before: i64) -> ApiResult<u64> {
-        Ok(dispatch!(self, c => {
-            sqlx::query("DELETE FROM events WHERE created_at < $1").bind(before).execute(&mut **c).await?.rows_affected()
-        }))
-    }
-}
-
-impl BatchConn<'_> {
-    /// [`Exec::record_event`] in a batched write.
-    pub fn record_event(&self, collection: &str, event_name: &str, args: &Value) -> ApiResult<()> {
-        let args = serde_json::to_string(args)?;
-        let now = Timestamp::now().millis();
-        let no_one: Option<&str> = None;
-        self.execute(
-            INSERT,
-            &[&collection, &event_name, &no_one, &no_one, &args, &now],
-        )?;
-        Ok(())
+    pub async fn purge_events(&mut self, before: i64) -> StoreResult<u64> {
+        self.execute("DELETE FROM events WHERE created_at < $1", params![before])
+            .await
     }
 }

@@ -2,10 +2,11 @@
 
 use serde_json::json;
 
+use super::error::StoreResult;
+use super::primitives::params;
 use super::streams::INQUIRY_QUEUE;
-use super::{dispatch, parse_doc, to_doc, BatchConn, Exec};
+use super::{dispatch, parse_doc, to_doc, Exec};
 use crate::ejson::to_ejson;
-use crate::error::ApiResult;
 use crate::model::{Inquiry, InquiryStatus};
 
 const BY_ROOM: &str = "SELECT doc FROM inquiries WHERE rid = $1";
@@ -18,7 +19,7 @@ const UPDATE_DOC: &str = "UPDATE inquiries SET doc = $2 WHERE id = $1";
 
 /// The queue observers' event of an inquiry change: its event name (`public` or
 /// `department/<id>`) and args.
-fn inquiry_change(kind: &str, inquiry: &Inquiry) -> ApiResult<(String, serde_json::Value)> {
+fn inquiry_change(kind: &str, inquiry: &Inquiry) -> StoreResult<(String, serde_json::Value)> {
     let mut doc = to_ejson(serde_json::to_value(inquiry)?);
     doc["type"] = json!(kind);
     let event_name = match &inquiry.department {
@@ -29,26 +30,26 @@ fn inquiry_change(kind: &str, inquiry: &Inquiry) -> ApiResult<(String, serde_jso
 }
 
 impl Exec<'_> {
-    pub async fn inquiry_by_room(&mut self, rid: &str) -> ApiResult<Option<Inquiry>> {
+    pub async fn inquiry_by_room(&mut self, rid: &str) -> StoreResult<Option<Inquiry>> {
         let doc = self.fetch_doc(BY_ROOM, rid).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
     /// Inserts or replaces the inquiry of a room.
-    pub async fn save_inquiry(&mut self, inquiry: &Inquiry) -> ApiResult<()> {
+    pub async fn save_inquiry(&mut self, inquiry: &Inquiry) -> StoreResult<()> {
         let doc = to_doc(inquiry)?;
-        dispatch!(self, c => {
-            sqlx::query(SAVE)
-                .bind(&inquiry.id)
-                .bind(&inquiry.rid)
-                .bind(inquiry.status.as_str())
-                .bind(&inquiry.department)
-                .bind(inquiry.queued_at.millis())
-                .bind(&doc)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(
+            SAVE,
+            params![
+                &inquiry.id,
+                &inquiry.rid,
+                inquiry.status.as_str(),
+                &inquiry.department,
+                inquiry.queued_at.millis(),
+                &doc
+            ],
+        )
+        .await?;
         self.announce_inquiry("changed", inquiry).await
     }
 
@@ -57,18 +58,16 @@ impl Exec<'_> {
     /// is queued: a taken inquiry is in no queue, clients drop it from their list already, and
     /// announcing every message of every served chat would make each process recompute the
     /// queue positions of all the rooms its visitors watch, over and over.
-    pub async fn save_inquiry_doc(&mut self, inquiry: &Inquiry) -> ApiResult<()> {
+    pub async fn save_inquiry_doc(&mut self, inquiry: &Inquiry) -> StoreResult<()> {
         let doc = to_doc(inquiry)?;
-        dispatch!(self, c => {
-            sqlx::query(UPDATE_DOC).bind(&inquiry.id).bind(&doc).execute(&mut **c).await?.rows_affected()
-        });
+        self.execute(UPDATE_DOC, params![&inquiry.id, &doc]).await?;
         if inquiry.status == InquiryStatus::Queued {
             self.announce_inquiry("changed", inquiry).await?;
         }
         Ok(())
     }
 
-    pub async fn delete_inquiry_of_room(&mut self, rid: &str) -> ApiResult<()> {
+    pub async fn delete_inquiry_of_room(&mut self, rid: &str) -> StoreResult<()> {
         let docs: Vec<String> = dispatch!(self, c => {
             sqlx::query_scalar("DELETE FROM inquiries WHERE rid = $1 RETURNING doc").bind(rid).fetch_all(&mut **c).await?
         });
@@ -81,14 +80,14 @@ impl Exec<'_> {
 
     /// Tells the agents' queue observers (`public`, or `department/<id>` for a department's
     /// inquiry) that an inquiry changed or left the queue.
-    async fn announce_inquiry(&mut self, kind: &str, inquiry: &Inquiry) -> ApiResult<()> {
+    async fn announce_inquiry(&mut self, kind: &str, inquiry: &Inquiry) -> StoreResult<()> {
         let (event_name, args) = inquiry_change(kind, inquiry)?;
         self.record_event(INQUIRY_QUEUE, &event_name, &args).await
     }
 }
 
 impl Exec<'_> {
-    pub async fn has_queued_inquiries(&mut self) -> ApiResult<bool> {
+    pub async fn has_queued_inquiries(&mut self) -> StoreResult<bool> {
         let found: Option<i32> = dispatch!(self, c => {
             sqlx::query_scalar("SELECT 1 FROM inquiries WHERE status = 'queued' LIMIT 1").fetch_optional(&mut **c).await?
         });
@@ -97,7 +96,7 @@ impl Exec<'_> {
 }
 
 impl Exec<'_> {
-    pub async fn inquiry_by_id(&mut self, id: &str) -> ApiResult<Option<Inquiry>> {
+    pub async fn inquiry_by_id(&mut self, id: &str) -> StoreResult<Option<Inquiry>> {
         let doc = self
             .fetch_doc("SELECT doc FROM inquiries WHERE id = $1", id)
             .await?;
@@ -105,7 +104,7 @@ impl Exec<'_> {
     }
 
     /// An inquiry by id, locked for a read-modify-write in this transaction.
-    pub async fn inquiry_for_update(&mut self, id: &str) -> ApiResult<Option<Inquiry>> {
+    pub async fn inquiry_for_update(&mut self, id: &str) -> StoreResult<Option<Inquiry>> {
         let doc = self
             .fetch_doc_for_update("SELECT doc FROM inquiries WHERE id = $1", id)
             .await?;
@@ -116,7 +115,7 @@ impl Exec<'_> {
     pub async fn inquiries_of_department_for_update(
         &mut self,
         department_id: &str,
-    ) -> ApiResult<Vec<Inquiry>> {
+    ) -> StoreResult<Vec<Inquiry>> {
         const SQL: &str = "SELECT doc FROM inquiries WHERE department = $1 ORDER BY id";
         super::parse_docs(self.fetch_docs_for_update(SQL, department_id).await?)
     }
@@ -127,7 +126,7 @@ impl Exec<'_> {
         filter: QueueFilter<'_>,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<Inquiry>, i64)> {
+    ) -> StoreResult<(Vec<Inquiry>, i64)> {
         let (condition, key) = match filter {
             QueueFilter::All => ("TRUE", ""),
             QueueFilter::Department(id) => ("department = $3", id),
@@ -160,7 +159,7 @@ pub enum QueueFilter<'a> {
 impl Exec<'_> {
     /// 1-based place of a queued inquiry in the queue it waits in: among all queued chats, or
     /// those of its department when it has one (the order routing serves them in).
-    pub async fn queue_position(&mut self, inquiry: &Inquiry) -> ApiResult<i64> {
+    pub async fn queue_position(&mut self, inquiry: &Inquiry) -> StoreResult<i64> {
         const SQL: &str = "SELECT COUNT(*) FROM inquiries WHERE status = 'queued' \
                            AND ($3 IS NULL OR department = $3) \
                            AND (queued_at < $1 OR (queued_at = $1 AND id <= $2))";
@@ -172,24 +171,5 @@ impl Exec<'_> {
                 .fetch_one(&mut **c)
                 .await?
         }))
-    }
-}
-
-impl BatchConn<'_> {
-    /// [`Exec::inquiry_by_room`] in a batched write.
-    pub fn inquiry_by_room(&self, rid: &str) -> ApiResult<Option<Inquiry>> {
-        let doc = self.fetch_doc(BY_ROOM, rid)?;
-        doc.map(|d| parse_doc(&d)).transpose()
-    }
-
-    /// [`Exec::save_inquiry_doc`] in a batched write.
-    pub fn save_inquiry_doc(&self, inquiry: &Inquiry) -> ApiResult<()> {
-        let doc = to_doc(inquiry)?;
-        self.execute(UPDATE_DOC, &[&inquiry.id, &doc])?;
-        if inquiry.status == InquiryStatus::Queued {
-            let (event_name, args) = inquiry_change("changed", inquiry)?;
-            self.record_event(INQUIRY_QUEUE, &event_name, &args)?;
-        }
-        Ok(())
     }
 }

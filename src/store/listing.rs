@@ -4,8 +4,8 @@
 //! bound parameter (`$n`), and the `ORDER BY` text is assembled from `&'static str` column
 //! names chosen from a whitelist, so no request text ever becomes SQL.
 
+use super::error::StoreResult;
 use super::{dispatch, Exec};
-use crate::error::ApiResult;
 
 /// A bound parameter value.
 #[derive(Clone, Debug)]
@@ -74,7 +74,7 @@ impl Listing {
         order_by: &OrderBy,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<String>, i64)> {
+    ) -> StoreResult<(Vec<String>, i64)> {
         let filter = self.where_clause();
         let total_sql = format!("SELECT COUNT(*) FROM {}{filter}", self.table);
         let filter_args = self.args.clone();

@@ -1,9 +1,9 @@
 //! Paginated message listings for agents: a room's navigation history, its conversation and
 //! its transfers.
 
+use super::error::StoreResult;
 use super::listing::{Listing, OrderBy};
 use super::{parse_docs, Exec};
-use crate::error::ApiResult;
 use crate::model::Message;
 
 /// Which of a room's messages a listing shows.
@@ -25,7 +25,7 @@ impl Exec<'_> {
         order: &OrderBy,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<Message>, i64)> {
+    ) -> StoreResult<(Vec<Message>, i64)> {
         let mut listing = Listing::of("messages");
         let rid = listing.text(rid);
         listing.when(format!("rid = {rid}"));

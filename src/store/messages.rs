@@ -2,12 +2,11 @@
 
 use serde_json::json;
 
+use super::error::StoreResult;
+use super::primitives::params;
 use super::streams::{MY_MESSAGES, NOTIFY_ROOM, NOTIFY_USER, ROOM_MESSAGES};
-use super::{
-    dispatch, inserted, inserted_sync, parse_doc, parse_docs, to_doc, BatchConn, Exec, Inserted,
-};
+use super::{dispatch, parse_doc, parse_docs, to_doc, Exec, Inserted};
 use crate::ejson::to_ejson;
-use crate::error::ApiResult;
 use crate::model::Message;
 
 /// A page of a room's visible history, newest first.
@@ -42,7 +41,7 @@ fn token_column(message: &Message) -> Option<&str> {
 
 /// The room and `stream-room-messages` args a new or changed message is announced with.
 /// Hidden ones (navigation history) and ones without a room stay quiet.
-fn announcement(message: &Message) -> ApiResult<Option<(&str, serde_json::Value)>> {
+fn announcement(message: &Message) -> StoreResult<Option<(&str, serde_json::Value)>> {
     let Some(rid) = message.rid.as_deref().filter(|_| !message.is_hidden()) else {
         return Ok(None);
     };
@@ -76,22 +75,23 @@ fn notification(message: &Message) -> Option<(&str, serde_json::Value)> {
 
 impl Exec<'_> {
     /// Inserts a message; `Duplicate` when its id exists (a client resending its own `_id`).
-    pub async fn insert_message(&mut self, message: &Message) -> ApiResult<Inserted> {
+    pub async fn insert_message(&mut self, message: &Message) -> StoreResult<Inserted> {
         let doc = to_doc(message)?;
-        let result = inserted(dispatch!(self, c => {
-            sqlx::query(INSERT)
-                .bind(&message.id)
-                .bind(&message.rid)
-                .bind(token_column(message))
-                .bind(&message.t)
-                .bind(message.is_hidden())
-                .bind(message.ts.millis())
-                .bind(message.expire_at.map(|t| t.millis()))
-                .bind(&doc)
-                .execute(&mut **c)
-                .await
-                .map(|done| done.rows_affected())
-        }))?;
+        let result = self
+            .insert(
+                INSERT,
+                params![
+                    &message.id,
+                    &message.rid,
+                    token_column(message),
+                    &message.t,
+                    message.is_hidden(),
+                    message.ts.millis(),
+                    message.expire_at.map(|t| t.millis()),
+                    &doc
+                ],
+            )
+            .await?;
         if result == Inserted::Yes {
             self.announce_message(message).await?;
             if let Some((rid, args)) = notification(message) {
@@ -110,7 +110,7 @@ impl Exec<'_> {
 
     /// Tells the room's subscribers about a new or changed message (after commit; see
     /// `store::events`), and the agent serving the room on its `__my_messages__`.
-    async fn announce_message(&mut self, message: &Message) -> ApiResult<()> {
+    async fn announce_message(&mut self, message: &Message) -> StoreResult<()> {
         let Some((rid, args)) = announcement(message)? else {
             return Ok(());
         };
@@ -134,53 +134,43 @@ impl Exec<'_> {
         collection: &str,
         event_name: &str,
         args: &serde_json::Value,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         let args = serde_json::to_string(args)?;
         let now = crate::time::Timestamp::now().millis();
-        dispatch!(self, c => {
-            sqlx::query(sql)
-                .bind(collection)
-                .bind(event_name)
-                .bind(&args)
-                .bind(now)
-                .bind(rid)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(sql, params![collection, event_name, &args, now, rid])
+            .await?;
         Ok(())
     }
 
-    pub async fn message_by_id(&mut self, id: &str) -> ApiResult<Option<Message>> {
+    pub async fn message_by_id(&mut self, id: &str) -> StoreResult<Option<Message>> {
         let doc = self
             .fetch_doc("SELECT doc FROM messages WHERE id = $1", id)
             .await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
-    pub async fn save_message(&mut self, message: &Message) -> ApiResult<()> {
+    pub async fn save_message(&mut self, message: &Message) -> StoreResult<()> {
         let doc = to_doc(message)?;
         const SQL: &str =
             "UPDATE messages SET rid = $2, hidden = $3, expire_at = $4, doc = $5 WHERE id = $1";
-        dispatch!(self, c => {
-            sqlx::query(SQL)
-                .bind(&message.id)
-                .bind(&message.rid)
-                .bind(message.is_hidden())
-                .bind(message.expire_at.map(|t| t.millis()))
-                .bind(&doc)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(
+            SQL,
+            params![
+                &message.id,
+                &message.rid,
+                message.is_hidden(),
+                message.expire_at.map(|t| t.millis()),
+                &doc
+            ],
+        )
+        .await?;
         self.announce_message(message).await
     }
 
     /// Deletes a message and tells the room (`<rid>/deleteMessage` on `stream-notify-room`).
-    pub async fn delete_message(&mut self, message: &Message) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query("DELETE FROM messages WHERE id = $1").bind(&message.id).execute(&mut **c).await?.rows_affected()
-        });
+    pub async fn delete_message(&mut self, message: &Message) -> StoreResult<()> {
+        self.execute("DELETE FROM messages WHERE id = $1", params![&message.id])
+            .await?;
         if let Some(rid) = message.rid.as_deref() {
             let args = json!([{ "_id": message.id }]);
             self.record_event(NOTIFY_ROOM, &format!("{rid}/deleteMessage"), &args)
@@ -190,7 +180,7 @@ impl Exec<'_> {
     }
 
     /// Visible (not `_hidden`) messages of a room, newest first.
-    pub async fn room_history(&mut self, query: &HistoryQuery<'_>) -> ApiResult<Vec<Message>> {
+    pub async fn room_history(&mut self, query: &HistoryQuery<'_>) -> StoreResult<Vec<Message>> {
         const SQL: &str =
             "SELECT doc FROM messages WHERE rid = $1 AND NOT hidden AND ($2 IS NULL OR ts < $2) \
                            ORDER BY seq DESC LIMIT $3 OFFSET $4";
@@ -206,7 +196,7 @@ impl Exec<'_> {
         parse_docs(docs)
     }
 
-    pub async fn count_room_history(&mut self, rid: &str, before: Option<i64>) -> ApiResult<i64> {
+    pub async fn count_room_history(&mut self, rid: &str, before: Option<i64>) -> StoreResult<i64> {
         const SQL: &str = "SELECT COUNT(*) FROM messages WHERE rid = $1 AND NOT hidden AND ($2 IS NULL OR ts < $2)";
         Ok(dispatch!(self, c => {
             sqlx::query_scalar(SQL).bind(rid).bind(before).fetch_one(&mut **c).await?
@@ -220,7 +210,7 @@ impl Exec<'_> {
         rid: &str,
         after: i64,
         before: i64,
-    ) -> ApiResult<(Option<Message>, i64)> {
+    ) -> StoreResult<(Option<Message>, i64)> {
         const FIRST: &str = "SELECT doc FROM messages WHERE rid = $1 AND NOT hidden AND ts > $2 AND ts < $3 ORDER BY seq LIMIT 1";
         const COUNT: &str =
             "SELECT COUNT(*) FROM messages WHERE rid = $1 AND NOT hidden AND ts > $2 AND ts < $3";
@@ -233,7 +223,7 @@ impl Exec<'_> {
     }
 
     /// Navigation history recorded for a token before it had a room.
-    pub async fn orphan_navigation(&mut self, token: &str) -> ApiResult<Vec<Message>> {
+    pub async fn orphan_navigation(&mut self, token: &str) -> StoreResult<Vec<Message>> {
         const SQL: &str = "SELECT doc FROM messages WHERE token = $1 AND rid IS NULL ORDER BY seq";
         let docs: Vec<String> = dispatch!(self, c => {
             sqlx::query_scalar(SQL).bind(token).fetch_all(&mut **c).await?
@@ -241,90 +231,31 @@ impl Exec<'_> {
         parse_docs(docs)
     }
 
-    pub async fn delete_room_messages(&mut self, rid: &str) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query("DELETE FROM messages WHERE rid = $1").bind(rid).execute(&mut **c).await?.rows_affected()
-        });
+    pub async fn delete_room_messages(&mut self, rid: &str) -> StoreResult<()> {
+        self.execute("DELETE FROM messages WHERE rid = $1", params![rid])
+            .await?;
         Ok(())
     }
 
-    pub async fn delete_orphan_navigation(&mut self, token: &str) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query("DELETE FROM messages WHERE token = $1 AND rid IS NULL")
-                .bind(token)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+    pub async fn delete_orphan_navigation(&mut self, token: &str) -> StoreResult<()> {
+        self.execute(
+            "DELETE FROM messages WHERE token = $1 AND rid IS NULL",
+            params![token],
+        )
+        .await?;
         Ok(())
     }
 
     /// Deletes messages whose `expireAt` has passed; returns how many.
-    pub async fn purge_expired_messages(&mut self, now: i64) -> ApiResult<u64> {
-        Ok(dispatch!(self, c => {
-            sqlx::query("DELETE FROM messages WHERE expire_at IS NOT NULL AND expire_at < $1")
-                .bind(now)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        }))
+    pub async fn purge_expired_messages(&mut self, now: i64) -> StoreResult<u64> {
+        self.execute(
+            "DELETE FROM messages WHERE expire_at IS NOT NULL AND expire_at < $1",
+            params![now],
+        )
+        .await
     }
 }
 
 fn navigation_token(message: &Message) -> Option<&str> {
     message.navigation.as_ref()?.get("token")?.as_str()
-}
-
-impl BatchConn<'_> {
-    /// [`Exec::insert_message`] in a batched write.
-    pub fn insert_message(&self, message: &Message) -> ApiResult<Inserted> {
-        let doc = to_doc(message)?;
-        let params: [&dyn rusqlite::ToSql; 8] = [
-            &message.id,
-            &message.rid,
-            &token_column(message),
-            &message.t,
-            &message.is_hidden(),
-            &message.ts.millis(),
-            &message.expire_at.map(|t| t.millis()),
-            &doc,
-        ];
-        let result = inserted_sync(self.statement(INSERT, &params)?.raw_execute())?;
-        if result == Inserted::Yes {
-            if let Some((rid, args)) = announcement(message)? {
-                self.record_event(ROOM_MESSAGES, rid, &args)?;
-                self.record_for_serving_agent(
-                    FOR_SERVING_AGENT_AS_AUDIENCE,
-                    rid,
-                    ROOM_MESSAGES,
-                    MY_MESSAGES,
-                    &args,
-                )?;
-            }
-            if let Some((rid, args)) = notification(message) {
-                self.record_for_serving_agent(
-                    FOR_SERVING_AGENT_BY_NAME,
-                    rid,
-                    NOTIFY_USER,
-                    "/notification",
-                    &args,
-                )?;
-            }
-        }
-        Ok(result)
-    }
-
-    fn record_for_serving_agent(
-        &self,
-        sql: &str,
-        rid: &str,
-        collection: &str,
-        event_name: &str,
-        args: &serde_json::Value,
-    ) -> ApiResult<()> {
-        let args = serde_json::to_string(args)?;
-        let now = crate::time::Timestamp::now().millis();
-        self.execute(sql, &[&collection, &event_name, &args, &now, &rid])?;
-        Ok(())
-    }
 }

@@ -1,16 +1,35 @@
 //! Persistence on SQLite or PostgreSQL, chosen by the database URL's scheme.
 //!
 //! Both backends use the same schema shape (`migrations/<backend>`) and the same SQL text: each
-//! query is written once, in an `impl Exec` block of the collection's file, and the [`dispatch!`]
-//! macro compiles it for both connection types. What genuinely differs (connecting, pragmas, row
-//! locking) lives in `sqlite.rs` and `postgres.rs`.
+//! query is written once, in an `impl Exec` block of the collection's file. What genuinely
+//! differs (connecting, pragmas, row locking) lives in `sqlite.rs` and `postgres.rs`.
 //!
-//! Services open a [`Tx`] for anything that writes, and read through [`Store::read`] otherwise.
-//! On SQLite all writes go through a single connection, so transactions never contend; reads use
-//! a separate pool of connections that see committed data (WAL mode). The hottest write, a
-//! visitor's message, is a synchronous job for [`WriteBatcher`] instead (group commit on a
-//! connection of its own, run only while holding that single writer connection); its queries
-//! are the [`BatchConn`] twins of the async ones, from the same SQL text.
+//! Reads go through [`Store::read`]. A write is a unit of work over [`Exec`], defined once and
+//! run by [`Store::write`] (or, for writes not yet moved there, in a [`Tx`] from
+//! [`Store::begin`]). On SQLite, with group commit on (the default), `Store::write` hands the
+//! unit to [`WriteBatcher`], which runs many units in one transaction on a connection of its
+//! own, driven synchronously; elsewhere the unit runs in an async transaction of its own. The
+//! domain never branches on the backend or on batching.
+//!
+//! ## Why one enum of connections, not a trait
+//!
+//! [`Exec`] has three kinds: sqlx's SQLite and PostgreSQL connections, and
+//! [`Exec::Batch`], the rusqlite connection inside a group-commit batch. A query is an `async
+//! fn` on `Exec`; written on the primitives of `primitives.rs` (`execute`, `insert`,
+//! `fetch_text`, … with the SQL text and a slice of [`primitives::Param`]), it runs on all
+//! three. On `Exec::Batch` a primitive never awaits, so a unit of work's future completes at
+//! its first poll, which is how the batch runs it without holding SQLite's writer across an
+//! await (a unit that awaits anything else fails instead, see `write_batch.rs`).
+//!
+//! A trait with one implementation per connection kind would have made every query and every
+//! unit of work generic, and every caller name the trait and carry `Send` bounds; the enum keeps
+//! one concrete type that every existing caller already used, and the same SQL text for every
+//! backend. The cost is a runtime check instead of a compile-time one: a query still written
+//! with the [`dispatch!`] macro (sqlx only) fails when called inside a batch, naming its place
+//! in the code, and the tests of each batched write would show it.
+//!
+//! Queries return the store's own [`StoreError`]; the HTTP error is made at the edge
+//! (`crate::error`).
 
 mod agents;
 mod business_hours;
@@ -21,6 +40,7 @@ mod conversation_search;
 mod deliveries;
 mod department_agents;
 mod departments;
+mod error;
 mod events;
 mod inquiries;
 mod listing;
@@ -30,6 +50,7 @@ mod offline_messages;
 mod permissions;
 mod postgres;
 mod presence;
+pub(crate) mod primitives;
 mod room_search;
 mod rooms;
 mod sessions;
@@ -47,6 +68,7 @@ pub use commits::{CommitSignal, CommitWaiter};
 pub use conversation_search::{search_words, ConversationSearch, MATCHES_PER_ROOM};
 pub use deliveries::{DeliveryRecord, DeliveryState, NewDelivery, DELIVERIES_CHANNEL};
 pub use departments::DepartmentFilter;
+pub use error::{StoreError, StoreResult};
 pub use events::{NewEvent, StoredEvent, EVENTS_CHANNEL};
 pub use inquiries::QueueFilter;
 pub use listing::{Direction, OrderBy, SortColumn};
@@ -62,19 +84,27 @@ pub use write_batch::WriteBatcher;
 use std::sync::Arc;
 
 use anyhow::Context;
+use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use crate::config::Config;
-use crate::error::{ApiError, ApiResult};
+use primitives::params;
 
 /// Runs `$body` with `$conn` bound to the backend's connection: one text, compiled twice.
+///
+/// A query written this way has no batched form: inside SQLite's group-commit batch it fails
+/// (with the query's place in the code) instead of running. Queries that a batched write needs
+/// are written on the primitives of `primitives.rs` instead, which every connection kind runs.
 macro_rules! dispatch {
     ($exec:expr, $conn:ident => $body:expr) => {
         match $exec {
             $crate::store::Exec::Sqlite($conn) => $body,
             $crate::store::Exec::Postgres($conn) => $body,
+            $crate::store::Exec::Batch(_) => {
+                return Err($crate::store::StoreError::not_batched(file!(), line!()).into())
+            }
         }
     };
 }
@@ -151,7 +181,7 @@ impl Store {
     }
 
     /// Starts a write transaction; dropped without `commit`, it rolls back.
-    pub async fn begin(&self) -> ApiResult<Tx> {
+    pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match &self.backend {
             // IMMEDIATE takes the write lock at once: inside one process the single writer
             // connection serializes anyway, and a second process on the same file then waits
@@ -164,12 +194,29 @@ impl Store {
         })
     }
 
-    /// The group-commit path for synchronous write jobs (SQLite only).
-    pub fn batcher(&self) -> Option<&WriteBatcher> {
-        match &self.backend {
-            Backend::Sqlite { batcher, .. } => batcher.as_deref(),
-            Backend::Postgres(_) => None,
+    /// Runs one unit of work in a write transaction and commits it; its result.
+    ///
+    /// `work` is the whole write, defined once: on SQLite with group commit it joins the
+    /// batch ([`WriteBatcher`]) and runs on [`Exec::Batch`], where it must not await anything
+    /// but this module's queries; otherwise it runs in a transaction of its own. An `Err`
+    /// from `work` writes nothing.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: for<'c> FnOnce(&'c mut Exec<'_>) -> BoxFuture<'c, Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        if let Backend::Sqlite {
+            batcher: Some(batcher),
+            ..
+        } = &self.backend
+        {
+            return batcher.run(work).await;
         }
+        let mut tx = self.begin().await?;
+        let value = work(&mut tx.exec()).await?;
+        tx.commit().await?;
+        Ok(value)
     }
 
     /// A waiter for this process's SQLite commits (it never completes on PostgreSQL: listen
@@ -187,7 +234,7 @@ impl Store {
     }
 
     /// A connection for reads outside a transaction.
-    pub async fn read(&self) -> ApiResult<Conn> {
+    pub async fn read(&self) -> StoreResult<Conn> {
         Ok(match &self.backend {
             Backend::Sqlite { readers, .. } => Conn::Sqlite(readers.acquire().await?),
             Backend::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
@@ -220,7 +267,7 @@ impl Tx {
         }
     }
 
-    pub async fn commit(self) -> ApiResult<()> {
+    pub async fn commit(self) -> StoreResult<()> {
         match self {
             Tx::Sqlite(tx, committed) => {
                 tx.commit().await?;
@@ -250,54 +297,9 @@ impl Conn {
 pub enum Exec<'a> {
     Sqlite(&'a mut SqliteConnection),
     Postgres(&'a mut PgConnection),
-}
-
-/// The writer connection inside a batched SQLite write ([`WriteBatcher`]): the same queries as
-/// [`Exec`], run synchronously. Each collection's file implements the ones the batched paths
-/// need, next to their async twins and from the same SQL text.
-pub struct BatchConn<'a>(&'a rusqlite::Connection);
-
-impl BatchConn<'_> {
-    /// The `doc` selected by a query with one text parameter.
-    fn fetch_doc(&self, sql: &str, key: &str) -> ApiResult<Option<String>> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .0
-            .prepare_cached(sql)?
-            .query_row([key], |row| row.get(0))
-            .optional()?)
-    }
-
-    /// Runs one statement; the number of rows it changed.
-    fn execute(&self, sql: &str, params: &[&dyn rusqlite::ToSql]) -> ApiResult<usize> {
-        Ok(self.statement(sql, params)?.raw_execute()?)
-    }
-
-    /// `sql` prepared (once per connection) with `params` bound to `$1`, `$2`, …: by name,
-    /// because SQLite numbers named parameters in order of appearance, and the shared SQL
-    /// text may use `$2` before `$1`.
-    fn statement(
-        &self,
-        sql: &str,
-        params: &[&dyn rusqlite::ToSql],
-    ) -> ApiResult<rusqlite::CachedStatement<'_>> {
-        const NAMES: [&str; 12] = [
-            "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11", "$12",
-        ];
-        let mut statement = self.0.prepare_cached(sql)?;
-        for (param, name) in params.iter().zip(NAMES) {
-            let index = statement.parameter_index(name)?.ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("no parameter {name} in {sql}"))
-            })?;
-            statement.raw_bind_parameter(index, param)?;
-        }
-        if params.len() > NAMES.len() {
-            return Err(ApiError::Internal(anyhow::anyhow!(
-                "too many parameters for {sql}"
-            )));
-        }
-        Ok(statement)
-    }
+    /// SQLite's group-commit connection, inside a batch's transaction ([`WriteBatcher`]):
+    /// driven synchronously, so every query on it is ready at its first poll.
+    Batch(&'a mut rusqlite::Connection),
 }
 
 /// The result of an insert that a unique constraint may refuse.
@@ -308,7 +310,8 @@ pub enum Inserted {
     Duplicate,
 }
 
-fn inserted(result: Result<impl Sized, sqlx::Error>) -> ApiResult<Inserted> {
+/// An insert's result through sqlx: a unique key refusing it is `Duplicate`.
+fn inserted(result: Result<impl Sized, sqlx::Error>) -> StoreResult<Inserted> {
     match result {
         Ok(_) => Ok(Inserted::Yes),
         Err(sqlx::Error::Database(err)) if err.is_unique_violation() => Ok(Inserted::Duplicate),
@@ -316,53 +319,31 @@ fn inserted(result: Result<impl Sized, sqlx::Error>) -> ApiResult<Inserted> {
     }
 }
 
-/// [`inserted`] for a batched write.
-fn inserted_sync(result: rusqlite::Result<usize>) -> ApiResult<Inserted> {
-    use rusqlite::ffi;
-    match result {
-        Ok(_) => Ok(Inserted::Yes),
-        Err(rusqlite::Error::SqliteFailure(err, _))
-            if err.extended_code == ffi::SQLITE_CONSTRAINT_PRIMARYKEY
-                || err.extended_code == ffi::SQLITE_CONSTRAINT_UNIQUE =>
-        {
-            Ok(Inserted::Duplicate)
-        }
-        Err(err) => Err(err.into()),
-    }
-}
-
-fn parse_doc<T: DeserializeOwned>(doc: &str) -> ApiResult<T> {
+fn parse_doc<T: DeserializeOwned>(doc: &str) -> StoreResult<T> {
     Ok(serde_json::from_str(doc)?)
 }
 
-fn parse_docs<T: DeserializeOwned>(docs: Vec<String>) -> ApiResult<Vec<T>> {
+fn parse_docs<T: DeserializeOwned>(docs: Vec<String>) -> StoreResult<Vec<T>> {
     docs.iter().map(|doc| parse_doc(doc)).collect()
 }
 
-fn to_doc<T: serde::Serialize>(value: &T) -> ApiResult<String> {
+fn to_doc<T: serde::Serialize>(value: &T) -> StoreResult<String> {
     Ok(serde_json::to_string(value)?)
 }
 
 impl Exec<'_> {
     /// The `doc` selected by a query with one text parameter.
-    async fn fetch_doc(&mut self, sql: &str, key: &str) -> ApiResult<Option<String>> {
-        Ok(dispatch!(self, c => {
-            sqlx::query_scalar(sql).bind(key).fetch_optional(&mut **c).await?
-        }))
+    async fn fetch_doc(&mut self, sql: &str, key: &str) -> StoreResult<Option<String>> {
+        self.fetch_text(sql, params![key]).await
     }
 
-    /// Like [`Exec::fetch_doc`], and on PostgreSQL also locks the row until the transaction
-    /// ends, so a read-modify-write of the document cannot lose a concurrent change. (SQLite
-    /// runs one writer at a time, which gives the same guarantee.)
+    /// [`Exec::fetch_doc`], locking the row on PostgreSQL ([`Exec::fetch_text_for_update`]).
     async fn fetch_doc_for_update(
         &mut self,
         sql: &'static str,
         key: &str,
-    ) -> ApiResult<Option<String>> {
-        match self {
-            Exec::Sqlite(_) => self.fetch_doc(sql, key).await,
-            Exec::Postgres(_) => self.fetch_doc(&format!("{sql} FOR UPDATE"), key).await,
-        }
+    ) -> StoreResult<Option<String>> {
+        self.fetch_text_for_update(sql, params![key]).await
     }
 
     /// Every `doc` selected by a query with one text parameter, locked like
@@ -371,20 +352,7 @@ impl Exec<'_> {
         &mut self,
         sql: &'static str,
         key: &str,
-    ) -> ApiResult<Vec<String>> {
-        Ok(match self {
-            Exec::Sqlite(c) => {
-                sqlx::query_scalar(sql)
-                    .bind(key)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-            Exec::Postgres(c) => {
-                sqlx::query_scalar(&format!("{sql} FOR UPDATE"))
-                    .bind(key)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-        })
+    ) -> StoreResult<Vec<String>> {
+        self.fetch_texts_for_update(sql, params![key]).await
     }
 }

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
+use super::error::StoreResult;
 use super::{dispatch, parse_doc, Exec};
-use crate::error::ApiResult;
 use crate::time::Timestamp;
 
 /// One stored offline message with its handling.
@@ -25,7 +25,7 @@ impl Exec<'_> {
         handled: Option<bool>,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<OfflineMessageRow>, i64)> {
+    ) -> StoreResult<(Vec<OfflineMessageRow>, i64)> {
         // A fixed clause per filter: nothing from the request reaches the SQL text.
         let filter = match handled {
             None => "",
@@ -53,7 +53,7 @@ impl Exec<'_> {
                     handled_by_username: by_username,
                 })
             })
-            .collect::<ApiResult<Vec<_>>>()?;
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok((rows, total))
     }
 
@@ -64,7 +64,7 @@ impl Exec<'_> {
         id: &str,
         by: Option<(&str, &str)>,
         at: Timestamp,
-    ) -> ApiResult<bool> {
+    ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE offline_messages SET handled_at = $2, handled_by_id = $3, \
                            handled_by_username = $4 WHERE id = $1";
         let (at, by_id, by_username) = match by {
@@ -78,7 +78,7 @@ impl Exec<'_> {
         Ok(changed > 0)
     }
 
-    pub async fn offline_message(&mut self, id: &str) -> ApiResult<Option<OfflineMessageRow>> {
+    pub async fn offline_message(&mut self, id: &str) -> StoreResult<Option<OfflineMessageRow>> {
         const SQL: &str = "SELECT doc, handled_at, handled_by_id, handled_by_username \
                            FROM offline_messages WHERE id = $1";
         let row: Option<RawRow> = dispatch!(self, c => {

@@ -1,8 +1,8 @@
 //! The stored permission table (`permissions`) and its audit trail (`permission_changes`),
 //! migration 0012. Roles are kept as a JSON array of role ids.
 
+use super::error::{StoreError, StoreResult};
 use super::{dispatch, parse_doc, to_doc, Exec};
-use crate::error::ApiResult;
 use crate::time::Timestamp;
 
 /// One permission as stored: who holds it, and when that last changed.
@@ -25,7 +25,7 @@ pub struct PermissionChange<'a> {
 
 type Row = (String, String, i64);
 
-fn stored(row: Row) -> ApiResult<StoredPermission> {
+fn stored(row: Row) -> StoreResult<StoredPermission> {
     let (id, roles, updated_at) = row;
     Ok(StoredPermission {
         id,
@@ -42,7 +42,7 @@ impl Exec<'_> {
         id: &str,
         roles: &[&str],
         now: Timestamp,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         let roles = to_doc(&roles)?;
         const SQL: &str = "INSERT INTO permissions (id, roles, updated_at) VALUES ($1, $2, $3) \
                            ON CONFLICT (id) DO NOTHING";
@@ -53,7 +53,7 @@ impl Exec<'_> {
     }
 
     /// Every stored permission, by id.
-    pub async fn permissions(&mut self) -> ApiResult<Vec<StoredPermission>> {
+    pub async fn permissions(&mut self) -> StoreResult<Vec<StoredPermission>> {
         const SQL: &str = "SELECT id, roles, updated_at FROM permissions ORDER BY id";
         let rows: Vec<Row> = dispatch!(self, c => {
             sqlx::query_as(SQL).fetch_all(&mut **c).await?
@@ -63,7 +63,10 @@ impl Exec<'_> {
 
     /// One permission, locked until the transaction ends (PostgreSQL), so two concurrent edits
     /// audit the roles each really replaced.
-    pub async fn permission_for_update(&mut self, id: &str) -> ApiResult<Option<StoredPermission>> {
+    pub async fn permission_for_update(
+        &mut self,
+        id: &str,
+    ) -> StoreResult<Option<StoredPermission>> {
         const SQL: &str = "SELECT id, roles, updated_at FROM permissions WHERE id = $1";
         let row: Option<Row> = match self {
             Exec::Sqlite(c) => {
@@ -72,6 +75,7 @@ impl Exec<'_> {
                     .fetch_optional(&mut **c)
                     .await?
             }
+            Exec::Batch(_) => return Err(StoreError::not_batched(file!(), line!())),
             Exec::Postgres(c) => {
                 sqlx::query_as(&format!("{SQL} FOR UPDATE"))
                     .bind(id)
@@ -87,7 +91,7 @@ impl Exec<'_> {
         id: &str,
         roles: &[String],
         now: Timestamp,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         let roles = to_doc(&roles)?;
         const SQL: &str = "UPDATE permissions SET roles = $2, updated_at = $3 WHERE id = $1";
         dispatch!(self, c => {
@@ -99,7 +103,7 @@ impl Exec<'_> {
     pub async fn record_permission_change(
         &mut self,
         change: &PermissionChange<'_>,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         let before = to_doc(&change.before)?;
         let after = to_doc(&change.after)?;
         const SQL: &str = "INSERT INTO permission_changes \

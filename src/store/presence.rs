@@ -2,8 +2,8 @@
 //! what lets every process see who is connected anywhere, and lets a dead process's
 //! connections be told apart from live ones.
 
+use super::error::StoreResult;
 use super::{dispatch, Exec};
-use crate::error::ApiResult;
 use crate::time::Timestamp;
 
 /// Who a recorded connection belongs to.
@@ -49,7 +49,7 @@ impl Exec<'_> {
         node_id: &str,
         now: Timestamp,
         expires: Timestamp,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         const SQL: &str =
             "INSERT INTO presence_leases (node_id, started_at, expires_at) VALUES ($1, $2, $3) \
                            ON CONFLICT (node_id) DO UPDATE SET expires_at = excluded.expires_at";
@@ -70,7 +70,7 @@ impl Exec<'_> {
         &mut self,
         node_id: &str,
         expires: Timestamp,
-    ) -> ApiResult<bool> {
+    ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE presence_leases SET expires_at = $2 WHERE node_id = $1";
         let renewed = dispatch!(self, c => {
             sqlx::query(SQL).bind(node_id).bind(expires.millis()).execute(&mut **c).await?.rows_affected()
@@ -82,7 +82,7 @@ impl Exec<'_> {
     pub async fn presence_holders_of_node(
         &mut self,
         node_id: &str,
-    ) -> ApiResult<Vec<PresenceHolder>> {
+    ) -> StoreResult<Vec<PresenceHolder>> {
         const SQL: &str = "SELECT kind, holder FROM presence_connections WHERE node_id = $1";
         let rows: Vec<(String, String)> = dispatch!(self, c => {
             sqlx::query_as(SQL).bind(node_id).fetch_all(&mut **c).await?
@@ -97,7 +97,7 @@ impl Exec<'_> {
         &mut self,
         node_id: &str,
         expired_before: Option<Timestamp>,
-    ) -> ApiResult<bool> {
+    ) -> StoreResult<bool> {
         const SQL: &str =
             "DELETE FROM presence_leases WHERE node_id = $1 AND ($2 IS NULL OR expires_at < $2)";
         let deleted = dispatch!(self, c => {
@@ -115,7 +115,7 @@ impl Exec<'_> {
     pub async fn presence_leases_expired_before(
         &mut self,
         cutoff: Timestamp,
-    ) -> ApiResult<Vec<String>> {
+    ) -> StoreResult<Vec<String>> {
         const SQL: &str = "SELECT node_id FROM presence_leases WHERE expires_at < $1";
         Ok(dispatch!(self, c => {
             sqlx::query_scalar(SQL).bind(cutoff.millis()).fetch_all(&mut **c).await?
@@ -130,7 +130,7 @@ impl Exec<'_> {
         kind: PresenceKind,
         holder: &str,
         now: Timestamp,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO presence_connections (node_id, kind, holder, connections, released_at) \
                            VALUES ($1, $2, $3, 1, $4) \
                            ON CONFLICT (node_id, kind, holder) DO UPDATE SET connections = presence_connections.connections + 1";
@@ -155,7 +155,7 @@ impl Exec<'_> {
         kind: PresenceKind,
         holder: &str,
         now: Timestamp,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE presence_connections SET connections = connections - 1, released_at = $4 \
                            WHERE node_id = $1 AND kind = $2 AND holder = $3 AND connections > 0";
@@ -181,7 +181,7 @@ impl Exec<'_> {
         holder: &str,
         connections: i64,
         now: Timestamp,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO presence_connections (node_id, kind, holder, connections, released_at) \
                            VALUES ($1, $2, $3, $4, $5) \
                            ON CONFLICT (node_id, kind, holder) DO UPDATE SET connections = excluded.connections";
@@ -204,7 +204,7 @@ impl Exec<'_> {
     pub async fn release_settled_presence(
         &mut self,
         cutoff: Timestamp,
-    ) -> ApiResult<Vec<PresenceHolder>> {
+    ) -> StoreResult<Vec<PresenceHolder>> {
         const SQL: &str =
             "DELETE FROM presence_connections WHERE connections = 0 AND released_at < $1 \
                            RETURNING kind, holder";
@@ -219,7 +219,7 @@ impl Exec<'_> {
         &mut self,
         kind: PresenceKind,
         holder: &str,
-    ) -> ApiResult<bool> {
+    ) -> StoreResult<bool> {
         const SQL: &str = "SELECT 1 FROM presence_connections \
                            WHERE kind = $1 AND holder = $2 AND connections > 0 LIMIT 1";
         let found: Option<i32> = dispatch!(self, c => {

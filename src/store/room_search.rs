@@ -1,9 +1,9 @@
 //! Room listings for agents and managers: `livechat/rooms` and a visitor's chat history.
 
 use super::conversation_search::{has_matching_message, search_words};
+use super::error::StoreResult;
 use super::listing::{contains_pattern, Listing, OrderBy};
 use super::{dispatch, parse_docs, Exec};
-use crate::error::ApiResult;
 use crate::model::{Department, Room};
 
 /// Epoch-millisecond bounds, both inclusive.
@@ -81,7 +81,7 @@ impl RoomFilter {
         for (key, text) in &self.custom_fields {
             let pattern = listing.text(&contains_pattern(&text.to_lowercase()));
             let value = match exec {
-                Exec::Sqlite(_) => {
+                Exec::Sqlite(_) | Exec::Batch(_) => {
                     let path = listing.text(&format!("$.livechatData.\"{key}\""));
                     format!("json_extract(rooms.doc, {path})")
                 }
@@ -109,7 +109,7 @@ impl RoomFilter {
 /// The room's `tags` (in its document) hold one of `tags` (bound placeholders).
 fn has_any_tag(exec: &Exec<'_>, tags: &str) -> String {
     match exec {
-        Exec::Sqlite(_) => format!(
+        Exec::Sqlite(_) | Exec::Batch(_) => format!(
             "EXISTS (SELECT 1 FROM json_each(rooms.doc, '$.tags') AS t WHERE t.value IN ({tags}))"
         ),
         Exec::Postgres(_) => format!(
@@ -138,7 +138,7 @@ impl Exec<'_> {
         order: &OrderBy,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<Room>, i64)> {
+    ) -> StoreResult<(Vec<Room>, i64)> {
         let (docs, total) = filter
             .listing(self)
             .page(self, order, offset, count)
@@ -147,7 +147,7 @@ impl Exec<'_> {
     }
 
     /// The departments with these ids (unknown ids are skipped).
-    pub async fn departments_by_ids(&mut self, ids: &[String]) -> ApiResult<Vec<Department>> {
+    pub async fn departments_by_ids(&mut self, ids: &[String]) -> StoreResult<Vec<Department>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -173,7 +173,7 @@ impl Exec<'_> {
     pub async fn served_chat_counts(
         &mut self,
         department: Option<&str>,
-    ) -> ApiResult<Vec<(String, Option<String>, i64)>> {
+    ) -> StoreResult<Vec<(String, Option<String>, i64)>> {
         let sql = "SELECT served_by, department_id, COUNT(*) FROM rooms \
                    WHERE open AND served_by IS NOT NULL \
                    AND (CAST($1 AS TEXT) IS NULL OR department_id = $1) \

@@ -3,10 +3,11 @@
 
 use serde_json::json;
 
+use super::error::StoreResult;
+use super::primitives::params;
 use super::streams::NOTIFY_USER;
-use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, BatchConn, Exec, Inserted};
+use super::{dispatch, parse_doc, parse_docs, to_doc, Exec, Inserted};
 use crate::ejson::to_ejson;
-use crate::error::ApiResult;
 use crate::model::Room;
 
 const SELECT_BY_ID: &str = "SELECT doc FROM rooms WHERE id = $1";
@@ -20,7 +21,7 @@ const UPDATE_ACTIVITY: &str = "UPDATE rooms SET updated_at = $2, doc = $3 WHERE 
 
 /// `<agent>/rooms-changed [action, room]` for the agent serving the room: its event name and
 /// args.
-fn room_change(action: &str, room: &Room) -> ApiResult<Option<(String, serde_json::Value)>> {
+fn room_change(action: &str, room: &Room) -> StoreResult<Option<(String, serde_json::Value)>> {
     let Some(agent) = &room.served_by else {
         return Ok(None);
     };
@@ -29,13 +30,13 @@ fn room_change(action: &str, room: &Room) -> ApiResult<Option<(String, serde_jso
 }
 
 impl Exec<'_> {
-    pub async fn room_by_id(&mut self, rid: &str) -> ApiResult<Option<Room>> {
+    pub async fn room_by_id(&mut self, rid: &str) -> StoreResult<Option<Room>> {
         let doc = self.fetch_doc(SELECT_BY_ID, rid).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
     /// The room `rid`, locked for a read-modify-write in this transaction.
-    pub async fn room_for_update(&mut self, rid: &str) -> ApiResult<Option<Room>> {
+    pub async fn room_for_update(&mut self, rid: &str) -> StoreResult<Option<Room>> {
         let doc = self.fetch_doc_for_update(SELECT_BY_ID, rid).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
@@ -44,12 +45,12 @@ impl Exec<'_> {
     pub async fn open_rooms_of_department_for_update(
         &mut self,
         department_id: &str,
-    ) -> ApiResult<Vec<Room>> {
+    ) -> StoreResult<Vec<Room>> {
         const SQL: &str = "SELECT doc FROM rooms WHERE department_id = $1 AND open ORDER BY id";
         parse_docs(self.fetch_docs_for_update(SQL, department_id).await?)
     }
 
-    pub async fn open_room_of_token(&mut self, token: &str) -> ApiResult<Option<Room>> {
+    pub async fn open_room_of_token(&mut self, token: &str) -> StoreResult<Option<Room>> {
         let doc = self
             .fetch_doc(
                 "SELECT doc FROM rooms WHERE visitor_token = $1 AND open",
@@ -60,7 +61,7 @@ impl Exec<'_> {
     }
 
     /// Every room of a visitor token, open or closed, oldest first.
-    pub async fn rooms_of_token(&mut self, token: &str) -> ApiResult<Vec<Room>> {
+    pub async fn rooms_of_token(&mut self, token: &str) -> StoreResult<Vec<Room>> {
         let docs: Vec<String> = dispatch!(self, c => {
             sqlx::query_scalar("SELECT doc FROM rooms WHERE visitor_token = $1 ORDER BY ts")
                 .bind(token)
@@ -77,7 +78,7 @@ impl Exec<'_> {
         &mut self,
         agent_id: &str,
         updated_after: Option<i64>,
-    ) -> ApiResult<Vec<Room>> {
+    ) -> StoreResult<Vec<Room>> {
         const SQL: &str = "SELECT doc FROM rooms WHERE served_by = $1 AND open AND updated_at > $2 ORDER BY ts, id";
         let docs: Vec<String> = dispatch!(self, c => {
             sqlx::query_scalar(SQL)
@@ -89,70 +90,67 @@ impl Exec<'_> {
         parse_docs(docs)
     }
 
-    pub async fn insert_room(&mut self, room: &Room) -> ApiResult<Inserted> {
+    pub async fn insert_room(&mut self, room: &Room) -> StoreResult<Inserted> {
         let doc = to_doc(room)?;
         const SQL: &str = "INSERT INTO rooms (id, visitor_id, visitor_token, open, served_by, department_id, ts, closed_at, updated_at, doc, fname_lower) \
                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-        let result = inserted(dispatch!(self, c => {
-            sqlx::query(SQL)
-                .bind(&room.id)
-                .bind(&room.v.id)
-                .bind(&room.v.token)
-                .bind(room.is_open())
-                .bind(room.served_by.as_ref().map(|s| &s.id))
-                .bind(&room.department_id)
-                .bind(room.ts.millis())
-                .bind(room.closed_at.map(|t| t.millis()))
-                .bind(room.updated_at.millis())
-                .bind(&doc)
-                .bind(room.fname.to_lowercase())
-                .execute(&mut **c)
-                .await
-                .map(|done| done.rows_affected())
-        }))?;
+        let result = self
+            .insert(
+                SQL,
+                params![
+                    &room.id,
+                    &room.v.id,
+                    &room.v.token,
+                    room.is_open(),
+                    room.served_by.as_ref().map(|s| &s.id),
+                    &room.department_id,
+                    room.ts.millis(),
+                    room.closed_at.map(|t| t.millis()),
+                    room.updated_at.millis(),
+                    &doc,
+                    &room.fname.to_lowercase()
+                ],
+            )
+            .await?;
         if result == Inserted::Yes {
             self.announce_room("inserted", room).await?;
         }
         Ok(result)
     }
 
-    pub async fn save_room(&mut self, room: &Room) -> ApiResult<()> {
+    pub async fn save_room(&mut self, room: &Room) -> StoreResult<()> {
         let doc = to_doc(room)?;
-        dispatch!(self, c => {
-            sqlx::query(UPDATE)
-                .bind(&room.id)
-                .bind(room.is_open())
-                .bind(room.served_by.as_ref().map(|s| &s.id))
-                .bind(&room.department_id)
-                .bind(room.closed_at.map(|t| t.millis()))
-                .bind(room.updated_at.millis())
-                .bind(&doc)
-                .bind(room.fname.to_lowercase())
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(
+            UPDATE,
+            params![
+                &room.id,
+                room.is_open(),
+                room.served_by.as_ref().map(|s| &s.id),
+                &room.department_id,
+                room.closed_at.map(|t| t.millis()),
+                room.updated_at.millis(),
+                &doc,
+                &room.fname.to_lowercase()
+            ],
+        )
+        .await?;
         self.announce_room("updated", room).await
     }
 
     /// [`Exec::save_room`] for a change of the document alone (a new message: last message,
     /// counters, metrics), not of the room's state, agent, department or name.
-    pub async fn save_room_activity(&mut self, room: &Room) -> ApiResult<()> {
+    pub async fn save_room_activity(&mut self, room: &Room) -> StoreResult<()> {
         let doc = to_doc(room)?;
-        dispatch!(self, c => {
-            sqlx::query(UPDATE_ACTIVITY)
-                .bind(&room.id)
-                .bind(room.updated_at.millis())
-                .bind(&doc)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(
+            UPDATE_ACTIVITY,
+            params![&room.id, room.updated_at.millis(), &doc],
+        )
+        .await?;
         self.announce_room("updated", room).await
     }
 
     /// `<agent>/rooms-changed [action, room]` for the agent serving the room.
-    async fn announce_room(&mut self, action: &str, room: &Room) -> ApiResult<()> {
+    async fn announce_room(&mut self, action: &str, room: &Room) -> StoreResult<()> {
         match room_change(action, room)? {
             Some((event_name, args)) => self.record_event(NOTIFY_USER, &event_name, &args).await,
             None => Ok(()),
@@ -160,7 +158,7 @@ impl Exec<'_> {
     }
 
     /// Ids of the open rooms an agent serves.
-    pub async fn open_room_ids_served_by(&mut self, agent_id: &str) -> ApiResult<Vec<String>> {
+    pub async fn open_room_ids_served_by(&mut self, agent_id: &str) -> StoreResult<Vec<String>> {
         Ok(dispatch!(self, c => {
             sqlx::query_scalar("SELECT id FROM rooms WHERE served_by = $1 AND open ORDER BY id")
                 .bind(agent_id)
@@ -169,31 +167,9 @@ impl Exec<'_> {
         }))
     }
 
-    pub async fn delete_room(&mut self, rid: &str) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query("DELETE FROM rooms WHERE id = $1").bind(rid).execute(&mut **c).await?.rows_affected()
-        });
-        Ok(())
-    }
-}
-
-impl BatchConn<'_> {
-    /// [`Exec::room_for_update`] in a batched write (the batch holds SQLite's write lock).
-    pub fn room_for_update(&self, rid: &str) -> ApiResult<Option<Room>> {
-        let doc = self.fetch_doc(SELECT_BY_ID, rid)?;
-        doc.map(|d| parse_doc(&d)).transpose()
-    }
-
-    /// [`Exec::save_room_activity`] in a batched write.
-    pub fn save_room_activity(&self, room: &Room) -> ApiResult<()> {
-        let doc = to_doc(room)?;
-        self.execute(
-            UPDATE_ACTIVITY,
-            &[&room.id, &room.updated_at.millis(), &doc],
-        )?;
-        if let Some((event_name, args)) = room_change("updated", room)? {
-            self.record_event(NOTIFY_USER, &event_name, &args)?;
-        }
+    pub async fn delete_room(&mut self, rid: &str) -> StoreResult<()> {
+        self.execute("DELETE FROM rooms WHERE id = $1", params![rid])
+            .await?;
         Ok(())
     }
 }

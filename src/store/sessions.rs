@@ -2,28 +2,29 @@
 
 use serde_json::json;
 
+use super::error::StoreResult;
+use super::primitives::params;
 use super::streams::{SESSIONS_EVENT, VISITOR_SESSIONS};
 use super::{dispatch, parse_doc, to_doc, Exec};
 use crate::ejson::to_ejson;
-use crate::error::ApiResult;
 use crate::model::VisitorSession;
 
 const BY_TOKEN: &str = "SELECT doc FROM visitor_sessions WHERE token = $1";
 
 impl Exec<'_> {
-    pub async fn session_by_token(&mut self, token: &str) -> ApiResult<Option<VisitorSession>> {
+    pub async fn session_by_token(&mut self, token: &str) -> StoreResult<Option<VisitorSession>> {
         let doc = self.fetch_doc(BY_TOKEN, token).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
     /// The session of `token`, locked for a read-modify-write in this transaction.
-    pub async fn session_for_update(&mut self, token: &str) -> ApiResult<Option<VisitorSession>> {
+    pub async fn session_for_update(&mut self, token: &str) -> StoreResult<Option<VisitorSession>> {
         let doc = self.fetch_doc_for_update(BY_TOKEN, token).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
     /// Inserts or replaces the session of a token.
-    pub async fn save_session(&mut self, session: &VisitorSession) -> ApiResult<()> {
+    pub async fn save_session(&mut self, session: &VisitorSession) -> StoreResult<()> {
         let owner = self.visitor_of_session(&session.token).await?;
         // Sessions saved before `visitorId` existed gain it on their next change.
         let filled;
@@ -40,17 +41,17 @@ impl Exec<'_> {
         let doc = to_doc(session)?;
         const SQL: &str = "INSERT INTO visitor_sessions (id, token, status, updated_at, doc) VALUES ($1, $2, $3, $4, $5) \
                            ON CONFLICT (token) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, doc = excluded.doc";
-        dispatch!(self, c => {
-            sqlx::query(SQL)
-                .bind(&session.id)
-                .bind(&session.token)
-                .bind(&session.status)
-                .bind(session.updated_at.millis())
-                .bind(&doc)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(
+            SQL,
+            params![
+                &session.id,
+                &session.token,
+                &session.status,
+                session.updated_at.millis(),
+                &doc
+            ],
+        )
+        .await?;
         let mut event = to_ejson(serde_json::to_value(session)?);
         // The live-visitors stream shows a plain agent only the visitors of its departments
         // (and of none): the event names the visitor's department for that filter.
@@ -61,7 +62,7 @@ impl Exec<'_> {
             .await
     }
 
-    pub async fn delete_session(&mut self, token: &str) -> ApiResult<()> {
+    pub async fn delete_session(&mut self, token: &str) -> StoreResult<()> {
         let ids: Vec<String> = dispatch!(self, c => {
             sqlx::query_scalar("DELETE FROM visitor_sessions WHERE token = $1 RETURNING id").bind(token).fetch_all(&mut **c).await?
         });
@@ -76,7 +77,7 @@ impl Exec<'_> {
     async fn visitor_of_session(
         &mut self,
         token: &str,
-    ) -> ApiResult<Option<(String, Option<String>)>> {
+    ) -> StoreResult<Option<(String, Option<String>)>> {
         const SQL: &str = "SELECT id, department FROM visitors WHERE token = $1";
         let row: Option<(String, Option<String>)> = dispatch!(self, c => {
             sqlx::query_as(SQL).bind(token).fetch_optional(&mut **c).await?
@@ -85,7 +86,7 @@ impl Exec<'_> {
     }
 
     /// The live-visitors view hears every session change.
-    async fn announce_session(&mut self, args: serde_json::Value) -> ApiResult<()> {
+    async fn announce_session(&mut self, args: serde_json::Value) -> StoreResult<()> {
         self.record_event(VISITOR_SESSIONS, SESSIONS_EVENT, &args)
             .await
     }

@@ -1,13 +1,13 @@
 //! Livechat triggers: the document, with `enabled` (what `livechat/config` sends) and `name`
 //! (what the admin listing sorts by) beside it.
 
+use super::error::StoreResult;
 use super::listing::{Direction, Listing, OrderBy, SortColumn};
 use super::{dispatch, parse_doc, parse_docs, to_doc, Exec};
-use crate::error::ApiResult;
 use crate::model::LivechatTrigger;
 
 impl Exec<'_> {
-    pub async fn trigger_by_id(&mut self, id: &str) -> ApiResult<Option<LivechatTrigger>> {
+    pub async fn trigger_by_id(&mut self, id: &str) -> StoreResult<Option<LivechatTrigger>> {
         let doc = self
             .fetch_doc("SELECT doc FROM triggers WHERE id = $1", id)
             .await?;
@@ -15,7 +15,7 @@ impl Exec<'_> {
     }
 
     /// Inserts a trigger, or replaces the one with its `_id`.
-    pub async fn save_trigger(&mut self, trigger: &LivechatTrigger) -> ApiResult<()> {
+    pub async fn save_trigger(&mut self, trigger: &LivechatTrigger) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO triggers (id, name, enabled, doc) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled, \
              doc = excluded.doc";
@@ -34,7 +34,7 @@ impl Exec<'_> {
     }
 
     /// Whether there was such a trigger.
-    pub async fn delete_trigger(&mut self, id: &str) -> ApiResult<bool> {
+    pub async fn delete_trigger(&mut self, id: &str) -> StoreResult<bool> {
         let deleted = dispatch!(self, c => {
             sqlx::query("DELETE FROM triggers WHERE id = $1")
                 .bind(id).execute(&mut **c).await?.rows_affected()
@@ -47,7 +47,7 @@ impl Exec<'_> {
         &mut self,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<LivechatTrigger>, i64)> {
+    ) -> StoreResult<(Vec<LivechatTrigger>, i64)> {
         let order = OrderBy::new(
             &[SortColumn {
                 column: "name",

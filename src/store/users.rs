@@ -1,7 +1,8 @@
 //! Accounts and their login tokens.
 
-use super::{dispatch, inserted, parse_doc, parse_docs, to_doc, BatchConn, Exec, Inserted};
-use crate::error::ApiResult;
+use super::error::StoreResult;
+use super::primitives::params;
+use super::{dispatch, parse_doc, parse_docs, to_doc, Exec, Inserted};
 use crate::model::User;
 use crate::time::Timestamp;
 
@@ -33,19 +34,19 @@ impl UserColumns {
 }
 
 impl Exec<'_> {
-    pub async fn user_by_id(&mut self, id: &str) -> ApiResult<Option<User>> {
+    pub async fn user_by_id(&mut self, id: &str) -> StoreResult<Option<User>> {
         let doc = self.fetch_doc(SELECT_BY_ID, id).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
     /// The user `id`, locked until the transaction ends (PostgreSQL), for read-modify-write.
-    pub async fn user_for_update(&mut self, id: &str) -> ApiResult<Option<User>> {
+    pub async fn user_for_update(&mut self, id: &str) -> StoreResult<Option<User>> {
         let doc = self.fetch_doc_for_update(SELECT_BY_ID, id).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
     /// The user whose username (case-insensitively) or e-mail address is `key`.
-    pub async fn user_by_login_name(&mut self, key: &str) -> ApiResult<Option<User>> {
+    pub async fn user_by_login_name(&mut self, key: &str) -> StoreResult<Option<User>> {
         const SQL: &str = "SELECT doc FROM users WHERE username_lower = $1 OR email = $1";
         let doc = self.fetch_doc(SQL, &key.trim().to_lowercase()).await?;
         doc.map(|d| parse_doc(&d)).transpose()
@@ -56,62 +57,62 @@ impl Exec<'_> {
         &mut self,
         user: &User,
         password_hash: Option<&str>,
-    ) -> ApiResult<Inserted> {
+    ) -> StoreResult<Inserted> {
         let doc = to_doc(user)?;
         let columns = UserColumns::of(user);
         const SQL: &str = "INSERT INTO users (id, username, username_lower, email, password_hash, active, is_agent, status, \
                            status_livechat, max_chats, created_at, updated_at, doc, roles) \
                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
-        inserted(dispatch!(self, c => {
-            sqlx::query(SQL)
-                .bind(&user.id)
-                .bind(&user.username)
-                .bind(&columns.username_lower)
-                .bind(&columns.email)
-                .bind(password_hash)
-                .bind(user.active)
-                .bind(columns.is_agent)
-                .bind(&user.status)
-                .bind(&user.status_livechat)
-                .bind(columns.max_chats)
-                .bind(user.created_at.millis())
-                .bind(user.updated_at.millis())
-                .bind(&doc)
-                .bind(&columns.roles)
-                .execute(&mut **c)
-                .await
-                .map(|done| done.rows_affected())
-        }))
+        self.insert(
+            SQL,
+            params![
+                &user.id,
+                &user.username,
+                &columns.username_lower,
+                &columns.email,
+                password_hash,
+                user.active,
+                columns.is_agent,
+                &user.status,
+                &user.status_livechat,
+                columns.max_chats,
+                user.created_at.millis(),
+                user.updated_at.millis(),
+                &doc,
+                &columns.roles
+            ],
+        )
+        .await
     }
 
     /// Saves an account's document; `Duplicate` when a new username or e-mail is taken.
-    pub async fn save_user(&mut self, user: &User) -> ApiResult<Inserted> {
+    pub async fn save_user(&mut self, user: &User) -> StoreResult<Inserted> {
         let doc = to_doc(user)?;
         let columns = UserColumns::of(user);
         const SQL: &str = "UPDATE users SET username = $2, username_lower = $3, email = $4, active = $5, is_agent = $6, \
                            status = $7, status_livechat = $8, max_chats = $9, updated_at = $10, doc = $11, roles = $12 WHERE id = $1";
-        inserted(dispatch!(self, c => {
-            sqlx::query(SQL)
-                .bind(&user.id)
-                .bind(&user.username)
-                .bind(&columns.username_lower)
-                .bind(&columns.email)
-                .bind(user.active)
-                .bind(columns.is_agent)
-                .bind(&user.status)
-                .bind(&user.status_livechat)
-                .bind(columns.max_chats)
-                .bind(user.updated_at.millis())
-                .bind(&doc)
-                .bind(&columns.roles)
-                .execute(&mut **c)
-                .await
-                .map(|done| done.rows_affected())
-        }))
+        self.insert(
+            SQL,
+            params![
+                &user.id,
+                &user.username,
+                &columns.username_lower,
+                &columns.email,
+                user.active,
+                columns.is_agent,
+                &user.status,
+                &user.status_livechat,
+                columns.max_chats,
+                user.updated_at.millis(),
+                &doc,
+                &columns.roles
+            ],
+        )
+        .await
     }
 
     /// Whether an active account has the `admin` role (the first-run set-up is over).
-    pub async fn has_active_admin(&mut self) -> ApiResult<bool> {
+    pub async fn has_active_admin(&mut self) -> StoreResult<bool> {
         const SQL: &str = "SELECT COUNT(*) FROM users WHERE active AND roles LIKE $1";
         let pattern = format!(",{},", crate::accounts::permissions::ADMIN);
         let admins: i64 = dispatch!(self, c => {
@@ -129,7 +130,7 @@ impl Exec<'_> {
     /// check is about an absence), so a transaction-level advisory lock on a fixed key
     /// serialises them instead; it is released at commit or rollback, so it cannot leak.
     /// The next statement, run after the lock is granted, sees the winner's commit.
-    pub async fn lock_first_run_setup(&mut self) -> ApiResult<()> {
+    pub async fn lock_first_run_setup(&mut self) -> StoreResult<()> {
         /// An arbitrary key that only the first-run set-up uses ("lcsetup" in ASCII).
         const FIRST_RUN_LOCK: i64 = 0x006c_6373_6574_7570;
         if let Exec::Postgres(c) = self {
@@ -141,7 +142,7 @@ impl Exec<'_> {
         Ok(())
     }
 
-    pub async fn password_hash(&mut self, user_id: &str) -> ApiResult<Option<String>> {
+    pub async fn password_hash(&mut self, user_id: &str) -> StoreResult<Option<String>> {
         let hash: Option<Option<String>> = dispatch!(self, c => {
             sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
                 .bind(user_id)
@@ -151,27 +152,24 @@ impl Exec<'_> {
         Ok(hash.flatten())
     }
 
-    pub async fn set_password_hash(&mut self, user_id: &str, hash: &str) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-                .bind(user_id)
-                .bind(hash)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+    pub async fn set_password_hash(&mut self, user_id: &str, hash: &str) -> StoreResult<()> {
+        self.execute(
+            "UPDATE users SET password_hash = $2 WHERE id = $1",
+            params![user_id, hash],
+        )
+        .await?;
         Ok(())
     }
 
-    pub async fn delete_user(&mut self, id: &str) -> ApiResult<bool> {
-        let removed = dispatch!(self, c => {
-            sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut **c).await?.rows_affected()
-        });
+    pub async fn delete_user(&mut self, id: &str) -> StoreResult<bool> {
+        let removed = self
+            .execute("DELETE FROM users WHERE id = $1", params![id])
+            .await?;
         Ok(removed > 0)
     }
 
     /// A page of accounts ordered by username, and how many there are in all.
-    pub async fn users_page(&mut self, offset: i64, count: i64) -> ApiResult<(Vec<User>, i64)> {
+    pub async fn users_page(&mut self, offset: i64, count: i64) -> StoreResult<(Vec<User>, i64)> {
         const PAGE: &str = "SELECT doc FROM users ORDER BY username_lower LIMIT $1 OFFSET $2";
         let (docs, total): (Vec<String>, i64) = dispatch!(self, c => {
             let docs = sqlx::query_scalar(PAGE).bind(count).bind(offset).fetch_all(&mut **c).await?;
@@ -187,18 +185,13 @@ impl Exec<'_> {
         user_id: &str,
         now: Timestamp,
         expires: Timestamp,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO login_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
-        dispatch!(self, c => {
-            sqlx::query(SQL)
-                .bind(token_hash)
-                .bind(user_id)
-                .bind(now.millis())
-                .bind(expires.millis())
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(
+            SQL,
+            params![token_hash, user_id, now.millis(), expires.millis()],
+        )
+        .await?;
         Ok(())
     }
 
@@ -208,7 +201,7 @@ impl Exec<'_> {
         token_hash: &str,
         user_id: Option<&str>,
         now: Timestamp,
-    ) -> ApiResult<Option<User>> {
+    ) -> StoreResult<Option<User>> {
         const SQL: &str = "SELECT u.doc FROM login_tokens t JOIN users u ON u.id = t.user_id \
                            WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.active AND ($3 IS NULL OR u.id = $3)";
         let doc: Option<String> = dispatch!(self, c => {
@@ -222,7 +215,7 @@ impl Exec<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
-    pub async fn login_token_expiry(&mut self, token_hash: &str) -> ApiResult<Option<Timestamp>> {
+    pub async fn login_token_expiry(&mut self, token_hash: &str) -> StoreResult<Option<Timestamp>> {
         let expires: Option<i64> = dispatch!(self, c => {
             sqlx::query_scalar("SELECT expires_at FROM login_tokens WHERE token_hash = $1")
                 .bind(token_hash)
@@ -232,34 +225,22 @@ impl Exec<'_> {
         Ok(expires.map(Timestamp))
     }
 
-    pub async fn delete_login_token(&mut self, token_hash: &str) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query("DELETE FROM login_tokens WHERE token_hash = $1")
-                .bind(token_hash)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+    pub async fn delete_login_token(&mut self, token_hash: &str) -> StoreResult<()> {
+        self.execute(
+            "DELETE FROM login_tokens WHERE token_hash = $1",
+            params![token_hash],
+        )
+        .await?;
         Ok(())
     }
 
     /// Revokes every login of a user (deactivation, password change).
-    pub async fn delete_user_login_tokens(&mut self, user_id: &str) -> ApiResult<()> {
-        dispatch!(self, c => {
-            sqlx::query("DELETE FROM login_tokens WHERE user_id = $1")
-                .bind(user_id)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+    pub async fn delete_user_login_tokens(&mut self, user_id: &str) -> StoreResult<()> {
+        self.execute(
+            "DELETE FROM login_tokens WHERE user_id = $1",
+            params![user_id],
+        )
+        .await?;
         Ok(())
-    }
-}
-
-impl BatchConn<'_> {
-    /// [`Exec::user_by_id`] in a batched write (the agent named in a visitor message's webhook).
-    pub fn user_by_id(&self, id: &str) -> ApiResult<Option<User>> {
-        let doc = self.fetch_doc(SELECT_BY_ID, id)?;
-        doc.map(|d| parse_doc(&d)).transpose()
     }
 }

@@ -1,8 +1,8 @@
 //! Visitor listings for agents: `visitors.search` and the live-visitors view.
 
+use super::error::StoreResult;
 use super::listing::{contains_pattern, Direction, Listing, OrderBy, SortColumn};
 use super::{parse_docs, Exec};
-use crate::error::ApiResult;
 use crate::model::{Visitor, VisitorSession};
 
 /// The visitors a plain agent may see: those of no department, of one of its departments, or
@@ -38,7 +38,7 @@ impl Exec<'_> {
         order: &OrderBy,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<Visitor>, i64)> {
+    ) -> StoreResult<(Vec<Visitor>, i64)> {
         let mut listing = Listing::of("visitors");
         if let Some(agent_id) = agent_id {
             let visible = visible_to_agent(&mut listing, agent_id);
@@ -65,7 +65,7 @@ impl Exec<'_> {
         term: &str,
         exceptions: &[String],
         limit: i64,
-    ) -> ApiResult<Vec<Visitor>> {
+    ) -> StoreResult<Vec<Visitor>> {
         let mut listing = Listing::of("visitors");
         if let Some(agent_id) = agent_id {
             let visible = visible_to_agent(&mut listing, agent_id);
@@ -93,7 +93,7 @@ impl Exec<'_> {
         order: &OrderBy,
         offset: i64,
         count: i64,
-    ) -> ApiResult<(Vec<VisitorSession>, i64)> {
+    ) -> StoreResult<(Vec<VisitorSession>, i64)> {
         let mut listing = Listing::of("visitor_sessions");
         let statuses: Vec<String> = match status {
             Some(status) => vec![status.to_string()],

@@ -2,27 +2,28 @@
 
 use serde_json::json;
 
+use super::error::StoreResult;
+use super::primitives::params;
 use super::streams::LIVECHAT_ROOM;
-use super::{dispatch, inserted, parse_doc, to_doc, BatchConn, Exec, Inserted};
+use super::{dispatch, parse_doc, to_doc, Exec, Inserted};
 use crate::ejson::to_ejson;
-use crate::error::ApiResult;
 use crate::model::Visitor;
 
 const BY_TOKEN: &str = "SELECT doc FROM visitors WHERE token = $1";
 
 impl Exec<'_> {
-    pub async fn visitor_by_token(&mut self, token: &str) -> ApiResult<Option<Visitor>> {
+    pub async fn visitor_by_token(&mut self, token: &str) -> StoreResult<Option<Visitor>> {
         let doc = self.fetch_doc(BY_TOKEN, token).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
     /// The visitor of `token`, locked for a read-modify-write in this transaction.
-    pub async fn visitor_for_update(&mut self, token: &str) -> ApiResult<Option<Visitor>> {
+    pub async fn visitor_for_update(&mut self, token: &str) -> StoreResult<Option<Visitor>> {
         let doc = self.fetch_doc_for_update(BY_TOKEN, token).await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
-    pub async fn visitor_by_id(&mut self, id: &str) -> ApiResult<Option<Visitor>> {
+    pub async fn visitor_by_id(&mut self, id: &str) -> StoreResult<Option<Visitor>> {
         let doc = self
             .fetch_doc("SELECT doc FROM visitors WHERE id = $1", id)
             .await?;
@@ -30,87 +31,75 @@ impl Exec<'_> {
     }
 
     /// Inserts a new visitor; `Duplicate` when its token, username or id is taken.
-    pub async fn insert_visitor(&mut self, visitor: &Visitor) -> ApiResult<Inserted> {
+    pub async fn insert_visitor(&mut self, visitor: &Visitor) -> StoreResult<Inserted> {
         let doc = to_doc(visitor)?;
         let search = SearchColumns::of(visitor);
         const SQL: &str = "INSERT INTO visitors (id, token, username, name, email, phone, department, ts, updated_at, doc, \
                            name_lower, username_lower, last_chat_ts) \
                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-        inserted(dispatch!(self, c => {
-            sqlx::query(SQL)
-                .bind(&visitor.id)
-                .bind(&visitor.token)
-                .bind(&visitor.username)
-                .bind(&visitor.name)
-                .bind(visitor.email())
-                .bind(visitor.phone_number())
-                .bind(&visitor.department)
-                .bind(visitor.ts.millis())
-                .bind(visitor.updated_at.millis())
-                .bind(&doc)
-                .bind(search.name_lower.as_deref())
-                .bind(&search.username_lower)
-                .bind(search.last_chat_ts)
-                .execute(&mut **c)
-                .await
-                .map(|done| done.rows_affected())
-        }))
+        self.insert(
+            SQL,
+            params![
+                &visitor.id,
+                &visitor.token,
+                &visitor.username,
+                &visitor.name,
+                visitor.email(),
+                visitor.phone_number(),
+                &visitor.department,
+                visitor.ts.millis(),
+                visitor.updated_at.millis(),
+                &doc,
+                search.name_lower.as_deref(),
+                &search.username_lower,
+                search.last_chat_ts
+            ],
+        )
+        .await
     }
 
-    pub async fn save_visitor(&mut self, visitor: &Visitor) -> ApiResult<()> {
+    pub async fn save_visitor(&mut self, visitor: &Visitor) -> StoreResult<()> {
         let doc = to_doc(visitor)?;
         let search = SearchColumns::of(visitor);
-        dispatch!(self, c => {
-            sqlx::query(SAVE)
-                .bind(&visitor.id)
-                .bind(&visitor.token)
-                .bind(&visitor.username)
-                .bind(&visitor.name)
-                .bind(visitor.email())
-                .bind(visitor.phone_number())
-                .bind(&visitor.department)
-                .bind(visitor.updated_at.millis())
-                .bind(&doc)
-                .bind(search.name_lower.as_deref())
-                .bind(&search.username_lower)
-                .bind(search.last_chat_ts)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(
+            SAVE,
+            params![
+                &visitor.id,
+                &visitor.token,
+                &visitor.username,
+                &visitor.name,
+                visitor.email(),
+                visitor.phone_number(),
+                &visitor.department,
+                visitor.updated_at.millis(),
+                &doc,
+                search.name_lower.as_deref(),
+                &search.username_lower,
+                search.last_chat_ts
+            ],
+        )
+        .await?;
         self.announce_visitor(visitor).await
     }
 
     /// `visitorData` on `stream-livechat-room` of each of the visitor's open rooms.
-    async fn announce_visitor(&mut self, visitor: &Visitor) -> ApiResult<()> {
+    async fn announce_visitor(&mut self, visitor: &Visitor) -> StoreResult<()> {
         let args = visitor_data(visitor)?;
         let now = crate::time::Timestamp::now().millis();
-        dispatch!(self, c => {
-            sqlx::query(ANNOUNCE)
-                .bind(LIVECHAT_ROOM)
-                .bind(&args)
-                .bind(now)
-                .bind(&visitor.token)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+        self.execute(ANNOUNCE, params![LIVECHAT_ROOM, &args, now, &visitor.token])
+            .await?;
         Ok(())
     }
 
-    pub async fn delete_visitor(&mut self, id: &str) -> ApiResult<bool> {
-        let result = dispatch!(self, c => {
-            sqlx::query("DELETE FROM visitors WHERE id = $1")
-                .bind(id)
-                .execute(&mut **c)
-                .await?
-                .rows_affected()
-        });
+    pub async fn delete_visitor(&mut self, id: &str) -> StoreResult<bool> {
+        let result = self
+            .execute("DELETE FROM visitors WHERE id = $1", params![id])
+            .await?;
         Ok(result > 0)
     }
 
     /// Atomically increments a named counter and returns its new value.
-    pub async fn next_counter(&mut self, name: &str) -> ApiResult<i64> {
+    pub async fn next_counter(&mut self, name: &str) -> StoreResult<i64> {
         const SQL: &str = "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value";
         Ok(dispatch!(self, c => {
             sqlx::query_scalar(SQL).bind(name).fetch_one(&mut **c).await?
@@ -127,7 +116,7 @@ const SAVE: &str =
 const ANNOUNCE: &str = "INSERT INTO events (collection, event_name, args, created_at) \
                         SELECT $1, id, $2, $3 FROM rooms WHERE visitor_token = $4 AND open";
 
-fn visitor_data(visitor: &Visitor) -> ApiResult<String> {
+fn visitor_data(visitor: &Visitor) -> StoreResult<String> {
     let visitor_doc = to_ejson(serde_json::to_value(visitor)?);
     Ok(json!([{ "type": "visitorData", "visitor": visitor_doc }]).to_string())
 }
@@ -149,43 +138,10 @@ impl SearchColumns {
     }
 }
 
-impl BatchConn<'_> {
-    /// [`Exec::visitor_by_token`] in a batched write.
-    pub fn visitor_by_token(&self, token: &str) -> ApiResult<Option<Visitor>> {
-        let doc = self.fetch_doc(BY_TOKEN, token)?;
-        doc.map(|d| parse_doc(&d)).transpose()
-    }
-
-    /// [`Exec::save_visitor`] in a batched write (lead capture from a visitor message).
-    pub fn save_visitor(&self, visitor: &Visitor) -> ApiResult<()> {
-        let doc = to_doc(visitor)?;
-        let search = SearchColumns::of(visitor);
-        let params: [&dyn rusqlite::ToSql; 12] = [
-            &visitor.id,
-            &visitor.token,
-            &visitor.username,
-            &visitor.name,
-            &visitor.email(),
-            &visitor.phone_number(),
-            &visitor.department,
-            &visitor.updated_at.millis(),
-            &doc,
-            &search.name_lower,
-            &search.username_lower,
-            &search.last_chat_ts,
-        ];
-        self.execute(SAVE, &params)?;
-        let args = visitor_data(visitor)?;
-        let now = crate::time::Timestamp::now().millis();
-        self.execute(ANNOUNCE, &[&LIVECHAT_ROOM, &args, &now, &visitor.token])?;
-        Ok(())
-    }
-}
-
 impl Exec<'_> {
     /// Whether a staff account (or the system bot) has `username`, in any case: a visitor
     /// may not take it, or its messages would look like a colleague's.
-    pub async fn is_staff_username(&mut self, username: &str) -> ApiResult<bool> {
+    pub async fn is_staff_username(&mut self, username: &str) -> StoreResult<bool> {
         let lower = username.trim().to_lowercase();
         if lower == crate::model::ROCKET_CAT {
             return Ok(true);

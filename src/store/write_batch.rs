@@ -1,4 +1,4 @@
-//! Group commit for SQLite's hottest writes (a visitor's message).
+//! Group commit for SQLite's writes.
 //!
 //! Why: SQLite has one writer, so the time a write holds it bounds the whole server's write
 //! rate. Through sqlx, every statement is a round trip to the connection's worker thread and
@@ -6,10 +6,11 @@
 //! visitor message is a dozen statements plus a commit: the writer was held ~600 µs per
 //! message, capping `POST livechat/message` near 1,500/s while SQLite itself was mostly idle.
 //!
-//! Here a write is a synchronous job. Callers queue their job, and whichever caller gets the
-//! writer connection (the token that excludes every other write) runs every queued job (up
-//! to [`MAX_BATCH`]) on a connection of its own, driven synchronously with rusqlite, in one
-//! transaction, each job inside its own
+//! Here a write is a job: a unit of work ([`super::Store::write`]) over [`Exec`]. Callers queue
+//! their job, and whichever caller gets the writer connection (the token that excludes every
+//! other write) runs every queued job (up to [`MAX_BATCH`]) on a connection of its own, driven
+//! synchronously with rusqlite ([`Exec::Batch`]: each query is done at its first poll, so a
+//! job's future completes at its first poll too), in one transaction, each job inside its own
 //! savepoint, then commits once and answers them all. A job that fails rolls back to its
 //! savepoint and leaves the others in place. Nothing is answered before the commit returns, so
 //! an acknowledged write is as durable as with a commit per request; under load the commit's
@@ -22,12 +23,15 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use std::task::{Context, Poll, Waker};
+
+use futures::future::BoxFuture;
 use rusqlite::Connection;
 use sqlx::SqlitePool;
 use tokio::sync::oneshot;
 
-use super::{BatchConn, CommitSignal};
-use crate::error::{ApiError, ApiResult};
+use super::error::StoreError;
+use super::{CommitSignal, Exec};
 
 /// The most jobs one transaction takes: bounds how long one caller runs others' work (a
 /// message job is ~30 µs of SQLite time).
@@ -56,10 +60,11 @@ impl WriteBatcher {
 
     /// Runs `work` in a write transaction shared with other queued jobs; its result once the
     /// transaction committed. `work` returning an error rolls back its own statements only.
-    pub async fn run<T, F>(&self, work: F) -> ApiResult<T>
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&BatchConn<'_>) -> ApiResult<T> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut Exec<'_>) -> BoxFuture<'c, Result<T, E>> + Send + 'static,
         T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
     {
         let (reply, mut answer) = oneshot::channel();
         // Queued before waiting for the writer, so that whoever holds it next takes this job
@@ -76,16 +81,18 @@ impl WriteBatcher {
                     // Withdraw the job (a batch skips it once its caller stopped waiting)
                     // unless a batch answered it meanwhile.
                     answer.close();
-                    return answer.try_recv().unwrap_or(Err(err.into()));
+                    return answer
+                        .try_recv()
+                        .unwrap_or_else(|_| Err(StoreError::from(err).into()));
                 }
             };
             // The previous holder's batch may have run (and committed) this job already.
             match answer.try_recv() {
                 Ok(result) => return result,
                 Err(oneshot::error::TryRecvError::Closed) => {
-                    return Err(ApiError::Internal(anyhow::anyhow!(
-                        "a batched write was dropped before it ran"
-                    )))
+                    return Err(
+                        StoreError::internal("a batched write was dropped before it ran").into(),
+                    )
                 }
                 Err(oneshot::error::TryRecvError::Empty) => {}
             }
@@ -96,11 +103,11 @@ impl WriteBatcher {
                 if jobs.is_empty() {
                     continue;
                 }
-                let db = self
+                let mut db = self
                     .db
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
-                run_batch(&db, jobs)
+                run_batch(&mut db, jobs)
             };
             drop(conn);
             if outcome {
@@ -127,24 +134,21 @@ impl WriteBatcher {
 }
 
 /// Runs `jobs` in one transaction and answers each; whether the transaction committed.
-fn run_batch(db: &Connection, mut jobs: Vec<Box<dyn Pending>>) -> bool {
-    let conn = BatchConn(db);
+fn run_batch(db: &mut Connection, mut jobs: Vec<Box<dyn Pending>>) -> bool {
     let result = (|| -> rusqlite::Result<()> {
         if !db.is_autocommit() {
             // Left open by a batch that panicked half-way: nothing in it was answered.
             db.execute_batch("ROLLBACK")?;
         }
-        // Prepared once per connection: they run for every job.
-        let run = |sql: &str| db.prepare_cached(sql)?.execute([]).map(drop);
-        run("BEGIN IMMEDIATE")?;
+        run_sql(db, "BEGIN IMMEDIATE")?;
         for job in &mut jobs {
-            run("SAVEPOINT job")?;
-            if !job.run(&conn) {
-                run("ROLLBACK TO job")?;
+            run_sql(db, "SAVEPOINT job")?;
+            if !job.run(&mut Exec::Batch(&mut *db)) {
+                run_sql(db, "ROLLBACK TO job")?;
             }
-            run("RELEASE job")?;
+            run_sql(db, "RELEASE job")?;
         }
-        run("COMMIT")
+        run_sql(db, "COMMIT")
     })();
     match result {
         Ok(()) => {
@@ -163,6 +167,11 @@ fn run_batch(db: &Connection, mut jobs: Vec<Box<dyn Pending>>) -> bool {
     }
 }
 
+/// One of the batch's own statements, prepared once per connection: they run for every job.
+fn run_sql(db: &Connection, sql: &str) -> rusqlite::Result<()> {
+    db.prepare_cached(sql)?.execute([]).map(drop)
+}
+
 fn fail_all(jobs: Vec<Box<dyn Pending>>, error: &str) -> bool {
     for job in jobs {
         job.finish(Some(error));
@@ -175,28 +184,29 @@ trait Pending: Send {
     /// Its caller stopped waiting: do not write it.
     fn abandoned(&self) -> bool;
     /// Runs its statements; whether to keep them.
-    fn run(&mut self, conn: &BatchConn<'_>) -> bool;
+    fn run(&mut self, exec: &mut Exec<'_>) -> bool;
     /// Answers the caller: its result, unless the transaction failed (`Some(error)`).
     fn finish(self: Box<Self>, failed: Option<&str>);
 }
 
-struct Job<F, T> {
+struct Job<F, T, E> {
     work: Option<F>,
-    result: Option<ApiResult<T>>,
-    reply: oneshot::Sender<ApiResult<T>>,
+    result: Option<Result<T, E>>,
+    reply: oneshot::Sender<Result<T, E>>,
 }
 
-impl<F, T> Pending for Job<F, T>
+impl<F, T, E> Pending for Job<F, T, E>
 where
-    F: FnOnce(&BatchConn<'_>) -> ApiResult<T> + Send,
+    F: for<'c> FnOnce(&'c mut Exec<'_>) -> BoxFuture<'c, Result<T, E>> + Send,
     T: Send,
+    E: From<StoreError> + Send,
 {
     fn abandoned(&self) -> bool {
         self.reply.is_closed()
     }
 
-    fn run(&mut self, conn: &BatchConn<'_>) -> bool {
-        let result = self.work.take().map(|work| work(conn));
+    fn run(&mut self, exec: &mut Exec<'_>) -> bool {
+        let result = self.work.take().map(|work| run_at_once(work(exec)));
         let keep = matches!(result, Some(Ok(_)));
         self.result = result;
         keep
@@ -207,11 +217,28 @@ where
             // The job's own refusal stands even if the batch failed: it wrote nothing.
             (Some(Err(refused)), _) => Err(refused),
             (Some(Ok(value)), None) => Ok(value),
-            (_, Some(error)) => Err(ApiError::Internal(anyhow::anyhow!(
-                "write transaction failed: {error}"
-            ))),
-            (None, None) => Err(ApiError::Internal(anyhow::anyhow!("a write job never ran"))),
+            (_, Some(error)) => {
+                Err(StoreError::internal(format!("write transaction failed: {error}")).into())
+            }
+            (None, None) => Err(StoreError::internal("a write job never ran").into()),
         };
         let _ = self.reply.send(result);
+    }
+}
+
+/// A job's result from one poll of its future. Every query on [`Exec::Batch`] is done when
+/// first polled, so a job that awaits only those completes at once; one that awaits anything
+/// else (a lock, a timer, the network) would hold SQLite's writer while it waits, and fails
+/// instead, its statements rolled back.
+fn run_at_once<T, E: From<StoreError>>(mut work: BoxFuture<'_, Result<T, E>>) -> Result<T, E> {
+    match work.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(result) => result,
+        Poll::Pending => {
+            tracing::error!("a batched write awaited something other than its queries");
+            Err(
+                StoreError::internal("a batched write awaited something other than its queries")
+                    .into(),
+            )
+        }
     }
 }

@@ -78,7 +78,7 @@ impl Livechat {
         count: i64,
     ) -> ApiResult<(Vec<DepartmentAgent>, i64)> {
         let mut conn = self.store().read().await?;
-        conn.exec().department_agent_page(id, offset, count).await
+        Ok(conn.exec().department_agent_page(id, offset, count).await?)
     }
 
     /// `POST livechat/department/:_id/agents`: removes the agents of `remove`, then adds or

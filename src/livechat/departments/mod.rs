@@ -48,7 +48,7 @@ impl Livechat {
             agent_id: query.only_mine.then_some(caller.id.as_str()),
         };
         let mut conn = self.store().read().await?;
-        conn.exec().department_page(filter, offset, count).await
+        Ok(conn.exec().department_page(filter, offset, count).await?)
     }
 
     /// `GET livechat/department/:_id`: the department (`None` when unknown, or when

@@ -1,0 +1,266 @@
+//! The query primitives every connection kind implements: run a statement, fetch a `doc`
+//! column, insert where a unique key may refuse. A query written on these (a `&'static str`
+//! of SQL and a slice of [`Param`]) runs unchanged on PostgreSQL, on SQLite through sqlx, and
+//! on SQLite inside the group-commit batch (rusqlite, synchronously); see `store/mod.rs` for
+//! why the store is shaped this way.
+
+use super::error::{StoreError, StoreResult};
+use super::{Exec, Inserted};
+
+/// One bound value. Borrowed: binding copies nothing.
+#[derive(Clone, Copy, Debug)]
+pub enum Param<'a> {
+    Text(&'a str),
+    OptText(Option<&'a str>),
+    Int(i64),
+    OptInt(Option<i64>),
+    Bool(bool),
+}
+
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(value: &'a str) -> Self {
+        Param::Text(value)
+    }
+}
+
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(value: &'a String) -> Self {
+        Param::Text(value)
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Param<'a> {
+    fn from(value: Option<&'a str>) -> Self {
+        Param::OptText(value)
+    }
+}
+
+impl<'a> From<Option<&'a String>> for Param<'a> {
+    fn from(value: Option<&'a String>) -> Self {
+        Param::OptText(value.map(String::as_str))
+    }
+}
+
+impl<'a> From<&'a Option<String>> for Param<'a> {
+    fn from(value: &'a Option<String>) -> Self {
+        Param::OptText(value.as_deref())
+    }
+}
+
+impl From<i64> for Param<'_> {
+    fn from(value: i64) -> Self {
+        Param::Int(value)
+    }
+}
+
+impl From<Option<i64>> for Param<'_> {
+    fn from(value: Option<i64>) -> Self {
+        Param::OptInt(value)
+    }
+}
+
+impl From<bool> for Param<'_> {
+    fn from(value: bool) -> Self {
+        Param::Bool(value)
+    }
+}
+
+/// `params![a, b, c]`: the slice of [`Param`]s bound to `$1`, `$2`, `$3`.
+macro_rules! params {
+    ($($value:expr),* $(,)?) => {
+        &[$($crate::store::primitives::Param::from($value)),*]
+    };
+}
+pub(crate) use params;
+
+/// Binds `params` to a sqlx query, in order; one text for both sqlx backends.
+macro_rules! bind_all {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match *param {
+                Param::Text(v) => query.bind(v),
+                Param::OptText(v) => query.bind(v),
+                Param::Int(v) => query.bind(v),
+                Param::OptInt(v) => query.bind(v),
+                Param::Bool(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Param::Text(v) => v.to_sql(),
+            Param::OptText(v) => v.to_sql(),
+            Param::Int(v) => v.to_sql(),
+            Param::OptInt(v) => v.to_sql(),
+            Param::Bool(v) => v.to_sql(),
+        }
+    }
+}
+
+impl Exec<'_> {
+    /// Runs one statement; the number of rows it changed.
+    pub(crate) async fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<u64> {
+        Ok(match self {
+            Exec::Sqlite(c) => bind_all!(sqlx::query(sql), params)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+            Exec::Postgres(c) => bind_all!(sqlx::query(sql), params)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+            Exec::Batch(db) => statement(db, sql, params)?.raw_execute()? as u64,
+        })
+    }
+
+    /// Runs an insert that a unique key may refuse: `Duplicate` then, and nothing written.
+    pub(crate) async fn insert(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> StoreResult<Inserted> {
+        match self {
+            Exec::Batch(db) => {
+                let result = statement(db, sql, params)?.raw_execute();
+                inserted_batched(result)
+            }
+            _ => match self.execute(sql, params).await {
+                Ok(_) => Ok(Inserted::Yes),
+                Err(StoreError::Query(sqlx::Error::Database(err))) if err.is_unique_violation() => {
+                    Ok(Inserted::Duplicate)
+                }
+                Err(err) => Err(err),
+            },
+        }
+    }
+
+    /// The first column (text) of the first row a query selects.
+    pub(crate) async fn fetch_text(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> StoreResult<Option<String>> {
+        Ok(match self {
+            Exec::Sqlite(c) => {
+                bind_all!(sqlx::query_scalar(sql), params)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+            Exec::Postgres(c) => {
+                bind_all!(sqlx::query_scalar(sql), params)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+            Exec::Batch(db) => {
+                let mut statement = statement(db, sql, params)?;
+                let mut rows = statement.raw_query();
+                match rows.next()? {
+                    Some(row) => Some(row.get(0)?),
+                    None => None,
+                }
+            }
+        })
+    }
+
+    /// The first column (text) of every row a query selects.
+    pub(crate) async fn fetch_texts(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> StoreResult<Vec<String>> {
+        Ok(match self {
+            Exec::Sqlite(c) => {
+                bind_all!(sqlx::query_scalar(sql), params)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+            Exec::Postgres(c) => {
+                bind_all!(sqlx::query_scalar(sql), params)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+            Exec::Batch(db) => {
+                let mut statement = statement(db, sql, params)?;
+                let mut rows = statement.raw_query();
+                let mut texts = Vec::new();
+                while let Some(row) = rows.next()? {
+                    texts.push(row.get(0)?);
+                }
+                texts
+            }
+        })
+    }
+
+    /// [`Exec::fetch_text`] that, on PostgreSQL, also locks the selected row until the
+    /// transaction ends, so that a read-modify-write of a document cannot lose a concurrent
+    /// change. (SQLite runs one writer at a time, which gives the same guarantee.)
+    pub(crate) async fn fetch_text_for_update(
+        &mut self,
+        sql: &'static str,
+        params: &[Param<'_>],
+    ) -> StoreResult<Option<String>> {
+        match self {
+            Exec::Postgres(_) => self.fetch_text(&format!("{sql} FOR UPDATE"), params).await,
+            _ => self.fetch_text(sql, params).await,
+        }
+    }
+
+    /// [`Exec::fetch_texts`], locking like [`Exec::fetch_text_for_update`].
+    pub(crate) async fn fetch_texts_for_update(
+        &mut self,
+        sql: &'static str,
+        params: &[Param<'_>],
+    ) -> StoreResult<Vec<String>> {
+        match self {
+            Exec::Postgres(_) => self.fetch_texts(&format!("{sql} FOR UPDATE"), params).await,
+            _ => self.fetch_texts(sql, params).await,
+        }
+    }
+}
+
+/// `sql` prepared (once per connection) with `params` bound to `$1`, `$2`, …: by name,
+/// because SQLite numbers named parameters in order of appearance, and the shared SQL text
+/// may use `$2` before `$1`.
+fn statement<'c>(
+    db: &'c rusqlite::Connection,
+    sql: &str,
+    params: &[Param<'_>],
+) -> StoreResult<rusqlite::CachedStatement<'c>> {
+    const NAMES: [&str; 16] = [
+        "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11", "$12", "$13", "$14",
+        "$15", "$16",
+    ];
+    if params.len() > NAMES.len() {
+        return Err(StoreError::internal(format!(
+            "too many parameters for {sql}"
+        )));
+    }
+    let mut statement = db.prepare_cached(sql)?;
+    for (param, name) in params.iter().zip(NAMES) {
+        let index = statement
+            .parameter_index(name)?
+            .ok_or_else(|| StoreError::internal(format!("no parameter {name} in {sql}")))?;
+        statement.raw_bind_parameter(index, param)?;
+    }
+    Ok(statement)
+}
+
+/// An insert's result in the batch: a unique or primary key refusing it is `Duplicate`.
+fn inserted_batched(result: rusqlite::Result<usize>) -> StoreResult<Inserted> {
+    use rusqlite::ffi;
+    match result {
+        Ok(_) => Ok(Inserted::Yes),
+        Err(rusqlite::Error::SqliteFailure(err, _))
+            if err.extended_code == ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                || err.extended_code == ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            Ok(Inserted::Duplicate)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
