@@ -21,8 +21,12 @@ pub(super) fn may_act_in(
     room: &Room,
     others_permission: &str,
 ) -> bool {
+    serves(room, user) || permissions.has(&user.roles, others_permission)
+}
+
+/// Whether `user` is the agent serving `room`.
+fn serves(room: &Room, user: &User) -> bool {
     room.served_by.as_ref().is_some_and(|s| s.id == user.id)
-        || permissions.has(&user.roles, others_permission)
 }
 
 pub(super) fn agent_ref(user: &User) -> UserRef {
@@ -63,54 +67,61 @@ impl Livechat {
                 ));
             }
         }
-        let mut tx = self.store().begin().await?;
-        let mut room = tx
-            .exec()
-            .room_for_update(rid)
+        let id = client_id.map_or_else(ids::random_id, str::to_string);
+        let acts_for_others = self.permissions().has(&user.roles, VIEW_LIVECHAT_ROOMS);
+        let settings = self.settings();
+        let (author, rid, msg) = (user.clone(), rid.to_string(), msg.to_string());
+        let stored = self
+            .store()
+            .write(move |exec| {
+                Box::pin(async move {
+                    let mut room = exec
+                        .room_for_update(&rid)
+                        .await?
+                        .ok_or(ApiError::meteor_code("error-invalid-room"))?;
+                    if !(serves(&room, &author) || acts_for_others) {
+                        return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
+                    }
+                    if !room.is_open() {
+                        return Err(ApiError::Code("room-closed"));
+                    }
+                    let mut message =
+                        Message::new(id, Some(rid), msg, agent_ref(&author), Timestamp::now());
+                    message.mentions = Some(Vec::new());
+                    message.channels = Some(Vec::new());
+                    if let Some(file) = &file {
+                        file.apply(&mut message);
+                    }
+                    if exec.insert_message(&message).await? == Inserted::Duplicate {
+                        return Ok(Err(message));
+                    }
+                    record_agent_reply(&mut room, &message, &author);
+                    exec.save_room(&room).await?;
+                    let event = RoomEvent::Message(&message);
+                    queue_room_event(exec, &settings, &room, event).await?;
+                    Ok(Ok(message))
+                })
+            })
+            .await?;
+        let attempt = match stored {
+            Ok(message) => return Ok(message),
+            Err(attempt) => attempt,
+        };
+        // The `_id` was taken: the same agent retrying gets its stored message.
+        let stored = self
+            .store()
+            .read()
             .await?
-            .ok_or(ApiError::meteor_code("error-invalid-room"))?;
-        if !may_act_in(self.permissions(), user, &room, VIEW_LIVECHAT_ROOMS) {
-            return Err(ApiError::meteor("error-not-allowed", "Not allowed"));
+            .exec()
+            .message_by_id(&attempt.id)
+            .await?;
+        match stored {
+            Some(stored) if stored.rid == attempt.rid && stored.u.id == user.id => Ok(stored),
+            _ => Err(ApiError::meteor(
+                "error-duplicate-message-id",
+                "A message with this _id already exists",
+            )),
         }
-        if !room.is_open() {
-            return Err(ApiError::Code("room-closed"));
-        }
-        let now = Timestamp::now();
-        let mut message = Message::new(
-            client_id.map_or_else(ids::random_id, str::to_string),
-            Some(rid.to_string()),
-            msg.to_string(),
-            agent_ref(user),
-            now,
-        );
-        message.mentions = Some(Vec::new());
-        message.channels = Some(Vec::new());
-        if let Some(file) = &file {
-            file.apply(&mut message);
-        }
-        if tx.exec().insert_message(&message).await? == Inserted::Duplicate {
-            drop(tx);
-            let stored = self
-                .store()
-                .read()
-                .await?
-                .exec()
-                .message_by_id(&message.id)
-                .await?;
-            return match stored {
-                Some(stored) if stored.rid == message.rid && stored.u.id == user.id => Ok(stored),
-                _ => Err(ApiError::meteor(
-                    "error-duplicate-message-id",
-                    "A message with this _id already exists",
-                )),
-            };
-        }
-        record_agent_reply(&mut room, &message, user);
-        tx.exec().save_room(&room).await?;
-        let event = RoomEvent::Message(&message);
-        queue_room_event(&mut tx.exec(), &self.settings(), &room, event).await?;
-        tx.commit().await?;
-        Ok(message)
     }
 
     /// `GET livechat/room.join?roomId=`. Rocket.Chat adds the caller to the room so that it

@@ -49,13 +49,6 @@ impl Livechat {
         if change != settings.str("Livechat_history_monitor_type") {
             return Ok(None);
         }
-        let mut tx = self.store().begin().await?;
-        if let Some(rid) = rid {
-            match tx.exec().room_by_id(rid).await? {
-                Some(room) if room.v.token == token => {}
-                _ => return Err(ApiError::Code("invalid-room")),
-            }
-        }
         let now = Timestamp::now();
         let navigation = json!({
             "page": { "change": change, "title": title, "location": { "href": href } },
@@ -83,19 +76,34 @@ impl Livechat {
         if rid.is_none() {
             message.expire_at = Some(now.plus_millis(ORPHAN_NAVIGATION_RETENTION_MS));
         }
-        tx.exec().insert_message(&message).await?;
-        // The live-visitors view shows where the visitor is now, chat or no chat. A visitor
-        // without a session (not registered yet) gets none here: sessions come from the tracker.
-        if let Some(mut session) = tx.exec().session_for_update(token).await? {
-            session.current_page = Some(CurrentPage {
-                title: title.to_string(),
-                url: href.to_string(),
-                ts: now,
-            });
-            session.updated_at = now;
-            tx.exec().save_session(&session).await?;
-        }
-        tx.commit().await?;
+        let (token, rid) = (token.to_string(), rid.map(str::to_string));
+        let current_page = CurrentPage {
+            title: title.to_string(),
+            url: href.to_string(),
+            ts: now,
+        };
+        self.store()
+            .write(move |exec| {
+                Box::pin(async move {
+                    if let Some(rid) = &rid {
+                        match exec.room_by_id(rid).await? {
+                            Some(room) if room.v.token == token => {}
+                            _ => return Err(ApiError::Code("invalid-room")),
+                        }
+                    }
+                    exec.insert_message(&message).await?;
+                    // The live-visitors view shows where the visitor is now, chat or no chat. A
+                    // visitor without a session (not registered yet) gets none here: sessions
+                    // come from the tracker.
+                    if let Some(mut session) = exec.session_for_update(&token).await? {
+                        session.current_page = Some(current_page);
+                        session.updated_at = now;
+                        exec.save_session(&session).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
         Ok(Some(json!({ "msg": text, "navigation": navigation })))
     }
 }

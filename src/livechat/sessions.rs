@@ -106,12 +106,7 @@ impl Livechat {
         super::custom_fields::validate_inputs(
             visitor.custom_fields.as_deref().unwrap_or_default(),
         )?;
-        let mut tx = self.store().begin().await?;
-        let mut session = tx
-            .exec()
-            .session_for_update(token)
-            .await?
-            .ok_or_else(session_not_found)?;
+        let token = token.to_string();
         let mut info = json!({
             "name": visitor.name,
             "email": visitor.email,
@@ -123,10 +118,20 @@ impl Livechat {
         if let Value::Object(fields) = &mut info {
             fields.retain(|_, v| !v.is_null());
         }
-        session.visitor_info = Some(info);
-        session.updated_at = Timestamp::now();
-        tx.exec().save_session(&session).await?;
-        Ok(tx.commit().await?)
+        self.store()
+            .write(move |exec| {
+                Box::pin(async move {
+                    let mut session = exec
+                        .session_for_update(&token)
+                        .await?
+                        .ok_or_else(session_not_found)?;
+                    session.visitor_info = Some(info);
+                    session.updated_at = Timestamp::now();
+                    exec.save_session(&session).await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// `POST livechat/session.updateSessionStatus`: the visitor is online, away or offline.
@@ -138,15 +143,20 @@ impl Livechat {
                 SESSION_STATUSES.join(", ")
             )));
         }
-        let mut tx = self.store().begin().await?;
-        let mut session = tx
-            .exec()
-            .session_for_update(token)
-            .await?
-            .ok_or_else(session_not_found)?;
-        set_presence(&mut session, status, Timestamp::now());
-        tx.exec().save_session(&session).await?;
-        Ok(tx.commit().await?)
+        let (token, status) = (token.to_string(), status.to_string());
+        self.store()
+            .write(move |exec| {
+                Box::pin(async move {
+                    let mut session = exec
+                        .session_for_update(&token)
+                        .await?
+                        .ok_or_else(session_not_found)?;
+                    set_presence(&mut session, &status, Timestamp::now());
+                    exec.save_session(&session).await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 }
 

@@ -1,9 +1,12 @@
 //! Registering, updating, reading and erasing visitors (reference §2.1–2.4, §4.1).
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::custom_fields::{apply_to_visitor, CustomFieldInput};
+use super::settings::Settings;
 use super::validate::{self, limits};
 use super::Livechat;
 use crate::error::{ApiError, ApiResult};
@@ -134,78 +137,25 @@ impl Livechat {
     ) -> ApiResult<Visitor> {
         let registration = input.validate()?;
         let settings = self.settings();
+        let registration = Arc::new(registration);
         for _ in 0..MAX_REGISTRATION_ATTEMPTS {
-            let mut tx = self.store().begin().await?;
-            let department = match &registration.department {
-                Some(key) => Some(
-                    tx.exec()
-                        .department_by_id_or_name(key)
-                        .await?
-                        .ok_or_else(|| {
-                            ApiError::meteor(
-                                "error-invalid-department",
-                                "The provided department is invalid",
-                            )
-                        })?
-                        .id,
-                ),
-                None => None,
-            };
-            let now = Timestamp::now();
-            let mut visitor = match tx.exec().visitor_for_update(&registration.token).await? {
-                Some(existing) => existing,
-                None => {
-                    // A requested name is kept only when no staff account has it (any case):
-                    // otherwise the visitor is `guest-N` like one that asked for nothing.
-                    let requested = match &registration.username {
-                        Some(name) if !tx.exec().is_staff_username(name).await? => Some(name),
-                        _ => None,
-                    };
-                    let username = match requested {
-                        Some(username) => username.clone(),
-                        None => format!("guest-{}", tx.exec().next_counter("guest").await?),
-                    };
-                    let mut visitor = Visitor {
-                        id: registration.id.clone().unwrap_or_else(ids::random_id),
-                        username,
-                        token: registration.token.clone(),
-                        status: "online".into(),
-                        ts: now,
-                        updated_at: now,
-                        name: None,
-                        visitor_emails: None,
-                        phone: None,
-                        department: None,
-                        livechat_data: None,
-                        last_chat: None,
-                        user_agent: None,
-                        ip: None,
-                        host: None,
-                    };
-                    if settings.bool("Livechat_Allow_collect_and_store_HTTP_header_informations") {
-                        visitor.user_agent = client.user_agent.clone();
-                        visitor.ip = client.ip.clone();
-                        visitor.host = client.host.clone();
+            let (attempt, settings, client) =
+                (registration.clone(), settings.clone(), client.clone());
+            let outcome = self
+                .store()
+                .write(move |exec| {
+                    Box::pin(async move { register(exec, &attempt, &settings, &client).await })
+                })
+                .await?;
+            match outcome {
+                Registered::Done(visitor) => return Ok(visitor),
+                Registered::Clash => {
+                    if registration.username.is_some() || registration.id.is_some() {
+                        self.refuse_taken_identity(&registration).await?;
                     }
-                    apply_registration(&mut visitor, &registration, department.clone());
-                    if tx.exec().insert_visitor(&visitor).await? == Inserted::Duplicate {
-                        drop(tx);
-                        if registration.username.is_some() || registration.id.is_some() {
-                            self.refuse_taken_identity(&registration).await?;
-                        }
-                        continue; // a concurrent registration of this token, or a guest-N clash
-                    }
-                    visitor
+                    // A concurrent registration of this token, or a guest-N clash: again.
                 }
-            };
-            apply_registration(&mut visitor, &registration, department);
-            visitor.status = "online".into();
-            visitor.updated_at = now;
-            let definitions = tx.exec().custom_fields().await?;
-            apply_to_visitor(&mut visitor, &registration.custom_fields, &definitions);
-            store_visitor_change(&mut tx.exec(), &visitor).await?;
-            tx.commit().await?;
-            return Ok(visitor);
+            }
         }
         Err(ApiError::meteor(
             "error-livechat-visitor-registration",
@@ -395,4 +345,85 @@ async fn save_visitor_status(
         db.save_session(&session).await?;
     }
     Ok(())
+}
+
+/// What one attempt at a registration came to.
+enum Registered {
+    Done(Visitor),
+    /// The new visitor's token, username or id was taken meanwhile: nothing was written.
+    Clash,
+}
+
+/// One attempt at `POST livechat/visitor`, in one write: creates the visitor of the token or
+/// updates it.
+async fn register(
+    exec: &mut Exec<'_>,
+    registration: &Registration,
+    settings: &Settings,
+    client: &ClientInfo,
+) -> ApiResult<Registered> {
+    let department = match &registration.department {
+        Some(key) => Some(
+            exec.department_by_id_or_name(key)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::meteor(
+                        "error-invalid-department",
+                        "The provided department is invalid",
+                    )
+                })?
+                .id,
+        ),
+        None => None,
+    };
+    let now = Timestamp::now();
+    let mut visitor = match exec.visitor_for_update(&registration.token).await? {
+        Some(existing) => existing,
+        None => {
+            // A requested name is kept only when no staff account has it (any case):
+            // otherwise the visitor is `guest-N` like one that asked for nothing.
+            let requested = match &registration.username {
+                Some(name) if !exec.is_staff_username(name).await? => Some(name),
+                _ => None,
+            };
+            let username = match requested {
+                Some(username) => username.clone(),
+                None => format!("guest-{}", exec.next_counter("guest").await?),
+            };
+            let mut visitor = Visitor {
+                id: registration.id.clone().unwrap_or_else(ids::random_id),
+                username,
+                token: registration.token.clone(),
+                status: "online".into(),
+                ts: now,
+                updated_at: now,
+                name: None,
+                visitor_emails: None,
+                phone: None,
+                department: None,
+                livechat_data: None,
+                last_chat: None,
+                user_agent: None,
+                ip: None,
+                host: None,
+            };
+            if settings.bool("Livechat_Allow_collect_and_store_HTTP_header_informations") {
+                visitor.user_agent = client.user_agent.clone();
+                visitor.ip = client.ip.clone();
+                visitor.host = client.host.clone();
+            }
+            apply_registration(&mut visitor, registration, department.clone());
+            if exec.insert_visitor(&visitor).await? == Inserted::Duplicate {
+                return Ok(Registered::Clash);
+            }
+            visitor
+        }
+    };
+    apply_registration(&mut visitor, registration, department);
+    visitor.status = "online".into();
+    visitor.updated_at = now;
+    let definitions = exec.custom_fields().await?;
+    apply_to_visitor(&mut visitor, &registration.custom_fields, &definitions);
+    store_visitor_change(exec, &visitor).await?;
+    Ok(Registered::Done(visitor))
 }

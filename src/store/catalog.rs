@@ -17,9 +17,9 @@ impl Exec<'_> {
     }
 
     pub async fn custom_fields(&mut self) -> StoreResult<Vec<CustomFieldDefinition>> {
-        let docs: Vec<String> = dispatch!(self, c => {
-            sqlx::query_scalar("SELECT doc FROM custom_fields ORDER BY id").fetch_all(&mut **c).await?
-        });
+        let docs = self
+            .fetch_texts("SELECT doc FROM custom_fields ORDER BY id", &[])
+            .await?;
         parse_docs(docs)
     }
 

@@ -3,6 +3,7 @@
 //! the role, a user deleted and its links cascaded).
 
 use super::error::StoreResult;
+use super::primitives::params;
 use super::{dispatch, parse_doc, to_doc, Exec};
 use crate::model::Department;
 
@@ -52,9 +53,7 @@ impl Exec<'_> {
         key: &str,
     ) -> StoreResult<Option<Department>> {
         let sql = format!("{SELECT} WHERE {condition} LIMIT 1");
-        let row: Option<(String, i64)> = dispatch!(self, c => {
-            sqlx::query_as(&sql).bind(key).fetch_optional(&mut **c).await?
-        });
+        let row = self.fetch_text_with_int(&sql, params![key]).await?;
         row.map(with_count).transpose()
     }
 

@@ -196,6 +196,89 @@ impl Exec<'_> {
         })
     }
 
+    /// Whether a query selects any row.
+    pub(crate) async fn exists(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<bool> {
+        Ok(match self {
+            Exec::Sqlite(c) => bind_all!(sqlx::query(sql), params)
+                .fetch_optional(&mut **c)
+                .await?
+                .is_some(),
+            Exec::Postgres(c) => bind_all!(sqlx::query(sql), params)
+                .fetch_optional(&mut **c)
+                .await?
+                .is_some(),
+            Exec::Batch(db) => statement(db, sql, params)?.raw_query().next()?.is_some(),
+        })
+    }
+
+    /// The first column (a 64-bit integer: `BIGINT` on PostgreSQL) of the first row a query
+    /// selects.
+    pub(crate) async fn fetch_int(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> StoreResult<Option<i64>> {
+        Ok(self
+            .fetch_text_and_int(sql, params, false)
+            .await?
+            .map(|(_, n)| n))
+    }
+
+    /// The first row a query selects: with `text_first`, a text column then a 64-bit integer
+    /// (`(Some(text), n)`), otherwise only the integer (`(None, n)`).
+    async fn fetch_text_and_int(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        text_first: bool,
+    ) -> StoreResult<Option<(Option<String>, i64)>> {
+        use sqlx::Row;
+        let int_at = usize::from(text_first);
+        Ok(match self {
+            Exec::Sqlite(c) => match bind_all!(sqlx::query(sql), params)
+                .fetch_optional(&mut **c)
+                .await?
+            {
+                Some(row) => Some((
+                    if text_first { row.try_get(0)? } else { None },
+                    row.try_get(int_at)?,
+                )),
+                None => None,
+            },
+            Exec::Postgres(c) => match bind_all!(sqlx::query(sql), params)
+                .fetch_optional(&mut **c)
+                .await?
+            {
+                Some(row) => Some((
+                    if text_first { row.try_get(0)? } else { None },
+                    row.try_get(int_at)?,
+                )),
+                None => None,
+            },
+            Exec::Batch(db) => {
+                let mut statement = statement(db, sql, params)?;
+                let mut rows = statement.raw_query();
+                match rows.next()? {
+                    Some(row) => Some((
+                        if text_first { row.get(0)? } else { None },
+                        row.get(int_at)?,
+                    )),
+                    None => None,
+                }
+            }
+        })
+    }
+
+    /// The first row of a query selecting a text and a 64-bit integer (`BIGINT`), in that order.
+    pub(crate) async fn fetch_text_with_int(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> StoreResult<Option<(String, i64)>> {
+        let row = self.fetch_text_and_int(sql, params, true).await?;
+        Ok(row.and_then(|(text, n)| text.map(|text| (text, n))))
+    }
+
     /// [`Exec::fetch_text`] that, on PostgreSQL, also locks the selected row until the
     /// transaction ends, so that a read-modify-write of a document cannot lose a concurrent
     /// change. (SQLite runs one writer at a time, which gives the same guarantee.)

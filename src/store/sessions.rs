@@ -78,11 +78,8 @@ impl Exec<'_> {
         &mut self,
         token: &str,
     ) -> StoreResult<Option<(String, Option<String>)>> {
-        const SQL: &str = "SELECT id, department FROM visitors WHERE token = $1";
-        let row: Option<(String, Option<String>)> = dispatch!(self, c => {
-            sqlx::query_as(SQL).bind(token).fetch_optional(&mut **c).await?
-        });
-        Ok(row)
+        let visitor = self.visitor_by_token(token).await?;
+        Ok(visitor.map(|visitor| (visitor.id, visitor.department)))
     }
 
     /// The live-visitors view hears every session change.

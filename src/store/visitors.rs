@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
-use super::error::StoreResult;
+use super::error::{StoreError, StoreResult};
 use super::primitives::params;
 use super::streams::LIVECHAT_ROOM;
-use super::{dispatch, parse_doc, to_doc, Exec, Inserted};
+use super::{parse_doc, to_doc, Exec, Inserted};
 use crate::ejson::to_ejson;
 use crate::model::Visitor;
 
@@ -101,9 +101,9 @@ impl Exec<'_> {
     /// Atomically increments a named counter and returns its new value.
     pub async fn next_counter(&mut self, name: &str) -> StoreResult<i64> {
         const SQL: &str = "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value";
-        Ok(dispatch!(self, c => {
-            sqlx::query_scalar(SQL).bind(name).fetch_one(&mut **c).await?
-        }))
+        self.fetch_int(SQL, params![name])
+            .await?
+            .ok_or_else(|| StoreError::internal(format!("no counter {name:?}")))
     }
 }
 
@@ -147,9 +147,6 @@ impl Exec<'_> {
             return Ok(true);
         }
         const SQL: &str = "SELECT 1 FROM users WHERE username_lower = $1";
-        let found: Option<i32> = dispatch!(self, c => {
-            sqlx::query_scalar(SQL).bind(&lower).fetch_optional(&mut **c).await?
-        });
-        Ok(found.is_some())
+        self.exists(SQL, params![&lower]).await
     }
 }
