@@ -19,7 +19,7 @@ pub use first_run::{SetupOrigin, SetupRequest};
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::livechat::agent_events::record_agent_status;
+use crate::livechat::published::record_agent_status;
 use crate::model::{User, UserEmail};
 use crate::store::{Inserted, PresenceKind, Store, Tx};
 use crate::time::Timestamp;

@@ -257,7 +257,7 @@ pub(super) async fn agent_leaves(
     now: Timestamp,
 ) -> ApiResult<()> {
     exec.release_agent_slot(&previous.id).await?;
-    super::agent_events::record_subscription(exec, "removed", room, previous).await?;
+    super::published::record_subscription(exec, "removed", room, previous).await?;
     exec.insert_message(&Message::system(
         "ul",
         &room.id,

@@ -4,7 +4,6 @@
 
 mod access;
 mod agent_chat;
-pub(crate) mod agent_events;
 mod agent_messages;
 mod agent_side;
 mod agents;
@@ -25,6 +24,7 @@ mod navigation;
 mod offline;
 mod offline_admin;
 mod offline_mail;
+pub(crate) mod published;
 mod return_to_queue;
 mod room_info;
 mod room_search;

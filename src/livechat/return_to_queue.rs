@@ -13,7 +13,6 @@ use super::Livechat;
 use crate::accounts::permissions::permission::VIEW_LIVECHAT_ROOMS;
 use crate::error::{ApiError, ApiResult};
 use crate::model::User;
-use crate::store::streams::LIVECHAT_ROOM;
 use crate::time::Timestamp;
 
 impl Livechat {
@@ -87,10 +86,7 @@ impl Livechat {
         tx.exec().save_inquiry(&inquiry).await?;
         super::sessions::refresh_session_chat(&mut tx.exec(), &room, now).await?;
         // The widget learns it has no agent any more, as Rocket.Chat tells it on unassignment.
-        let agent_data = json!([{ "type": "agentData", "data": null }]);
-        tx.exec()
-            .record_event(LIVECHAT_ROOM, &room.id, &agent_data)
-            .await?;
+        super::published::record_agent_data(&mut tx.exec(), &room.id, None).await?;
         tx.commit().await?;
         tracing::info!(rid = %room.id, by = %caller.username, "chat returned to the queue");
         self.drain_queue_after_change().await;

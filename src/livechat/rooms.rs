@@ -479,7 +479,7 @@ pub(super) async fn close_room(
     exec.delete_inquiry_of_room(&room.id).await?;
     if let Some(agent) = &room.served_by {
         exec.release_agent_slot(&agent.id).await?;
-        super::agent_events::record_subscription(exec, "removed", room, agent).await?;
+        super::published::record_subscription(exec, "removed", room, agent).await?;
     }
     if let Some(mut session) = exec.session_for_update(&room.v.token).await? {
         mark_chat_closed(&mut session, room, now);

@@ -4,14 +4,11 @@
 //! in arrival order whenever a slot frees up. With `Manual_Selection` chats wait until an
 //! agent takes them. The per-agent limit is held by the database (see `store::agents`).
 
-use serde_json::json;
-
 use super::webhook_events::{queue_room_event, RoomEvent};
 use super::widget::agent_info;
 use super::{Livechat, Settings};
 use crate::error::ApiResult;
 use crate::model::{Inquiry, InquiryStatus, Message, Room, ServedBy, User, UserRef};
-use crate::store::streams::LIVECHAT_ROOM;
 use crate::store::Exec;
 use crate::time::Timestamp;
 
@@ -89,11 +86,10 @@ pub(super) async fn serve(
         now,
     ))
     .await?;
-    let agent_data = json!([{ "type": "agentData", "data": agent_info(agent, settings) }]);
-    exec.record_event(LIVECHAT_ROOM, &room.id, &agent_data)
-        .await?;
+    let data = Some(agent_info(agent, settings));
+    super::published::record_agent_data(exec, &room.id, data).await?;
     if let Some(served_by) = &room.served_by {
-        super::agent_events::record_subscription(exec, "inserted", room, served_by).await?;
+        super::published::record_subscription(exec, "inserted", room, served_by).await?;
     }
     tracing::info!(rid = %room.id, agent = %agent.username, "chat assigned");
     Ok(())

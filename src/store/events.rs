@@ -36,6 +36,27 @@ pub struct NewEvent<'a> {
     pub args: &'a Value,
 }
 
+/// An event for the agent serving room `$5`, if any, looked up in the same statement: event
+/// name `<agent id> || $2`...
+const FOR_SERVING_AGENT_BY_NAME: &str =
+    "INSERT INTO events (collection, event_name, args, created_at) \
+     SELECT $1, served_by || $2, $3, $4 FROM rooms WHERE id = $5 AND served_by IS NOT NULL";
+/// ...or event name `$2` with the agent as its audience.
+const FOR_SERVING_AGENT_AS_AUDIENCE: &str =
+    "INSERT INTO events (collection, event_name, audience, args, created_at) \
+     SELECT $1, $2, served_by, $3, $4 FROM rooms WHERE id = $5 AND served_by IS NOT NULL";
+/// An event for each open room of the visitor `$4`, named by the room's id.
+const FOR_OPEN_ROOMS_OF_TOKEN: &str =
+    "INSERT INTO events (collection, event_name, args, created_at) \
+     SELECT $1, id, $2, $3 FROM rooms WHERE visitor_token = $4 AND open";
+
+/// Whom [`Exec::record_for_serving_agent`] addresses: the event name's end after the agent's
+/// id (`<agent id>/notification`), or a whole name heard by the agent alone.
+pub enum ServingAgentEvent<'a> {
+    NameAfterAgent(&'a str),
+    ToAgentOnly(&'a str),
+}
+
 const INSERT: &str =
     "INSERT INTO events (collection, event_name, audience, origin, args, created_at) \
                       VALUES ($1, $2, $3, $4, $5, $6)";
@@ -90,6 +111,43 @@ impl Exec<'_> {
                 &args,
                 now
             ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records an event for the agent serving room `rid` now (none when nobody serves it),
+    /// found in the same statement.
+    pub async fn record_for_serving_agent(
+        &mut self,
+        rid: &str,
+        collection: &str,
+        name: ServingAgentEvent<'_>,
+        args: &Value,
+    ) -> StoreResult<()> {
+        let args = serde_json::to_string(args)?;
+        let now = Timestamp::now().millis();
+        let (sql, name) = match name {
+            ServingAgentEvent::NameAfterAgent(end) => (FOR_SERVING_AGENT_BY_NAME, end),
+            ServingAgentEvent::ToAgentOnly(name) => (FOR_SERVING_AGENT_AS_AUDIENCE, name),
+        };
+        self.execute(sql, params![collection, name, &args, now, rid])
+            .await?;
+        Ok(())
+    }
+
+    /// Records an event for each open room of the visitor `token`, named by the room's id.
+    pub async fn record_for_open_rooms_of(
+        &mut self,
+        token: &str,
+        collection: &str,
+        args: &Value,
+    ) -> StoreResult<()> {
+        let args = serde_json::to_string(args)?;
+        let now = Timestamp::now().millis();
+        self.execute(
+            FOR_OPEN_ROOMS_OF_TOKEN,
+            params![collection, &args, now, token],
         )
         .await?;
         Ok(())

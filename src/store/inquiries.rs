@@ -1,13 +1,9 @@
 //! Inquiries: the queue entry of each open room.
 
-use serde_json::json;
-
 use super::error::StoreResult;
 use super::primitives::params;
-use super::streams::INQUIRY_QUEUE;
-use super::{dispatch, parse_doc, to_doc, Exec};
-use crate::ejson::to_ejson;
-use crate::model::{Inquiry, InquiryStatus};
+use super::{dispatch, parse_doc, parse_docs, to_doc, Exec};
+use crate::model::Inquiry;
 
 const BY_ROOM: &str = "SELECT doc FROM inquiries WHERE rid = $1";
 const SAVE: &str = "INSERT INTO inquiries (id, rid, status, department, queued_at, doc) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -17,18 +13,6 @@ const SAVE: &str = "INSERT INTO inquiries (id, rid, status, department, queued_a
 /// The document alone: a new message changes no indexed column of the inquiry.
 const UPDATE_DOC: &str = "UPDATE inquiries SET doc = $2 WHERE id = $1";
 
-/// The queue observers' event of an inquiry change: its event name (`public` or
-/// `department/<id>`) and args.
-fn inquiry_change(kind: &str, inquiry: &Inquiry) -> StoreResult<(String, serde_json::Value)> {
-    let mut doc = to_ejson(serde_json::to_value(inquiry)?);
-    doc["type"] = json!(kind);
-    let event_name = match &inquiry.department {
-        Some(department) => format!("department/{department}"),
-        None => "public".to_string(),
-    };
-    Ok((event_name, json!([doc])))
-}
-
 impl Exec<'_> {
     pub async fn inquiry_by_room(&mut self, rid: &str) -> StoreResult<Option<Inquiry>> {
         let doc = self.fetch_doc(BY_ROOM, rid).await?;
@@ -36,7 +20,7 @@ impl Exec<'_> {
     }
 
     /// Inserts or replaces the inquiry of a room.
-    pub async fn save_inquiry(&mut self, inquiry: &Inquiry) -> StoreResult<()> {
+    pub async fn save_inquiry_row(&mut self, inquiry: &Inquiry) -> StoreResult<()> {
         let doc = to_doc(inquiry)?;
         self.execute(
             SAVE,
@@ -50,39 +34,26 @@ impl Exec<'_> {
             ],
         )
         .await?;
-        self.announce_inquiry("changed", inquiry).await
+        Ok(())
     }
 
-    /// [`Exec::save_inquiry`] for an existing inquiry whose status, department and queue time
-    /// did not change (its last message did). Announced to the queue observers only while it
-    /// is queued: a taken inquiry is in no queue, clients drop it from their list already, and
-    /// announcing every message of every served chat would make each process recompute the
-    /// queue positions of all the rooms its visitors watch, over and over.
-    pub async fn save_inquiry_doc(&mut self, inquiry: &Inquiry) -> StoreResult<()> {
+    /// [`Exec::save_inquiry_row`] for an existing inquiry whose status, department and queue
+    /// time did not change (its last message did).
+    pub async fn save_inquiry_doc_row(&mut self, inquiry: &Inquiry) -> StoreResult<()> {
         let doc = to_doc(inquiry)?;
         self.execute(UPDATE_DOC, params![&inquiry.id, &doc]).await?;
-        if inquiry.status == InquiryStatus::Queued {
-            self.announce_inquiry("changed", inquiry).await?;
-        }
         Ok(())
     }
 
-    pub async fn delete_inquiry_of_room(&mut self, rid: &str) -> StoreResult<()> {
-        let docs: Vec<String> = dispatch!(self, c => {
-            sqlx::query_scalar("DELETE FROM inquiries WHERE rid = $1 RETURNING doc").bind(rid).fetch_all(&mut **c).await?
-        });
-        for doc in docs {
-            let inquiry: Inquiry = parse_doc(&doc)?;
-            self.announce_inquiry("removed", &inquiry).await?;
-        }
-        Ok(())
-    }
-
-    /// Tells the agents' queue observers (`public`, or `department/<id>` for a department's
-    /// inquiry) that an inquiry changed or left the queue.
-    async fn announce_inquiry(&mut self, kind: &str, inquiry: &Inquiry) -> StoreResult<()> {
-        let (event_name, args) = inquiry_change(kind, inquiry)?;
-        self.record_event(INQUIRY_QUEUE, &event_name, &args).await
+    /// Deletes the inquiry of a room; the deleted ones (none or one).
+    pub async fn delete_inquiry_rows_of_room(&mut self, rid: &str) -> StoreResult<Vec<Inquiry>> {
+        let docs = self
+            .fetch_texts(
+                "DELETE FROM inquiries WHERE rid = $1 RETURNING doc",
+                params![rid],
+            )
+            .await?;
+        parse_docs(docs)
     }
 }
 

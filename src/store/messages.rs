@@ -1,12 +1,8 @@
 //! Messages, in the order they were stored (`seq`), which is the order clients show them.
 
-use serde_json::json;
-
 use super::error::StoreResult;
 use super::primitives::params;
-use super::streams::{MY_MESSAGES, NOTIFY_ROOM, NOTIFY_USER, ROOM_MESSAGES};
 use super::{dispatch, parse_doc, parse_docs, to_doc, Exec, Inserted};
-use crate::ejson::to_ejson;
 use crate::model::Message;
 
 /// A page of a room's visible history, newest first.
@@ -21,16 +17,6 @@ pub struct HistoryQuery<'a> {
 const INSERT: &str = "INSERT INTO messages (id, rid, token, t, hidden, ts, expire_at, doc) \
                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-/// An event for the agent serving room `$5`, if any, looked up in the same statement: event
-/// name `<agent id> || $2`...
-const FOR_SERVING_AGENT_BY_NAME: &str =
-    "INSERT INTO events (collection, event_name, args, created_at) \
-     SELECT $1, served_by || $2, $3, $4 FROM rooms WHERE id = $5 AND served_by IS NOT NULL";
-/// ...or event name `$2` with the agent as its audience.
-const FOR_SERVING_AGENT_AS_AUDIENCE: &str =
-    "INSERT INTO events (collection, event_name, audience, args, created_at) \
-     SELECT $1, $2, served_by, $3, $4 FROM rooms WHERE id = $5 AND served_by IS NOT NULL";
-
 /// The `token` column: the visitor's, or for navigation history the token it was recorded for.
 fn token_column(message: &Message) -> Option<&str> {
     message
@@ -39,43 +25,9 @@ fn token_column(message: &Message) -> Option<&str> {
         .or_else(|| navigation_token(message))
 }
 
-/// The room and `stream-room-messages` args a new or changed message is announced with.
-/// Hidden ones (navigation history) and ones without a room stay quiet.
-fn announcement(message: &Message) -> StoreResult<Option<(&str, serde_json::Value)>> {
-    let Some(rid) = message.rid.as_deref().filter(|_| !message.is_hidden()) else {
-        return Ok(None);
-    };
-    Ok(Some((
-        rid,
-        json!([to_ejson(serde_json::to_value(message)?)]),
-    )))
-}
-
-/// A visitor's new message is a `notification` for the agent serving its room: the room and
-/// the notification's args.
-fn notification(message: &Message) -> Option<(&str, serde_json::Value)> {
-    let rid = message.rid.as_deref()?;
-    if message.token.is_none() || message.t.is_some() || message.is_hidden() {
-        return None;
-    }
-    let sender = &message.u;
-    let args = json!([{
-        "title": message.alias.as_deref().unwrap_or(&sender.username),
-        "text": message.msg,
-        "payload": {
-            "_id": message.id,
-            "rid": rid,
-            "sender": sender,
-            "type": "l",
-            "message": { "msg": message.msg },
-        },
-    }]);
-    Some((rid, args))
-}
-
 impl Exec<'_> {
     /// Inserts a message; `Duplicate` when its id exists (a client resending its own `_id`).
-    pub async fn insert_message(&mut self, message: &Message) -> StoreResult<Inserted> {
+    pub async fn insert_message_row(&mut self, message: &Message) -> StoreResult<Inserted> {
         let doc = to_doc(message)?;
         let result = self
             .insert(
@@ -92,54 +44,7 @@ impl Exec<'_> {
                 ],
             )
             .await?;
-        if result == Inserted::Yes {
-            self.announce_message(message).await?;
-            if let Some((rid, args)) = notification(message) {
-                self.record_for_serving_agent(
-                    FOR_SERVING_AGENT_BY_NAME,
-                    rid,
-                    NOTIFY_USER,
-                    "/notification",
-                    &args,
-                )
-                .await?;
-            }
-        }
         Ok(result)
-    }
-
-    /// Tells the room's subscribers about a new or changed message (after commit; see
-    /// `store::events`), and the agent serving the room on its `__my_messages__`.
-    async fn announce_message(&mut self, message: &Message) -> StoreResult<()> {
-        let Some((rid, args)) = announcement(message)? else {
-            return Ok(());
-        };
-        self.record_event(ROOM_MESSAGES, rid, &args).await?;
-        self.record_for_serving_agent(
-            FOR_SERVING_AGENT_AS_AUDIENCE,
-            rid,
-            ROOM_MESSAGES,
-            MY_MESSAGES,
-            &args,
-        )
-        .await
-    }
-
-    /// Records an event for the agent serving room `rid` with one of the `FOR_SERVING_AGENT`
-    /// statements (`event_name` is the name's end, or the whole name with the agent as audience).
-    async fn record_for_serving_agent(
-        &mut self,
-        sql: &str,
-        rid: &str,
-        collection: &str,
-        event_name: &str,
-        args: &serde_json::Value,
-    ) -> StoreResult<()> {
-        let args = serde_json::to_string(args)?;
-        let now = crate::time::Timestamp::now().millis();
-        self.execute(sql, params![collection, event_name, &args, now, rid])
-            .await?;
-        Ok(())
     }
 
     pub async fn message_by_id(&mut self, id: &str) -> StoreResult<Option<Message>> {
@@ -149,7 +54,7 @@ impl Exec<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
-    pub async fn save_message(&mut self, message: &Message) -> StoreResult<()> {
+    pub async fn save_message_row(&mut self, message: &Message) -> StoreResult<()> {
         let doc = to_doc(message)?;
         const SQL: &str =
             "UPDATE messages SET rid = $2, hidden = $3, expire_at = $4, doc = $5 WHERE id = $1";
@@ -164,18 +69,12 @@ impl Exec<'_> {
             ],
         )
         .await?;
-        self.announce_message(message).await
+        Ok(())
     }
 
-    /// Deletes a message and tells the room (`<rid>/deleteMessage` on `stream-notify-room`).
-    pub async fn delete_message(&mut self, message: &Message) -> StoreResult<()> {
-        self.execute("DELETE FROM messages WHERE id = $1", params![&message.id])
+    pub async fn delete_message_row(&mut self, id: &str) -> StoreResult<()> {
+        self.execute("DELETE FROM messages WHERE id = $1", params![id])
             .await?;
-        if let Some(rid) = message.rid.as_deref() {
-            let args = json!([{ "_id": message.id }]);
-            self.record_event(NOTIFY_ROOM, &format!("{rid}/deleteMessage"), &args)
-                .await?;
-        }
         Ok(())
     }
 

@@ -69,7 +69,7 @@ pub use conversation_search::{search_words, ConversationSearch, MATCHES_PER_ROOM
 pub use deliveries::{DeliveryRecord, DeliveryState, NewDelivery, DELIVERIES_CHANNEL};
 pub use departments::DepartmentFilter;
 pub use error::{StoreError, StoreResult};
-pub use events::{NewEvent, StoredEvent, EVENTS_CHANNEL};
+pub use events::{NewEvent, ServingAgentEvent, StoredEvent, EVENTS_CHANNEL};
 pub use inquiries::QueueFilter;
 pub use listing::{Direction, OrderBy, SortColumn};
 pub use message_pages::MessageKind;

@@ -1,13 +1,9 @@
 //! Livechat rooms. The partial unique index `rooms_one_open_per_visitor` makes a second open
 //! room for a visitor impossible; `insert_room` reports it as `Duplicate`.
 
-use serde_json::json;
-
 use super::error::StoreResult;
 use super::primitives::params;
-use super::streams::NOTIFY_USER;
 use super::{dispatch, parse_doc, parse_docs, to_doc, Exec, Inserted};
-use crate::ejson::to_ejson;
 use crate::model::Room;
 
 const SELECT_BY_ID: &str = "SELECT doc FROM rooms WHERE id = $1";
@@ -18,16 +14,6 @@ const UPDATE: &str =
 /// The room's document and `updated_at` only: a message changes no other column, and leaving
 /// them out of the `SET` spares the rewrite of every index on them (seven on SQLite).
 const UPDATE_ACTIVITY: &str = "UPDATE rooms SET updated_at = $2, doc = $3 WHERE id = $1";
-
-/// `<agent>/rooms-changed [action, room]` for the agent serving the room: its event name and
-/// args.
-fn room_change(action: &str, room: &Room) -> StoreResult<Option<(String, serde_json::Value)>> {
-    let Some(agent) = &room.served_by else {
-        return Ok(None);
-    };
-    let args = json!([action, to_ejson(serde_json::to_value(room)?)]);
-    Ok(Some((format!("{}/rooms-changed", agent.id), args)))
-}
 
 impl Exec<'_> {
     pub async fn room_by_id(&mut self, rid: &str) -> StoreResult<Option<Room>> {
@@ -90,7 +76,7 @@ impl Exec<'_> {
         parse_docs(docs)
     }
 
-    pub async fn insert_room(&mut self, room: &Room) -> StoreResult<Inserted> {
+    pub async fn insert_room_row(&mut self, room: &Room) -> StoreResult<Inserted> {
         let doc = to_doc(room)?;
         const SQL: &str = "INSERT INTO rooms (id, visitor_id, visitor_token, open, served_by, department_id, ts, closed_at, updated_at, doc, fname_lower) \
                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
@@ -112,13 +98,10 @@ impl Exec<'_> {
                 ],
             )
             .await?;
-        if result == Inserted::Yes {
-            self.announce_room("inserted", room).await?;
-        }
         Ok(result)
     }
 
-    pub async fn save_room(&mut self, room: &Room) -> StoreResult<()> {
+    pub async fn save_room_row(&mut self, room: &Room) -> StoreResult<()> {
         let doc = to_doc(room)?;
         self.execute(
             UPDATE,
@@ -134,27 +117,19 @@ impl Exec<'_> {
             ],
         )
         .await?;
-        self.announce_room("updated", room).await
+        Ok(())
     }
 
-    /// [`Exec::save_room`] for a change of the document alone (a new message: last message,
+    /// [`Exec::save_room_row`] for a change of the document alone (a new message: last message,
     /// counters, metrics), not of the room's state, agent, department or name.
-    pub async fn save_room_activity(&mut self, room: &Room) -> StoreResult<()> {
+    pub async fn save_room_activity_row(&mut self, room: &Room) -> StoreResult<()> {
         let doc = to_doc(room)?;
         self.execute(
             UPDATE_ACTIVITY,
             params![&room.id, room.updated_at.millis(), &doc],
         )
         .await?;
-        self.announce_room("updated", room).await
-    }
-
-    /// `<agent>/rooms-changed [action, room]` for the agent serving the room.
-    async fn announce_room(&mut self, action: &str, room: &Room) -> StoreResult<()> {
-        match room_change(action, room)? {
-            Some((event_name, args)) => self.record_event(NOTIFY_USER, &event_name, &args).await,
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     /// Ids of the open rooms an agent serves.

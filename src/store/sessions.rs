@@ -1,12 +1,8 @@
 //! Realtime-visitor sessions, one per visitor token.
 
-use serde_json::json;
-
 use super::error::StoreResult;
 use super::primitives::params;
-use super::streams::{SESSIONS_EVENT, VISITOR_SESSIONS};
-use super::{dispatch, parse_doc, to_doc, Exec};
-use crate::ejson::to_ejson;
+use super::{parse_doc, to_doc, Exec};
 use crate::model::VisitorSession;
 
 const BY_TOKEN: &str = "SELECT doc FROM visitor_sessions WHERE token = $1";
@@ -23,8 +19,12 @@ impl Exec<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
-    /// Inserts or replaces the session of a token.
-    pub async fn save_session(&mut self, session: &VisitorSession) -> StoreResult<()> {
+    /// Inserts or replaces the session of a token; the id and department of its visitor, if
+    /// it has one.
+    pub async fn save_session_row(
+        &mut self,
+        session: &VisitorSession,
+    ) -> StoreResult<Option<(String, Option<String>)>> {
         let owner = self.visitor_of_session(&session.token).await?;
         // Sessions saved before `visitorId` existed gain it on their next change.
         let filled;
@@ -52,25 +52,13 @@ impl Exec<'_> {
             ],
         )
         .await?;
-        let mut event = to_ejson(serde_json::to_value(session)?);
-        // The live-visitors stream shows a plain agent only the visitors of its departments
-        // (and of none): the event names the visitor's department for that filter.
-        if let Some((_, Some(department))) = owner {
-            event["department"] = json!(department);
-        }
-        self.announce_session(json!([{ "type": "changed", "session": event }]))
-            .await
+        Ok(owner)
     }
 
-    pub async fn delete_session(&mut self, token: &str) -> StoreResult<()> {
-        let ids: Vec<String> = dispatch!(self, c => {
-            sqlx::query_scalar("DELETE FROM visitor_sessions WHERE token = $1 RETURNING id").bind(token).fetch_all(&mut **c).await?
-        });
-        for id in ids {
-            self.announce_session(json!([{ "type": "removed", "session": { "_id": id } }]))
-                .await?;
-        }
-        Ok(())
+    /// Deletes the session of a token; the ids of the deleted sessions (none or one).
+    pub async fn delete_session_rows(&mut self, token: &str) -> StoreResult<Vec<String>> {
+        const SQL: &str = "DELETE FROM visitor_sessions WHERE token = $1 RETURNING id";
+        self.fetch_texts(SQL, params![token]).await
     }
 
     /// The id and department of the visitor with `token`, if there is one.
@@ -80,11 +68,5 @@ impl Exec<'_> {
     ) -> StoreResult<Option<(String, Option<String>)>> {
         let visitor = self.visitor_by_token(token).await?;
         Ok(visitor.map(|visitor| (visitor.id, visitor.department)))
-    }
-
-    /// The live-visitors view hears every session change.
-    async fn announce_session(&mut self, args: serde_json::Value) -> StoreResult<()> {
-        self.record_event(VISITOR_SESSIONS, SESSIONS_EVENT, &args)
-            .await
     }
 }

@@ -1,12 +1,8 @@
 //! Visitors and the named counters that number guests.
 
-use serde_json::json;
-
 use super::error::{StoreError, StoreResult};
 use super::primitives::params;
-use super::streams::LIVECHAT_ROOM;
 use super::{parse_doc, to_doc, Exec, Inserted};
-use crate::ejson::to_ejson;
 use crate::model::Visitor;
 
 const BY_TOKEN: &str = "SELECT doc FROM visitors WHERE token = $1";
@@ -58,7 +54,7 @@ impl Exec<'_> {
         .await
     }
 
-    pub async fn save_visitor(&mut self, visitor: &Visitor) -> StoreResult<()> {
+    pub async fn save_visitor_row(&mut self, visitor: &Visitor) -> StoreResult<()> {
         let doc = to_doc(visitor)?;
         let search = SearchColumns::of(visitor);
         self.execute(
@@ -79,15 +75,6 @@ impl Exec<'_> {
             ],
         )
         .await?;
-        self.announce_visitor(visitor).await
-    }
-
-    /// `visitorData` on `stream-livechat-room` of each of the visitor's open rooms.
-    async fn announce_visitor(&mut self, visitor: &Visitor) -> StoreResult<()> {
-        let args = visitor_data(visitor)?;
-        let now = crate::time::Timestamp::now().millis();
-        self.execute(ANNOUNCE, params![LIVECHAT_ROOM, &args, now, &visitor.token])
-            .await?;
         Ok(())
     }
 
@@ -111,15 +98,6 @@ const SAVE: &str =
     "UPDATE visitors SET token = $2, username = $3, name = $4, email = $5, phone = $6, \
      department = $7, updated_at = $8, doc = $9, name_lower = $10, username_lower = $11, \
      last_chat_ts = $12 WHERE id = $1";
-
-/// A `visitorData` event for each of the visitor's open rooms.
-const ANNOUNCE: &str = "INSERT INTO events (collection, event_name, args, created_at) \
-                        SELECT $1, id, $2, $3 FROM rooms WHERE visitor_token = $4 AND open";
-
-fn visitor_data(visitor: &Visitor) -> StoreResult<String> {
-    let visitor_doc = to_ejson(serde_json::to_value(visitor)?);
-    Ok(json!([{ "type": "visitorData", "visitor": visitor_doc }]).to_string())
-}
 
 /// The columns `visitors.search` matches and sorts on, derived from the document.
 struct SearchColumns {

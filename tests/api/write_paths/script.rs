@@ -70,6 +70,7 @@ pub async fn run(desk: &Desk) {
         .await;
     let ada_room = app.open_room(ada).await;
     page_visit(desk, ada, &ada_room, "https://example.com/pricing").await;
+    sessions(desk, ada).await;
 
     // The batched message and its duplicate: the same `_id` again answers the stored message.
     let first = message(desk, ada, &ada_room, "hello", Some("equiv-m1")).await;
@@ -163,6 +164,36 @@ async fn page_visit(desk: &Desk, token: &str, rid: &str, href: &str) {
             json!({ "token": token, "rid": rid, "pageInfo": page }),
         )
         .await;
+}
+
+/// The tracker's session writes: a location, page counts, the presence, the registration info.
+async fn sessions(desk: &Desk, token: &str) {
+    let app = &desk.app;
+    let location = json!({
+        "token": token,
+        "deviceInfo": { "os": "Linux", "browserName": "Chromium" },
+    });
+    app.post_ok("session.addLocationData", location).await;
+    app.post_ok(&format!("session.updateVisitCount/{token}"), json!({}))
+        .await;
+    app.post_ok(
+        "session.updateSessionStatus",
+        json!({ "token": token, "status": "away" }),
+    )
+    .await;
+    app.post_ok(
+        "session.updateVisitorSessionOnRegister",
+        json!({ "visitor": { "token": token, "name": "Ada L." } }),
+    )
+    .await;
+    // Refused writes leave nothing behind, batched or not.
+    let (status, body) = app
+        .post(
+            "session.updateSessionStatus",
+            json!({ "token": "equiv-no-such-token", "status": "away" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
 async fn take(desk: &Desk, agent: &Credentials, rid: &str) {
