@@ -148,7 +148,7 @@ impl Livechat {
                 })
                 .await?;
             match outcome {
-                Registered::Done(visitor) => return Ok(visitor),
+                Registered::Done(visitor) => return Ok(*visitor),
                 Registered::Clash => {
                     if registration.username.is_some() || registration.id.is_some() {
                         self.refuse_taken_identity(&registration).await?;
@@ -349,7 +349,7 @@ async fn save_visitor_status(
 
 /// What one attempt at a registration came to.
 enum Registered {
-    Done(Visitor),
+    Done(Box<Visitor>),
     /// The new visitor's token, username or id was taken meanwhile: nothing was written.
     Clash,
 }
@@ -425,5 +425,5 @@ async fn register(
     let definitions = exec.custom_fields().await?;
     apply_to_visitor(&mut visitor, &registration.custom_fields, &definitions);
     store_visitor_change(exec, &visitor).await?;
-    Ok(Registered::Done(visitor))
+    Ok(Registered::Done(Box::new(visitor)))
 }
