@@ -45,10 +45,11 @@ const reportViolations = () => {
 /**
  * A browser context with the console open at `hash`, logged in as `user` ({userId, authToken}
  * from the REST log-in; none: not logged in). `problems` collects what fails the test; it is
- * asserted empty when the test ends.
+ * asserted empty when the test ends. `scale` is the device pixel ratio (2 for a phone's
+ * screenshot as sharp as the phone would show it).
  */
-async function openConsole(t, browser, url, user, { viewport, hash = '#/', permissions, initScripts = [], label = 'console' } = {}) {
-  const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 800 } });
+async function openConsole(t, browser, url, user, { viewport, scale = 1, hash = '#/', permissions, initScripts = [], label = 'console' } = {}) {
+  const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 800 }, deviceScaleFactor: scale });
   t.after(() => context.close());
   if (permissions) await context.grantPermissions(permissions, { origin: url });
   await context.addInitScript(reportViolations);

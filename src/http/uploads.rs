@@ -16,6 +16,7 @@ use super::upload_receive::{receive_upload, ReceivedUpload, UploadError};
 use super::{staff_success, success, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::livechat::uploads::{file_url, UploadPolicy, Uploader};
+use crate::model::Upload;
 
 /// Routes under `/api/v1/livechat`. Uploads are bounded by `FileUpload_MaxFileSize` as they
 /// stream (see `upload_receive`), not by the JSON body limit.
@@ -121,6 +122,36 @@ async fn staff_may_upload(
     Ok(policy)
 }
 
+/// An agent's file as stored by `store_staff_upload`, with the form's text fields, which
+/// only `rooms.upload` uses (`rooms.media` gets them later, from `rooms.mediaConfirm`).
+struct StaffUpload {
+    upload: Upload,
+    msg: Option<String>,
+    description: Option<String>,
+}
+
+/// The part `rooms.media` and `rooms.upload` share: the checks come first so that a refused
+/// agent's file is never read, then the form is streamed to staging and the file recorded
+/// as this agent's, in `rid`.
+async fn store_staff_upload(
+    state: &AppState,
+    auth: &Authenticated,
+    rid: &str,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<StaffUpload, UploadError> {
+    let policy = staff_may_upload(state, auth, rid).await?;
+    let received = receive(form(multipart)?, state, &policy).await?;
+    let upload = state
+        .livechat
+        .store_upload(rid, Uploader::Staff(&auth.user), received.file)
+        .await?;
+    Ok(StaffUpload {
+        upload,
+        msg: received.msg,
+        description: received.description,
+    })
+}
+
 /// `POST rooms.media/:rid`: stores the file, not yet shown; `rooms.mediaConfirm` sends it.
 async fn staff_media(
     State(state): State<AppState>,
@@ -128,12 +159,7 @@ async fn staff_media(
     PathParams(rid): PathParams<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<Value>, UploadError> {
-    let policy = staff_may_upload(&state, &auth, &rid).await?;
-    let received = receive(form(multipart)?, &state, &policy).await?;
-    let upload = state
-        .livechat
-        .store_upload(&rid, Uploader::Staff(&auth.user), received.file)
-        .await?;
+    let StaffUpload { upload, .. } = store_staff_upload(&state, &auth, &rid, multipart).await?;
     Ok(success(
         json!({ "file": { "_id": upload.id, "url": file_url(&upload) } }),
     ))
@@ -146,20 +172,14 @@ async fn staff_upload(
     PathParams(rid): PathParams<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<Value>, UploadError> {
-    let policy = staff_may_upload(&state, &auth, &rid).await?;
-    let received = receive(form(multipart)?, &state, &policy).await?;
-    let upload = state
-        .livechat
-        .store_upload(&rid, Uploader::Staff(&auth.user), received.file)
-        .await?;
+    let StaffUpload {
+        upload,
+        msg,
+        description,
+    } = store_staff_upload(&state, &auth, &rid, multipart).await?;
     let message = state
         .livechat
-        .send_agent_file(
-            &auth.user,
-            &upload,
-            received.msg.as_deref(),
-            received.description.as_deref(),
-        )
+        .send_agent_file(&auth.user, &upload, msg.as_deref(), description.as_deref())
         .await?;
     Ok(staff_success(json!({ "message": message })))
 }
