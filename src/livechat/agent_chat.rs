@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use super::published::News;
 use super::rooms::{close_room, Closer};
 use super::webhook_events::{queue_room_event, RoomEvent};
 use super::Livechat;
@@ -92,11 +93,15 @@ impl Livechat {
                     if let Some(file) = &file {
                         file.apply(&mut message);
                     }
-                    if exec.insert_message(&message).await? == Inserted::Duplicate {
+                    if exec.insert_message_row(&message).await? == Inserted::Duplicate {
                         return Ok(Err(message));
                     }
                     record_agent_reply(&mut room, &message, &author);
-                    exec.save_room(&room).await?;
+                    exec.save_room_row(&room).await?;
+                    let mut news = News::default();
+                    news.new_message(&room, &message)?;
+                    news.room_changed("updated", &room)?;
+                    news.record(exec).await?;
                     let event = RoomEvent::Message(&message);
                     queue_room_event(exec, &settings, &room, event).await?;
                     Ok(Ok(message))

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::lead_capture;
+use super::published::News;
 use super::rooms::{visitor_room_for_update, visitors_room};
 use super::settings::Settings;
 use super::uploads::FileParts;
@@ -11,7 +12,7 @@ use super::webhook_events::{queue_room_event_of, RoomEvent};
 use super::{actor, author, is_last_message, Livechat};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::model::{Inquiry, Message, Room, Visitor, VisitorMetrics};
+use crate::model::{Inquiry, InquiryStatus, Message, Room, Visitor, VisitorMetrics};
 use crate::store::{HistoryQuery, Inserted};
 use crate::time::Timestamp;
 
@@ -114,15 +115,26 @@ impl Livechat {
                     if let Some(file) = &file {
                         file.apply(&mut message);
                     }
-                    if exec.insert_message(&message).await? == Inserted::Duplicate {
+                    if exec.insert_message_row(&message).await? == Inserted::Duplicate {
                         return Ok(Stored::Duplicate(message));
                     }
                     record_visitor_message(&mut room, &message);
-                    exec.save_room_activity(&room).await?;
-                    if let Some(mut inquiry) = exec.inquiry_by_room(&rid).await? {
-                        touch_inquiry(&mut inquiry, &message);
-                        exec.save_inquiry_doc(&inquiry).await?;
+                    exec.save_room_activity_row(&room).await?;
+                    let mut news = News::default();
+                    news.new_message(&room, &message)?;
+                    news.room_changed("updated", &room)?;
+                    // The inquiry's last message is the queue's preview of a waiting chat; a
+                    // served chat is in no queue (returning it to the queue copies the room's).
+                    if room.served_by.is_none() {
+                        if let Some(mut inquiry) = exec.inquiry_by_room(&rid).await? {
+                            touch_inquiry(&mut inquiry, &message);
+                            exec.save_inquiry_doc_row(&inquiry).await?;
+                            if inquiry.status == InquiryStatus::Queued {
+                                news.inquiry_changed("changed", &inquiry)?;
+                            }
+                        }
                     }
+                    news.record(exec).await?;
                     let event = RoomEvent::Message(&message);
                     queue_room_event_of(exec, &settings, &room, Some(&visitor), event).await?;
                     if let Some(lead) = lead_capture::found(&settings, &message.msg) {

@@ -34,7 +34,7 @@ use crate::store::streams::{
     INQUIRY_QUEUE, LIVECHAT_ROOM, MY_MESSAGES, NOTIFY_ROOM, NOTIFY_USER, ROOM_MESSAGES,
     SESSIONS_EVENT, VISITOR_SESSIONS,
 };
-use crate::store::{Exec, Inserted, ServingAgentEvent, StoreResult};
+use crate::store::{Exec, Inserted, NewEvent, ServingAgentEvent, StoreResult};
 
 impl Exec<'_> {
     /// Inserts a message; `Duplicate` when its id exists (a client resending its own `_id`).
@@ -103,12 +103,9 @@ impl Exec<'_> {
 
     /// `<agent>/rooms-changed [action, room]` for the agent serving the room.
     async fn announce_room(&mut self, action: &str, room: &Room) -> StoreResult<()> {
-        let Some(agent) = &room.served_by else {
-            return Ok(());
-        };
-        let args = json!([action, to_ejson(serde_json::to_value(room)?)]);
-        let event_name = format!("{}/rooms-changed", agent.id);
-        self.record_event(NOTIFY_USER, &event_name, &args).await
+        let mut news = News::default();
+        news.room_changed(action, room)?;
+        news.record(self).await
     }
 
     /// Inserts or replaces the inquiry of a room.
@@ -140,14 +137,9 @@ impl Exec<'_> {
     /// The agents' queue observers (`public`, or `department/<id>` for a department's
     /// inquiry) hear that an inquiry changed or left the queue.
     async fn announce_inquiry(&mut self, kind: &str, inquiry: &Inquiry) -> StoreResult<()> {
-        let mut doc = to_ejson(serde_json::to_value(inquiry)?);
-        doc["type"] = json!(kind);
-        let event_name = match &inquiry.department {
-            Some(department) => format!("department/{department}"),
-            None => "public".to_string(),
-        };
-        self.record_event(INQUIRY_QUEUE, &event_name, &json!([doc]))
-            .await
+        let mut news = News::default();
+        news.inquiry_changed(kind, inquiry)?;
+        news.record(self).await
     }
 
     /// Saves a visitor; each of its open rooms hears `visitorData` on `stream-livechat-room`.
@@ -190,6 +182,76 @@ impl Exec<'_> {
     async fn announce_session(&mut self, args: Value) -> StoreResult<()> {
         self.record_event(VISITOR_SESSIONS, SESSIONS_EVENT, &args)
             .await
+    }
+}
+
+/// Events gathered during a unit of work and recorded together, in one statement (one round
+/// trip on PostgreSQL), for writes whose room is at hand: a message's serving agent is then
+/// known, with no lookup.
+#[derive(Default)]
+pub(crate) struct News {
+    events: Vec<(&'static str, String, Option<String>, Value)>,
+}
+
+impl News {
+    /// A new message in `room` (as stored): the room's subscribers; the serving agent's
+    /// `__my_messages__`; for a visitor's message, the agent's notification.
+    pub fn new_message(&mut self, room: &Room, message: &Message) -> StoreResult<()> {
+        if message.is_hidden() {
+            return Ok(());
+        }
+        let args = json!([to_ejson(serde_json::to_value(message)?)]);
+        let agent = room.served_by.as_ref().map(|agent| agent.id.clone());
+        self.events
+            .push((ROOM_MESSAGES, room.id.clone(), None, args.clone()));
+        if let Some(agent) = &agent {
+            self.events
+                .push((ROOM_MESSAGES, MY_MESSAGES.into(), Some(agent.clone()), args));
+        }
+        if let (Some(agent), Some((_, notice))) = (agent, notification(message)) {
+            self.events
+                .push((NOTIFY_USER, format!("{agent}/notification"), None, notice));
+        }
+        Ok(())
+    }
+
+    /// `<agent>/rooms-changed [action, room]` for the agent serving the room, if any.
+    pub fn room_changed(&mut self, action: &str, room: &Room) -> StoreResult<()> {
+        if let Some(agent) = &room.served_by {
+            let args = json!([action, to_ejson(serde_json::to_value(room)?)]);
+            let event_name = format!("{}/rooms-changed", agent.id);
+            self.events.push((NOTIFY_USER, event_name, None, args));
+        }
+        Ok(())
+    }
+
+    /// The agents' queue observers (`public`, or `department/<id>` for a department's
+    /// inquiry): an inquiry changed (`changed`) or left the queue (`removed`).
+    pub fn inquiry_changed(&mut self, kind: &str, inquiry: &Inquiry) -> StoreResult<()> {
+        let mut doc = to_ejson(serde_json::to_value(inquiry)?);
+        doc["type"] = json!(kind);
+        let event_name = match &inquiry.department {
+            Some(department) => format!("department/{department}"),
+            None => "public".to_string(),
+        };
+        self.events
+            .push((INQUIRY_QUEUE, event_name, None, json!([doc])));
+        Ok(())
+    }
+
+    pub async fn record(self, exec: &mut Exec<'_>) -> StoreResult<()> {
+        let events: Vec<NewEvent<'_>> = self
+            .events
+            .iter()
+            .map(|(collection, event_name, audience, args)| NewEvent {
+                collection,
+                event_name,
+                audience: audience.as_deref(),
+                origin: None,
+                args,
+            })
+            .collect();
+        exec.record_all(&events).await
     }
 }
 

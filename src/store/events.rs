@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::error::StoreResult;
-use super::primitives::params;
+use super::primitives::{params, Param};
 use super::{dispatch, Exec};
 use crate::time::Timestamp;
 
@@ -113,6 +113,47 @@ impl Exec<'_> {
             ],
         )
         .await?;
+        Ok(())
+    }
+
+    /// Records several events in one statement (one round trip on PostgreSQL), in order.
+    pub async fn record_all(&mut self, events: &[NewEvent<'_>]) -> StoreResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let args = events
+            .iter()
+            .map(|event| serde_json::to_string(event.args))
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = Timestamp::now().millis();
+        let mut sql = String::from(
+            "INSERT INTO events (collection, event_name, audience, origin, args, created_at) VALUES ",
+        );
+        let mut params = Vec::with_capacity(events.len() * 6);
+        for (i, (event, args)) in events.iter().zip(&args).enumerate() {
+            let first = i * 6 + 1;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                first,
+                first + 1,
+                first + 2,
+                first + 3,
+                first + 4,
+                first + 5
+            ));
+            params.extend([
+                Param::from(event.collection),
+                Param::from(event.event_name),
+                Param::from(event.audience),
+                Param::from(event.origin),
+                Param::from(args),
+                Param::from(now),
+            ]);
+        }
+        self.execute(&sql, &params).await?;
         Ok(())
     }
 

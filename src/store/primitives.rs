@@ -318,13 +318,16 @@ fn statement<'c>(
         "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11", "$12", "$13", "$14",
         "$15", "$16",
     ];
-    if params.len() > NAMES.len() {
-        return Err(StoreError::internal(format!(
-            "too many parameters for {sql}"
-        )));
-    }
     let mut statement = db.prepare_cached(sql)?;
-    for (param, name) in params.iter().zip(NAMES) {
+    for (i, param) in params.iter().enumerate() {
+        let longer;
+        let name = match NAMES.get(i) {
+            Some(name) => *name,
+            None => {
+                longer = format!("${}", i + 1);
+                &longer
+            }
+        };
         let index = statement
             .parameter_index(name)?
             .ok_or_else(|| StoreError::internal(format!("no parameter {name} in {sql}")))?;

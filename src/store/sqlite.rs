@@ -102,6 +102,6 @@ fn open_batch_connection(
          PRAGMA wal_autocheckpoint = {WAL_BACKSTOP_PAGES};"
     ))?;
     // Room for every statement of the batched paths, prepared once.
-    db.set_prepared_statement_cache_capacity(64);
+    db.set_prepared_statement_cache_capacity(256);
     Ok(db)
 }
