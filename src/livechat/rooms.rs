@@ -12,10 +12,10 @@ use super::webhook_events::{queue_room_event, RoomEvent};
 use super::{author, Livechat, Settings};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::model::UserRef;
 use crate::model::{
     ClosedBy, CustomData, Inquiry, InquiryStatus, Message, Room, RoomMetrics, RoomVisitor,
 };
+use crate::model::{UserRef, Visitor};
 use crate::store::{Exec, Inserted};
 use crate::time::Timestamp;
 
@@ -108,126 +108,16 @@ impl Livechat {
     /// Creates the room, its `livechat-started` message and its queued inquiry in one
     /// transaction; `None` if the visitor has an open room already (the unique index said so).
     async fn create_room(&self, token: &str, source: RoomSource) -> ApiResult<Option<Room>> {
-        let mut tx = self.store().begin().await?;
-        // Locking the visitor first keeps the lock order of every visitor write: visitor, room, session.
-        let mut visitor = tx
-            .exec()
-            .visitor_for_update(token)
-            .await?
-            .ok_or(ApiError::Code("invalid-token"))?;
-        let department = match &visitor.department {
-            Some(id) => tx
-                .exec()
-                .department_by_id_or_name(id)
-                .await?
-                .filter(|d| d.enabled)
-                .map(|d| d.id),
-            None => None,
-        };
-        let now = Timestamp::now();
-        let source = match source {
-            RoomSource::Widget => json!({ "type": "widget" }),
-            RoomSource::Api => json!({ "type": "api" }),
-        };
-        let room = Room {
-            id: ids::random_id(),
-            t: "l".into(),
-            fname: visitor.display_name().to_string(),
-            msgs: 0,
-            users_count: 1,
-            lm: now,
-            ts: now,
-            updated_at: now,
-            cl: false,
-            open: Some(true),
-            waiting_response: Some(true),
-            v: RoomVisitor {
-                id: visitor.id.clone(),
-                username: visitor.username.clone(),
-                token: visitor.token.clone(),
-                status: visitor.status.clone(),
-                last_message_ts: None,
-                phone: visitor.phone_number().map(str::to_string),
-            },
-            served_by: None,
-            response_by: None,
-            department_id: department.clone(),
-            source: source.clone(),
-            queued_at: Some(now),
-            last_message: None,
-            livechat_data: None,
-            tags: None,
-            topic: None,
-            survey_feedback: None,
-            closed_at: None,
-            closer: None,
-            closed_by: None,
-            closing_message: None,
-            transcript_request: None,
-            crm_data: None,
-            metrics: RoomMetrics::default(),
-            priority_weight: 0,
-            estimated_waiting_time_queue: 0,
-        };
-        if tx.exec().insert_room(&room).await? == Inserted::Duplicate {
+        let (settings, token) = (self.settings(), token.to_string());
+        let created = self
+            .store()
+            .write(move |exec| {
+                Box::pin(async move { create_room_unit(exec, &settings, &token, source).await })
+            })
+            .await?;
+        let Some((room, visitor)) = created else {
             return Ok(None);
-        }
-        let started = Message::system(
-            "livechat-started",
-            &room.id,
-            String::new(),
-            author(&visitor),
-            now,
-        );
-        tx.exec().insert_message(&started).await?;
-        let settings = self.settings();
-        queue_room_event(&mut tx.exec(), &settings, &room, RoomEvent::Started).await?;
-        let mut inquiry = Inquiry {
-            id: ids::random_id(),
-            rid: room.id.clone(),
-            name: room.fname.clone(),
-            ts: now,
-            message: String::new(),
-            status: InquiryStatus::Queued,
-            v: room.v.clone(),
-            t: "l".into(),
-            department,
-            source,
-            queued_at: now,
-            taken_at: None,
-            default_agent: None,
-            last_message: None,
-            updated_at: now,
-            priority_weight: 0,
-            estimated_waiting_time_queue: 0,
         };
-        // A chat goes straight to an agent only when nobody is waiting before it; otherwise it
-        // joins the queue, which drains in arrival order once this transaction commits.
-        let mut room = room;
-        let waiting_before = tx.exec().has_queued_inquiries().await?;
-        if !waiting_before
-            && assign_next_agent(&mut tx.exec(), &settings, &mut room, &mut inquiry, now)
-                .await?
-                .is_some()
-        {
-            tx.exec().save_room(&room).await?;
-        } else {
-            queue_room_event(&mut tx.exec(), &settings, &room, RoomEvent::Queued).await?;
-        }
-        tx.exec().save_inquiry(&inquiry).await?;
-        claim_navigation_history(&mut tx.exec(), &visitor.token, &room.id).await?;
-
-        visitor.last_chat = Some(crate::model::LastChat {
-            id: room.id.clone(),
-            ts: now,
-        });
-        tx.exec().save_visitor(&visitor).await?;
-        if let Some(mut session) = tx.exec().session_for_update(&visitor.token).await? {
-            mark_chat_opened(&mut session, now);
-            show_chat(&mut session, &room);
-            tx.exec().save_session(&session).await?;
-        }
-        tx.commit().await?;
         tracing::info!(rid = %room.id, visitor = %visitor.username, "room opened");
         // A slot may have freed while this chat was being queued; one pass settles it.
         if room.served_by.is_none() {
@@ -514,4 +404,131 @@ async fn claim_navigation_history(exec: &mut Exec<'_>, token: &str, rid: &str) -
         exec.save_message(&message).await?;
     }
     Ok(())
+}
+
+/// Creates the room of the visitor `token`, its `livechat-started` message and its queued
+/// inquiry (or its agent, when routing gives it one at once), in one write; `None` if the
+/// visitor has an open room already (the unique index said so).
+async fn create_room_unit(
+    exec: &mut Exec<'_>,
+    settings: &Settings,
+    token: &str,
+    source: RoomSource,
+) -> ApiResult<Option<(Room, Visitor)>> {
+    // Locking the visitor first keeps the lock order of every visitor write: visitor, room, session.
+    let mut visitor = exec
+        .visitor_for_update(token)
+        .await?
+        .ok_or(ApiError::Code("invalid-token"))?;
+    let department = match &visitor.department {
+        Some(id) => exec
+            .department_by_id_or_name(id)
+            .await?
+            .filter(|d| d.enabled)
+            .map(|d| d.id),
+        None => None,
+    };
+    let now = Timestamp::now();
+    let source = match source {
+        RoomSource::Widget => json!({ "type": "widget" }),
+        RoomSource::Api => json!({ "type": "api" }),
+    };
+    let room = Room {
+        id: ids::random_id(),
+        t: "l".into(),
+        fname: visitor.display_name().to_string(),
+        msgs: 0,
+        users_count: 1,
+        lm: now,
+        ts: now,
+        updated_at: now,
+        cl: false,
+        open: Some(true),
+        waiting_response: Some(true),
+        v: RoomVisitor {
+            id: visitor.id.clone(),
+            username: visitor.username.clone(),
+            token: visitor.token.clone(),
+            status: visitor.status.clone(),
+            last_message_ts: None,
+            phone: visitor.phone_number().map(str::to_string),
+        },
+        served_by: None,
+        response_by: None,
+        department_id: department.clone(),
+        source: source.clone(),
+        queued_at: Some(now),
+        last_message: None,
+        livechat_data: None,
+        tags: None,
+        topic: None,
+        survey_feedback: None,
+        closed_at: None,
+        closer: None,
+        closed_by: None,
+        closing_message: None,
+        transcript_request: None,
+        crm_data: None,
+        metrics: RoomMetrics::default(),
+        priority_weight: 0,
+        estimated_waiting_time_queue: 0,
+    };
+    if exec.insert_room(&room).await? == Inserted::Duplicate {
+        return Ok(None);
+    }
+    let started = Message::system(
+        "livechat-started",
+        &room.id,
+        String::new(),
+        author(&visitor),
+        now,
+    );
+    exec.insert_message(&started).await?;
+    queue_room_event(exec, &settings, &room, RoomEvent::Started).await?;
+    let mut inquiry = Inquiry {
+        id: ids::random_id(),
+        rid: room.id.clone(),
+        name: room.fname.clone(),
+        ts: now,
+        message: String::new(),
+        status: InquiryStatus::Queued,
+        v: room.v.clone(),
+        t: "l".into(),
+        department,
+        source,
+        queued_at: now,
+        taken_at: None,
+        default_agent: None,
+        last_message: None,
+        updated_at: now,
+        priority_weight: 0,
+        estimated_waiting_time_queue: 0,
+    };
+    // A chat goes straight to an agent only when nobody is waiting before it; otherwise it
+    // joins the queue, which drains in arrival order once this transaction commits.
+    let mut room = room;
+    let waiting_before = exec.has_queued_inquiries().await?;
+    if !waiting_before
+        && assign_next_agent(exec, &settings, &mut room, &mut inquiry, now)
+            .await?
+            .is_some()
+    {
+        exec.save_room(&room).await?;
+    } else {
+        queue_room_event(exec, &settings, &room, RoomEvent::Queued).await?;
+    }
+    exec.save_inquiry(&inquiry).await?;
+    claim_navigation_history(exec, &visitor.token, &room.id).await?;
+
+    visitor.last_chat = Some(crate::model::LastChat {
+        id: room.id.clone(),
+        ts: now,
+    });
+    exec.save_visitor(&visitor).await?;
+    if let Some(mut session) = exec.session_for_update(&visitor.token).await? {
+        mark_chat_opened(&mut session, now);
+        show_chat(&mut session, &room);
+        exec.save_session(&session).await?;
+    }
+    Ok(Some((room, visitor)))
 }

@@ -65,7 +65,7 @@ pub async fn serve(socket: WebSocket, rt: Realtime, client_ip: Option<IpAddr>) {
     let mut permission_changes = session.conn.rt.livechat.permissions().changes();
     loop {
         tokio::select! {
-            Ok(()) = permission_changes.changed() => session.recheck_subscriptions().await,
+            Ok(()) = permission_changes.changed() => Box::pin(session.recheck_subscriptions()).await,
             _ = overflowed.notified() => {
                 tracing::info!(conn = session.conn.id, "disconnecting a client too slow to read its frames");
                 break;
@@ -73,7 +73,10 @@ pub async fn serve(socket: WebSocket, rt: Realtime, client_ip: Option<IpAddr>) {
             next = tokio::time::timeout(silence, stream.next()) => match next {
                 Ok(Some(Ok(WsMessage::Text(text)))) => {
                     pinged = false;
-                    if !session.handle(text.as_str()).await {
+                    // Boxed: a task is allocated at the size of its largest state, and an
+                    // idle connection should not pay for the deepest method call's (see
+                    // `docs/BENCHMARKS.md`, memory per connection).
+                    if !Box::pin(session.handle(text.as_str())).await {
                         break;
                     }
                 }
@@ -91,7 +94,7 @@ pub async fn serve(socket: WebSocket, rt: Realtime, client_ip: Option<IpAddr>) {
         }
     }
     session.unsubscribe_all();
-    session.leave_presence().await;
+    Box::pin(session.leave_presence()).await;
     // Let queued frames (a last error, a `failed`) go out, but never wait on a stuck client.
     let abort = writer.abort_handle();
     drop(session);

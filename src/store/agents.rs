@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use super::error::StoreResult;
+use super::primitives::params;
 use super::{dispatch, parse_doc, parse_docs, Exec};
 use crate::model::{Inquiry, User};
 use crate::time::Timestamp;
@@ -85,14 +86,12 @@ impl Exec<'_> {
         // Two transactions may pick the same agent; the second then finds the slot gone (the
         // WHERE is re-checked on the updated row) and tries again with a fresh pick.
         for _ in 0..8 {
-            let doc: Option<String> = dispatch!(self, c => {
-                sqlx::query_scalar(TAKE_BEST_SLOT.as_str())
-                    .bind(now.millis())
-                    .bind(global_limit)
-                    .bind(department)
-                    .fetch_optional(&mut **c)
-                    .await?
-            });
+            let doc = self
+                .fetch_text(
+                    TAKE_BEST_SLOT.as_str(),
+                    params![now.millis(), global_limit, department],
+                )
+                .await?;
             match doc {
                 Some(doc) => return Ok(Some(parse_doc(&doc)?)),
                 None if self
@@ -115,14 +114,12 @@ impl Exec<'_> {
         global_limit: i64,
         now: Timestamp,
     ) -> StoreResult<Option<User>> {
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar(TAKE_SLOT_OF.as_str())
-                .bind(now.millis())
-                .bind(global_limit)
-                .bind(agent_id)
-                .fetch_optional(&mut **c)
-                .await?
-        });
+        let doc = self
+            .fetch_text(
+                TAKE_SLOT_OF.as_str(),
+                params![now.millis(), global_limit, agent_id],
+            )
+            .await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
@@ -132,9 +129,9 @@ impl Exec<'_> {
         department: Option<&str>,
         global_limit: i64,
     ) -> StoreResult<Option<User>> {
-        let doc: Option<String> = dispatch!(self, c => {
-            sqlx::query_scalar(NEXT_AGENT.as_str()).bind(department).bind(global_limit).fetch_optional(&mut **c).await?
-        });
+        let doc = self
+            .fetch_text(NEXT_AGENT.as_str(), params![department, global_limit])
+            .await?;
         doc.map(|d| parse_doc(&d)).transpose()
     }
 

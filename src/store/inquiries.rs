@@ -59,10 +59,11 @@ impl Exec<'_> {
 
 impl Exec<'_> {
     pub async fn has_queued_inquiries(&mut self) -> StoreResult<bool> {
-        let found: Option<i32> = dispatch!(self, c => {
-            sqlx::query_scalar("SELECT 1 FROM inquiries WHERE status = 'queued' LIMIT 1").fetch_optional(&mut **c).await?
-        });
-        Ok(found.is_some())
+        self.exists(
+            "SELECT 1 FROM inquiries WHERE status = 'queued' LIMIT 1",
+            &[],
+        )
+        .await
     }
 }
 

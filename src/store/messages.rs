@@ -83,16 +83,8 @@ impl Exec<'_> {
         const SQL: &str =
             "SELECT doc FROM messages WHERE rid = $1 AND NOT hidden AND ($2 IS NULL OR ts < $2) \
                            ORDER BY seq DESC LIMIT $3 OFFSET $4";
-        let docs: Vec<String> = dispatch!(self, c => {
-            sqlx::query_scalar(SQL)
-                .bind(query.rid)
-                .bind(query.before)
-                .bind(query.limit)
-                .bind(query.offset)
-                .fetch_all(&mut **c)
-                .await?
-        });
-        parse_docs(docs)
+        let params = params![query.rid, query.before, query.limit, query.offset];
+        parse_docs(self.fetch_texts(SQL, params).await?)
     }
 
     pub async fn count_room_history(&mut self, rid: &str, before: Option<i64>) -> StoreResult<i64> {
@@ -124,10 +116,7 @@ impl Exec<'_> {
     /// Navigation history recorded for a token before it had a room.
     pub async fn orphan_navigation(&mut self, token: &str) -> StoreResult<Vec<Message>> {
         const SQL: &str = "SELECT doc FROM messages WHERE token = $1 AND rid IS NULL ORDER BY seq";
-        let docs: Vec<String> = dispatch!(self, c => {
-            sqlx::query_scalar(SQL).bind(token).fetch_all(&mut **c).await?
-        });
-        parse_docs(docs)
+        parse_docs(self.fetch_texts(SQL, params![token]).await?)
     }
 
     pub async fn delete_room_messages(&mut self, rid: &str) -> StoreResult<()> {
