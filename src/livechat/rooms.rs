@@ -484,7 +484,7 @@ async fn create_room_unit(
         now,
     );
     exec.insert_message(&started).await?;
-    queue_room_event(exec, &settings, &room, RoomEvent::Started).await?;
+    queue_room_event(exec, settings, &room, RoomEvent::Started).await?;
     let mut inquiry = Inquiry {
         id: ids::random_id(),
         rid: room.id.clone(),
@@ -509,13 +509,13 @@ async fn create_room_unit(
     let mut room = room;
     let waiting_before = exec.has_queued_inquiries().await?;
     if !waiting_before
-        && assign_next_agent(exec, &settings, &mut room, &mut inquiry, now)
+        && assign_next_agent(exec, settings, &mut room, &mut inquiry, now)
             .await?
             .is_some()
     {
         exec.save_room(&room).await?;
     } else {
-        queue_room_event(exec, &settings, &room, RoomEvent::Queued).await?;
+        queue_room_event(exec, settings, &room, RoomEvent::Queued).await?;
     }
     exec.save_inquiry(&inquiry).await?;
     claim_navigation_history(exec, &visitor.token, &room.id).await?;
