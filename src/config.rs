@@ -45,7 +45,7 @@ pub struct Config {
     /// `nameserver` of `/etc/resolv.conf`.
     pub dns_resolver: Option<SocketAddr>,
     pub sqlite_synchronous: SqliteSync,
-    /// Group commit for visitor messages on SQLite (`store::write_batch`). A diagnostic
+    /// Group commit for SQLite's writes (`store::write_batch`, every `Store::write`). A diagnostic
     /// switch: off, SQLite takes the same async transactions as PostgreSQL, which the
     /// write-path equivalence test uses to compare the two paths on one backend.
     pub sqlite_group_commit: bool,
@@ -495,7 +495,7 @@ pub struct Cli {
     #[arg(long, env = "LIVECHAT_SQLITE_SYNCHRONOUS", value_enum)]
     pub sqlite_synchronous: Option<SqliteSync>,
 
-    /// Group commit for visitor messages on SQLite; false is a diagnostic switch [default: true].
+    /// Group commit for SQLite's writes; false is a diagnostic switch [default: true].
     #[arg(long, env = "LIVECHAT_SQLITE_GROUP_COMMIT")]
     pub sqlite_group_commit: Option<bool>,
 
