@@ -1,6 +1,6 @@
-//! The write-path equivalence guard (issue 15): SQLite's group-commit batch
-//! (`store/write_batch.rs` and its `BatchConn` twins) and the async `Exec` transactions must
-//! leave the same rows and the same outbox events for the same writes. One scripted sequence
+//! The write-path equivalence guard (issue 15): a unit of work run in SQLite's group-commit
+//! batch (`store/write_batch.rs`, on `Exec::Batch`) and the same unit run in an async
+//! transaction must leave the same rows and the same outbox events. One scripted sequence
 //! of writes runs through the real HTTP API on SQLite with group commit on, on SQLite with it
 //! off, and on PostgreSQL when `LIVECHAT_TEST_DATABASE_URL` is set; the dumps of every table
 //! the script touches must match once what legitimately differs is normalised (`normalize.rs`).

@@ -1,8 +1,8 @@
-//! The scripted writes: every write that has a batched twin (a visitor's message, its
-//! duplicate `_id`, its lead capture, its webhooks) and its neighbours (registration, room
-//! opening, page visits, an agent taking and answering, edits, deletes, a close), in a fixed
-//! order and with fixed tokens and `_id`s, so that two runs differ only in what the app draws
-//! at random or reads from the clock.
+//! The scripted writes: every batched unit of work (a visitor's message with its duplicate
+//! `_id`, lead capture and webhooks; registration; room opening; page visits; the tracker's
+//! session writes; an agent's answer) and their neighbours (taking, edits, deletes, a close),
+//! in a fixed order and with fixed tokens and `_id`s, so that two runs differ only in what the
+//! app draws at random or reads from the clock.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
