@@ -57,10 +57,6 @@ pub enum ServingAgentEvent<'a> {
     ToAgentOnly(&'a str),
 }
 
-const INSERT: &str =
-    "INSERT INTO events (collection, event_name, audience, origin, args, created_at) \
-                      VALUES ($1, $2, $3, $4, $5, $6)";
-
 const COLUMNS: &str = "id, collection, event_name, audience, origin, args";
 type Row = (i64, String, String, Option<String>, Option<String>, String);
 
@@ -99,21 +95,7 @@ impl Exec<'_> {
 
     /// Records an event in the current transaction.
     pub async fn record(&mut self, event: &NewEvent<'_>) -> StoreResult<()> {
-        let args = serde_json::to_string(event.args)?;
-        let now = Timestamp::now().millis();
-        self.execute(
-            INSERT,
-            params![
-                event.collection,
-                event.event_name,
-                event.audience,
-                event.origin,
-                &args,
-                now
-            ],
-        )
-        .await?;
-        Ok(())
+        self.record_all(std::slice::from_ref(event)).await
     }
 
     /// Records several events in one statement (one round trip on PostgreSQL), in order.

@@ -102,20 +102,24 @@ impl rusqlite::ToSql for Param<'_> {
     }
 }
 
+/// `$sqlx` compiled for both sqlx connections (bound to `$c`), `$batch` for the batch's
+/// rusqlite connection (bound to `$db`): each primitive is written once per driver.
+macro_rules! per_driver {
+    ($exec:expr, $c:ident => $sqlx:expr, $db:ident => $batch:expr) => {
+        match $exec {
+            Exec::Sqlite($c) => $sqlx,
+            Exec::Postgres($c) => $sqlx,
+            Exec::Batch($db) => $batch,
+        }
+    };
+}
+
 impl Exec<'_> {
     /// Runs one statement; the number of rows it changed.
     pub(crate) async fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<u64> {
-        Ok(match self {
-            Exec::Sqlite(c) => bind_all!(sqlx::query(sql), params)
-                .execute(&mut **c)
-                .await?
-                .rows_affected(),
-            Exec::Postgres(c) => bind_all!(sqlx::query(sql), params)
-                .execute(&mut **c)
-                .await?
-                .rows_affected(),
-            Exec::Batch(db) => statement(db, sql, params)?.raw_execute()? as u64,
-        })
+        Ok(per_driver!(self,
+            c => bind_all!(sqlx::query(sql), params).execute(&mut **c).await?.rows_affected(),
+            db => statement(db, sql, params)?.raw_execute()? as u64))
     }
 
     /// Runs an insert that a unique key may refuse: `Duplicate` then, and nothing written.
@@ -145,26 +149,9 @@ impl Exec<'_> {
         sql: &str,
         params: &[Param<'_>],
     ) -> StoreResult<Option<String>> {
-        Ok(match self {
-            Exec::Sqlite(c) => {
-                bind_all!(sqlx::query_scalar(sql), params)
-                    .fetch_optional(&mut **c)
-                    .await?
-            }
-            Exec::Postgres(c) => {
-                bind_all!(sqlx::query_scalar(sql), params)
-                    .fetch_optional(&mut **c)
-                    .await?
-            }
-            Exec::Batch(db) => {
-                let mut statement = statement(db, sql, params)?;
-                let mut rows = statement.raw_query();
-                match rows.next()? {
-                    Some(row) => Some(row.get(0)?),
-                    None => None,
-                }
-            }
-        })
+        Ok(per_driver!(self,
+            c => bind_all!(sqlx::query_scalar(sql), params).fetch_optional(&mut **c).await?,
+            db => first_row(db, sql, params, |row| row.get(0))?))
     }
 
     /// The first column (text) of every row a query selects.
@@ -173,42 +160,24 @@ impl Exec<'_> {
         sql: &str,
         params: &[Param<'_>],
     ) -> StoreResult<Vec<String>> {
-        Ok(match self {
-            Exec::Sqlite(c) => {
-                bind_all!(sqlx::query_scalar(sql), params)
-                    .fetch_all(&mut **c)
-                    .await?
+        Ok(per_driver!(self,
+        c => bind_all!(sqlx::query_scalar(sql), params).fetch_all(&mut **c).await?,
+        db => {
+            let mut statement = statement(db, sql, params)?;
+            let mut rows = statement.raw_query();
+            let mut texts = Vec::new();
+            while let Some(row) = rows.next()? {
+                texts.push(row.get(0)?);
             }
-            Exec::Postgres(c) => {
-                bind_all!(sqlx::query_scalar(sql), params)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-            Exec::Batch(db) => {
-                let mut statement = statement(db, sql, params)?;
-                let mut rows = statement.raw_query();
-                let mut texts = Vec::new();
-                while let Some(row) = rows.next()? {
-                    texts.push(row.get(0)?);
-                }
-                texts
-            }
-        })
+            texts
+        }))
     }
 
     /// Whether a query selects any row.
     pub(crate) async fn exists(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<bool> {
-        Ok(match self {
-            Exec::Sqlite(c) => bind_all!(sqlx::query(sql), params)
-                .fetch_optional(&mut **c)
-                .await?
-                .is_some(),
-            Exec::Postgres(c) => bind_all!(sqlx::query(sql), params)
-                .fetch_optional(&mut **c)
-                .await?
-                .is_some(),
-            Exec::Batch(db) => statement(db, sql, params)?.raw_query().next()?.is_some(),
-        })
+        Ok(per_driver!(self,
+            c => bind_all!(sqlx::query(sql), params).fetch_optional(&mut **c).await?.is_some(),
+            db => first_row(db, sql, params, |_| Ok(()))?.is_some()))
     }
 
     /// The first column (a 64-bit integer: `BIGINT` on PostgreSQL) of the first row a query
@@ -218,55 +187,9 @@ impl Exec<'_> {
         sql: &str,
         params: &[Param<'_>],
     ) -> StoreResult<Option<i64>> {
-        Ok(self
-            .fetch_text_and_int(sql, params, false)
-            .await?
-            .map(|(_, n)| n))
-    }
-
-    /// The first row a query selects: with `text_first`, a text column then a 64-bit integer
-    /// (`(Some(text), n)`), otherwise only the integer (`(None, n)`).
-    async fn fetch_text_and_int(
-        &mut self,
-        sql: &str,
-        params: &[Param<'_>],
-        text_first: bool,
-    ) -> StoreResult<Option<(Option<String>, i64)>> {
-        use sqlx::Row;
-        let int_at = usize::from(text_first);
-        Ok(match self {
-            Exec::Sqlite(c) => match bind_all!(sqlx::query(sql), params)
-                .fetch_optional(&mut **c)
-                .await?
-            {
-                Some(row) => Some((
-                    if text_first { row.try_get(0)? } else { None },
-                    row.try_get(int_at)?,
-                )),
-                None => None,
-            },
-            Exec::Postgres(c) => match bind_all!(sqlx::query(sql), params)
-                .fetch_optional(&mut **c)
-                .await?
-            {
-                Some(row) => Some((
-                    if text_first { row.try_get(0)? } else { None },
-                    row.try_get(int_at)?,
-                )),
-                None => None,
-            },
-            Exec::Batch(db) => {
-                let mut statement = statement(db, sql, params)?;
-                let mut rows = statement.raw_query();
-                match rows.next()? {
-                    Some(row) => Some((
-                        if text_first { row.get(0)? } else { None },
-                        row.get(int_at)?,
-                    )),
-                    None => None,
-                }
-            }
-        })
+        Ok(per_driver!(self,
+            c => bind_all!(sqlx::query_scalar(sql), params).fetch_optional(&mut **c).await?,
+            db => first_row(db, sql, params, |row| row.get(0))?))
     }
 
     /// The first row of a query selecting a text and a 64-bit integer (`BIGINT`), in that order.
@@ -275,8 +198,9 @@ impl Exec<'_> {
         sql: &str,
         params: &[Param<'_>],
     ) -> StoreResult<Option<(String, i64)>> {
-        let row = self.fetch_text_and_int(sql, params, true).await?;
-        Ok(row.and_then(|(text, n)| text.map(|text| (text, n))))
+        Ok(per_driver!(self,
+            c => bind_all!(sqlx::query_as(sql), params).fetch_optional(&mut **c).await?,
+            db => first_row(db, sql, params, |row| Ok((row.get(0)?, row.get(1)?)))?))
     }
 
     /// [`Exec::fetch_text`] that, on PostgreSQL, also locks the selected row until the
@@ -334,6 +258,21 @@ fn statement<'c>(
         statement.raw_bind_parameter(index, param)?;
     }
     Ok(statement)
+}
+
+/// The first row a query selects on the batch's connection, read by `read`.
+fn first_row<T>(
+    db: &rusqlite::Connection,
+    sql: &str,
+    params: &[Param<'_>],
+    read: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> StoreResult<Option<T>> {
+    let mut statement = statement(db, sql, params)?;
+    let mut rows = statement.raw_query();
+    Ok(match rows.next()? {
+        Some(row) => Some(read(row)?),
+        None => None,
+    })
 }
 
 /// An insert's result in the batch: a unique or primary key refusing it is `Duplicate`.
