@@ -29,6 +29,9 @@ pub struct Permissions {
 
 struct Inner {
     table: RwLock<Arc<Table>>,
+    /// Held from reading the stored table until the snapshot is replaced, so that a reload
+    /// that read before an update committed cannot put the older table back over it.
+    reloading: tokio::sync::Mutex<()>,
     /// Bumped after each reload that changed something.
     changed: watch::Sender<u64>,
 }
@@ -62,6 +65,7 @@ impl Permissions {
         Permissions {
             inner: Arc::new(Inner {
                 table: RwLock::new(Arc::new(to_table(rows))),
+                reloading: tokio::sync::Mutex::new(()),
                 changed,
             }),
         }
@@ -104,6 +108,7 @@ impl Permissions {
 
     /// Re-reads the stored table; connections are told when it changed.
     pub async fn reload(&self, store: &Store) -> ApiResult<()> {
+        let _reloading = self.inner.reloading.lock().await;
         let rows = store.read().await?.exec().permissions().await?;
         let table = to_table(rows);
         let mut guard = match self.inner.table.write() {

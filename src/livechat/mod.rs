@@ -90,6 +90,9 @@ pub struct Livechat {
 struct Inner {
     store: Store,
     settings: RwLock<Arc<Settings>>,
+    /// Held from reading the stored settings until the snapshot is replaced, so that a reload
+    /// that read before a change committed cannot put its older snapshot over the newer one.
+    settings_reload: tokio::sync::Mutex<()>,
     /// Which roles hold which permission: every check of the services (and of the REST and
     /// DDP layers, through [`Livechat::permissions`]) reads it.
     permissions: Permissions,
@@ -124,6 +127,7 @@ impl Livechat {
             inner: Arc::new(Inner {
                 store,
                 settings: RwLock::new(Arc::new(Settings::from_stored(stored))),
+                settings_reload: tokio::sync::Mutex::new(()),
                 permissions,
                 site_url: config
                     .effective_site_url()
@@ -154,6 +158,11 @@ impl Livechat {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Serialises the read-then-replace of the snapshot (see `Inner::settings_reload`).
+    async fn settings_reload_guard(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.inner.settings_reload.lock().await
     }
 
     fn replace_settings(&self, settings: Settings) {

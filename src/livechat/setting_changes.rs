@@ -74,6 +74,7 @@ impl Livechat {
     }
 
     async fn store_settings(&self, changes: Vec<(String, Value)>) -> ApiResult<()> {
+        let reloading = self.settings_reload_guard().await;
         let mut tx = self.store().begin().await?;
         let now = Timestamp::now();
         for (id, value) in &changes {
@@ -87,6 +88,7 @@ impl Livechat {
         let stored = tx.exec().settings().await?;
         tx.commit().await?;
         self.replace_settings(Settings::from_stored(stored));
+        drop(reloading);
         // Turning business hours on (or off) pauses (or resumes) agents at once.
         if let Err(err) = self.apply_business_hours(chrono::Utc::now()).await {
             tracing::warn!(error = %err, "applying business hours after a settings change");
@@ -100,6 +102,9 @@ impl Livechat {
 impl Livechat {
     /// Reads the stored settings again: another process sharing the database changed some.
     pub async fn reload_settings(&self) -> ApiResult<()> {
+        // Without the guard, a reload that read just before a change committed could put
+        // the older snapshot back over the change's own.
+        let _reloading = self.settings_reload_guard().await;
         let stored = self.store().read().await?.exec().settings().await?;
         self.replace_settings(Settings::from_stored(stored));
         Ok(())

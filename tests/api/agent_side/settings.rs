@@ -197,3 +197,24 @@ async fn without_a_resolver_answer_the_address_is_accepted() {
     let (status, body) = offline_message(&desk.app, "olga@nowhere.invalid").await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+/// Each change reloads the settings on every process, this one included, when its event is
+/// read. A reload that read the table just before the next change committed must not put
+/// its older snapshot back over that change (it once did, for a moment: an offline message
+/// posted right after `Livechat_offline_email` was set could go unmailed).
+#[tokio::test]
+async fn back_to_back_changes_are_each_seen_at_once() {
+    let desk = Desk::open().await;
+    for n in 0..60 {
+        let title = format!("Desk {n}");
+        let (status, body) = set(&desk, "Livechat_title", json!(title)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, config) = desk.app.get("config").await;
+        assert_eq!(status, StatusCode::OK, "{config}");
+        assert_eq!(
+            config["config"]["theme"]["title"],
+            json!(title),
+            "change {n}"
+        );
+    }
+}

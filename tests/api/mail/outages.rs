@@ -107,7 +107,8 @@ async fn a_refused_recipient_is_given_up_and_listed_as_failed() {
     desk.app
         .post_ok("offline.message", offline_message(None))
         .await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    // Generous: the worker may nap up to 10 s when a wake-up is missed, and CI is loaded.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let failed = outbox(&desk, "?state=failed").await;
         if failed["failed"] == json!(1) {
@@ -121,7 +122,10 @@ async fn a_refused_recipient_is_given_up_and_listed_as_failed() {
             );
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "{failed}");
+        if tokio::time::Instant::now() > deadline {
+            // Every state, so that a failure here says where the mail got to.
+            panic!("not given up in time: {}", outbox(&desk, "").await);
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
