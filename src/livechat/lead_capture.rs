@@ -23,30 +23,52 @@ pub struct Lead {
     pub phones: Vec<String>,
 }
 
+/// The two patterns, compiled once per settings snapshot ([`Settings::lead_patterns`]): a
+/// visitor message is matched against them inside the write that stores it, and compiling
+/// them there cost more than the rest of the message's work.
+#[derive(Clone, Debug, Default)]
+pub struct LeadPatterns {
+    email: Option<Regex>,
+    phone: Option<Regex>,
+}
+
+impl LeadPatterns {
+    /// The patterns of `settings`; a blank or unusable one is left out.
+    pub fn of(settings: &Settings) -> LeadPatterns {
+        let pattern = |id: &str, ignore_case: bool| {
+            let source = settings.str(id);
+            if source.trim().is_empty() {
+                return None;
+            }
+            let source = if ignore_case {
+                format!("(?i){source}")
+            } else {
+                source.to_string()
+            };
+            Regex::new(&source)
+                .inspect_err(
+                    |err| tracing::warn!(setting = id, error = %err, "lead pattern unusable"),
+                )
+                .ok()
+        };
+        LeadPatterns {
+            email: pattern("Livechat_lead_email_regex", true),
+            phone: pattern("Livechat_lead_phone_regex", false),
+        }
+    }
+}
+
 /// The e-mail addresses and phone numbers in `text`; `None` when there are none.
 pub fn found(settings: &Settings, text: &str) -> Option<Lead> {
-    let pattern = |id: &str, ignore_case: bool| {
-        let source = settings.str(id);
-        if source.trim().is_empty() {
-            return None;
-        }
-        let source = if ignore_case {
-            format!("(?i){source}")
-        } else {
-            source.to_string()
-        };
-        Regex::new(&source)
-            .inspect_err(|err| tracing::debug!(setting = id, error = %err, "lead pattern unusable"))
-            .ok()
-    };
+    let patterns = settings.lead_patterns();
     let mut lead = Lead::default();
-    if let Some(email) = pattern("Livechat_lead_email_regex", true) {
+    if let Some(email) = &patterns.email {
         lead.emails = email
             .find_iter(text)
             .map(|m| m.as_str().trim().to_lowercase())
             .collect();
     }
-    if let Some(phone) = pattern("Livechat_lead_phone_regex", false) {
+    if let Some(phone) = &patterns.phone {
         lead.phones = phone
             .find_iter(text)
             .filter(|m| !text[m.end()..].starts_with(|c: char| c.is_ascii_digit()))

@@ -2,8 +2,11 @@
 //! (reference §5.10), overlaid with the values stored in the `settings` table.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde_json::{json, Value};
+
+use super::lead_capture::LeadPatterns;
 
 /// Every setting the server knows, with its default. Unknown ids are not settings.
 pub fn defaults() -> Vec<(&'static str, Value)> {
@@ -131,6 +134,8 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
 #[derive(Clone, Debug)]
 pub struct Settings {
     values: HashMap<&'static str, Value>,
+    /// Compiled at first use; a new snapshot (any settings change) compiles them again.
+    lead_patterns: OnceLock<LeadPatterns>,
 }
 
 impl Settings {
@@ -143,7 +148,15 @@ impl Settings {
                 values.insert(key, value);
             }
         }
-        Settings { values }
+        Settings {
+            values,
+            lead_patterns: OnceLock::new(),
+        }
+    }
+
+    /// `Livechat_lead_email_regex` and `Livechat_lead_phone_regex`, compiled.
+    pub fn lead_patterns(&self) -> &LeadPatterns {
+        self.lead_patterns.get_or_init(|| LeadPatterns::of(self))
     }
 
     pub fn get(&self, id: &str) -> &Value {
