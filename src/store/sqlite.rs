@@ -38,14 +38,19 @@ pub async fn connect(
         .pragma("cache_size", "-16000")
         .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES);
 
+    // No ping before handing out a connection (sqlx's default): it is a round trip to the
+    // connection's thread for a file that cannot have gone away, and the group-commit batch
+    // takes the writer once per batch, on the write path every write waits behind.
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options.clone())
         .await
         .with_context(|| format!("opening SQLite database {url}"))?;
     let readers = SqlitePoolOptions::new()
         .max_connections(config.db_max_connections.max(1))
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options.clone().read_only(true))
         .await
