@@ -107,7 +107,7 @@ impl WriteBatcher {
                     .db
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
-                run_batch(&mut db, jobs)
+                run_batch_off_the_reactor(|| run_batch(&mut db, jobs))
             };
             drop(conn);
             if outcome {
@@ -130,6 +130,17 @@ impl WriteBatcher {
             .drain(..count)
             .filter(|job| !job.abandoned())
             .collect()
+    }
+}
+
+/// Runs `batch` (synchronous SQLite work, a few milliseconds under load) on this thread. On a
+/// multi-threaded runtime, the thread's other tasks move to another worker meanwhile, so that
+/// requests are not parked behind the batch; a current-thread runtime (tests) just runs it.
+fn run_batch_off_the_reactor<R>(batch: impl FnOnce() -> R) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|handle| handle.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(batch),
+        _ => batch(),
     }
 }
 
