@@ -12,7 +12,7 @@ use super::{Livechat, VisitorInput};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::{chat_status, CurrentPage, Message, Room, SessionAgent, VisitorSession};
-use crate::store::{Direction, Exec, MessageKind, OrderBy, SortColumn};
+use crate::store::Exec;
 use crate::time::Timestamp;
 
 const SESSION_STATUSES: [&str; 3] = ["online", "away", "offline"];
@@ -37,17 +37,22 @@ impl Livechat {
     /// `POST livechat/session.updateVisitCount/:token`: one more page viewed; the new count.
     pub async fn count_page_view(&self, token: &str) -> ApiResult<i64> {
         validate::required("token", Some(token), limits::TOKEN)?;
-        let mut tx = self.store().begin().await?;
-        let now = Timestamp::now();
-        let mut session = match tx.exec().session_for_update(token).await? {
-            Some(session) => session,
-            None => new_session(&mut tx.exec(), token, now).await?,
-        };
-        session.count += 1;
-        session.updated_at = now;
-        tx.exec().save_session(&session).await?;
-        tx.commit().await?;
-        Ok(session.count)
+        let token = token.to_string();
+        self.store()
+            .write(move |exec| {
+                Box::pin(async move {
+                    let now = Timestamp::now();
+                    let mut session = match exec.session_for_update(&token).await? {
+                        Some(session) => session,
+                        None => new_session(exec, &token, now).await?,
+                    };
+                    session.count += 1;
+                    session.updated_at = now;
+                    exec.save_session(&session).await?;
+                    Ok(session.count)
+                })
+            })
+            .await
     }
 
     /// `GET livechat/session.visitorInfo/:token`.
@@ -68,23 +73,29 @@ impl Livechat {
             .ok_or_else(|| ApiError::invalid("must have required property 'deviceInfo'"))?;
         check_description("deviceInfo", &device_info, &["os", "browserName"], &[])?;
         let location = input.location.map(complete_location).transpose()?;
-        let mut tx = self.store().begin().await?;
-        let now = Timestamp::now();
-        let mut session = match tx.exec().session_for_update(token).await? {
-            Some(session) => session,
-            None => {
-                let mut session = new_session(&mut tx.exec(), token, now).await?;
-                session.count = 1;
-                session
-            }
-        };
-        if location.is_some() {
-            session.location = location;
-        }
-        session.device_info = Some(Value::Object(device_info));
-        session.updated_at = now;
-        tx.exec().save_session(&session).await?;
-        Ok(tx.commit().await?)
+        let token = token.to_string();
+        self.store()
+            .write(move |exec| {
+                Box::pin(async move {
+                    let now = Timestamp::now();
+                    let mut session = match exec.session_for_update(&token).await? {
+                        Some(session) => session,
+                        None => {
+                            let mut session = new_session(exec, &token, now).await?;
+                            session.count = 1;
+                            session
+                        }
+                    };
+                    if location.is_some() {
+                        session.location = location;
+                    }
+                    session.device_info = Some(Value::Object(device_info));
+                    session.updated_at = now;
+                    exec.save_session(&session).await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// `POST livechat/session.updateVisitorSessionOnRegister`: who the visitor said it is.
@@ -196,27 +207,14 @@ async fn new_session(
     // The tracker may report the first page before the session exists (a site's script calls
     // `page.visited` and then `session.updateVisitCount`); that page is the current one.
     let last_page = match &open_room {
-        Some(room) => {
-            let newest = OrderBy::new(
-                &[SortColumn {
-                    column: "seq",
-                    direction: Direction::Desc,
-                    nullable: false,
-                }],
-                "seq",
-            );
-            let (pages, _) = exec
-                .room_messages_page(&room.id, MessageKind::PagesVisited, &newest, 0, 1)
-                .await?;
-            pages.into_iter().next()
-        }
+        Some(room) => exec.newest_navigation_of_room(&room.id).await?,
         None => exec.orphan_navigation(token).await?.pop(),
     };
     session.current_page = last_page.as_ref().and_then(current_page_of);
     if let Some(room) = open_room {
         mark_chat_opened(&mut session, room.ts);
         show_chat(&mut session, &room);
-    } else if exec.rooms_of_token(token).await?.last().is_some() {
+    } else if exec.has_room_of_token(token).await? {
         session.chat_status = chat_status::CLOSED.into();
     }
     Ok(session)

@@ -114,6 +114,14 @@ impl Exec<'_> {
     }
 
     /// Navigation history recorded for a token before it had a room.
+    /// The room's latest `livechat_navigation_history` message (the visitor's current page).
+    pub async fn newest_navigation_of_room(&mut self, rid: &str) -> StoreResult<Option<Message>> {
+        const SQL: &str = "SELECT doc FROM messages WHERE rid = $1 \
+                           AND t = 'livechat_navigation_history' ORDER BY seq DESC LIMIT 1";
+        let doc = self.fetch_text(SQL, params![rid]).await?;
+        doc.map(|d| parse_doc(&d)).transpose()
+    }
+
     pub async fn orphan_navigation(&mut self, token: &str) -> StoreResult<Vec<Message>> {
         const SQL: &str = "SELECT doc FROM messages WHERE token = $1 AND rid IS NULL ORDER BY seq";
         parse_docs(self.fetch_texts(SQL, params![token]).await?)

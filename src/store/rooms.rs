@@ -46,6 +46,15 @@ impl Exec<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
+    /// Whether the visitor token ever had a room, open or closed.
+    pub async fn has_room_of_token(&mut self, token: &str) -> StoreResult<bool> {
+        self.exists(
+            "SELECT 1 FROM rooms WHERE visitor_token = $1 LIMIT 1",
+            params![token],
+        )
+        .await
+    }
+
     /// Every room of a visitor token, open or closed, oldest first.
     pub async fn rooms_of_token(&mut self, token: &str) -> StoreResult<Vec<Room>> {
         let docs: Vec<String> = dispatch!(self, c => {
