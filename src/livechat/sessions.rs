@@ -42,10 +42,7 @@ impl Livechat {
             .write(move |exec| {
                 Box::pin(async move {
                     let now = Timestamp::now();
-                    let mut session = match exec.session_for_update(&token).await? {
-                        Some(session) => session,
-                        None => new_session(exec, &token, now).await?,
-                    };
+                    let (mut session, _) = session_or_new(exec, &token, now).await?;
                     session.count += 1;
                     session.updated_at = now;
                     exec.save_session(&session).await?;
@@ -78,14 +75,11 @@ impl Livechat {
             .write(move |exec| {
                 Box::pin(async move {
                     let now = Timestamp::now();
-                    let mut session = match exec.session_for_update(&token).await? {
-                        Some(session) => session,
-                        None => {
-                            let mut session = new_session(exec, &token, now).await?;
-                            session.count = 1;
-                            session
-                        }
-                    };
+                    let (mut session, created) = session_or_new(exec, &token, now).await?;
+                    if created {
+                        // The page that reports the location is the session's first view.
+                        session.count = 1;
+                    }
                     if location.is_some() {
                         session.location = location;
                     }
@@ -169,6 +163,19 @@ impl Livechat {
             })
             .await
     }
+}
+
+/// The session of `token`, locked for this write, or a new one (`true`) when it has none yet;
+/// `[invalid-token]` when no visitor has that token.
+async fn session_or_new(
+    exec: &mut Exec<'_>,
+    token: &str,
+    now: Timestamp,
+) -> ApiResult<(VisitorSession, bool)> {
+    Ok(match exec.session_for_update(token).await? {
+        Some(session) => (session, false),
+        None => (new_session(exec, token, now).await?, true),
+    })
 }
 
 /// A new session for the registered visitor of `token`, reflecting the room it may already

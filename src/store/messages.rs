@@ -113,7 +113,6 @@ impl Exec<'_> {
         Ok((first.map(|d| parse_doc(&d)).transpose()?, count))
     }
 
-    /// Navigation history recorded for a token before it had a room.
     /// The room's latest `livechat_navigation_history` message (the visitor's current page).
     pub async fn newest_navigation_of_room(&mut self, rid: &str) -> StoreResult<Option<Message>> {
         const SQL: &str = "SELECT doc FROM messages WHERE rid = $1 \
@@ -122,6 +121,7 @@ impl Exec<'_> {
         doc.map(|d| parse_doc(&d)).transpose()
     }
 
+    /// Navigation history recorded for a token before it had a room.
     pub async fn orphan_navigation(&mut self, token: &str) -> StoreResult<Vec<Message>> {
         const SQL: &str = "SELECT doc FROM messages WHERE token = $1 AND rid IS NULL ORDER BY seq";
         parse_docs(self.fetch_texts(SQL, params![token]).await?)
