@@ -65,6 +65,25 @@ pub async fn wait_for_failed_attempt(desk: &Desk) -> Value {
     }
 }
 
+/// Waits until `GET livechat/outbox?state=<state>` lists a delivery; returns that answer. The
+/// worker records an outcome after the far side answered, and the listing reads its page and
+/// its counts one after the other, so neither a received mail nor a count says the page shows
+/// the delivery yet.
+pub async fn wait_for_listed(desk: &Desk, state: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let body = outbox(desk, &format!("?state={state}")).await;
+        if body["deliveries"].as_array().is_some_and(|d| !d.is_empty()) {
+            return body;
+        }
+        if tokio::time::Instant::now() > deadline {
+            // Every state, so that a failure here says where the delivery got to.
+            panic!("nothing {state} in time: {}", outbox(desk, "").await);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// The offline form as a visitor fills it.
 pub fn offline_message(department: Option<&str>) -> Value {
     let mut body = json!({

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::{mail_desk, offline_message, outbox, FROM};
+use super::{mail_desk, offline_message, outbox, wait_for_listed, FROM};
 use crate::helpers::SmtpServer;
 
 #[tokio::test]
@@ -50,7 +50,7 @@ async fn the_offline_form_is_mailed_to_the_offline_address() {
         "{body}"
     );
 
-    let listed = outbox(&desk, "?state=sent").await;
+    let listed = wait_for_listed(&desk, "sent").await;
     assert_eq!(listed["sent"], json!(1), "{listed}");
     assert_eq!(listed["deliveries"][0]["kind"], json!("mail"));
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::{mail_desk, offline_message, outbox, wait_for_failed_attempt, FROM};
+use super::{mail_desk, offline_message, outbox, wait_for_failed_attempt, wait_for_listed, FROM};
 use crate::helpers::{Desk, ServerProcess, SmtpServer, TestDatabase};
 
 #[tokio::test]
@@ -107,27 +107,16 @@ async fn a_refused_recipient_is_given_up_and_listed_as_failed() {
     desk.app
         .post_ok("offline.message", offline_message(None))
         .await;
-    // Generous: the worker may nap up to 10 s when a wake-up is missed, and CI is loaded.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let failed = outbox(&desk, "?state=failed").await;
-        if failed["failed"] == json!(1) {
-            let delivery = &failed["deliveries"][0];
-            assert!(
-                delivery["lastError"]
-                    .as_str()
-                    .unwrap()
-                    .contains("recipient"),
-                "{delivery}"
-            );
-            break;
-        }
-        if tokio::time::Instant::now() > deadline {
-            // Every state, so that a failure here says where the mail got to.
-            panic!("not given up in time: {}", outbox(&desk, "").await);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let failed = wait_for_listed(&desk, "failed").await;
+    assert_eq!(failed["failed"], json!(1), "{failed}");
+    let delivery = &failed["deliveries"][0];
+    assert!(
+        delivery["lastError"]
+            .as_str()
+            .unwrap()
+            .contains("recipient"),
+        "{delivery}"
+    );
 }
 
 async fn post(client: &reqwest::Client, url: String, body: Value) -> Value {
