@@ -86,7 +86,11 @@ impl CeilingServer {
     }
 
     pub fn rss_kib(&self) -> Option<u64> {
-        rss_kib(self.child.id()?)
+        rss_kib(self.pid()?)
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 
     pub async fn stop(mut self) {

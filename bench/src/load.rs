@@ -196,14 +196,31 @@ where
 
 /// The saturation throughput, then an open-loop step at each fraction of it: the latency
 /// against offered load curve.
-pub async fn curve<F, Fut>(plan: &CurvePlan, label: &str, progress: &ProgressBar, op: F) -> Curve
+///
+/// `server` is the serving process, whose CPU time during the saturation loop is divided by
+/// its answers: a cost per request that, unlike throughput, hardly depends on what else the
+/// machine runs meanwhile.
+pub async fn curve<F, Fut>(
+    plan: &CurvePlan,
+    label: &str,
+    progress: &ProgressBar,
+    server: Option<u32>,
+    op: F,
+) -> Curve
 where
     F: Fn(u64, Instant) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = bool> + Send + 'static,
 {
     progress.set_message(format!("{label}: saturation (closed loop)"));
+    let cpu_before = server.and_then(cpu_time);
     let saturation =
         closed_loop(plan.concurrency, plan.saturation_time, progress, op.clone()).await;
+    let cpu_per_request_us = match (cpu_before, server.and_then(cpu_time)) {
+        (Some(before), Some(after)) if saturation.ok > 0 => {
+            Some((after - before).as_secs_f64() * 1e6 / saturation.ok as f64)
+        }
+        _ => None,
+    };
     let mut steps = Vec::new();
     for fraction in &plan.fractions {
         let rate = (saturation.achieved * fraction).max(1.0);
@@ -219,7 +236,27 @@ where
             .await,
         );
     }
-    Curve { saturation, steps }
+    Curve {
+        saturation,
+        cpu_per_request_us,
+        steps,
+    }
+}
+
+/// User plus system CPU time of process `pid` and all its threads so far
+/// (`/proc/<pid>/stat`, in the kernel's 100 Hz clock ticks).
+pub fn cpu_time(pid: u32) -> Option<Duration> {
+    const TICKS_PER_SECOND: u64 = 100;
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may contain spaces:
+    // utime and stime are the 14th and 15th fields of the line.
+    let after_name = stat.rsplit_once(')')?.1;
+    let mut fields = after_name.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis(
+        (user + system) * 1000 / TICKS_PER_SECOND,
+    ))
 }
 
 /// How a curve is measured.
@@ -235,6 +272,8 @@ pub struct CurvePlan {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Curve {
     pub saturation: Step,
+    /// The server's CPU time per answered request in the saturation loop, in µs.
+    pub cpu_per_request_us: Option<f64>,
     pub steps: Vec<Step>,
 }
 

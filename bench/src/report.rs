@@ -309,6 +309,18 @@ impl Results {
                 ratio(sat, b.storage_ceiling.unwrap_or(0.0)),
                 b.storage_ceiling.unwrap_or(0.0)
             );
+            if let Some(cpu) = write.curve.cpu_per_request_us {
+                let ceiling = self
+                    .http_ceiling
+                    .as_ref()
+                    .and_then(|c| c.cpu_per_request_us)
+                    .map(|http| format!(", against {http:.0} µs per request for the HTTP ceiling"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    w,
+                    "Server CPU time (user + system) per message during that loop: **{cpu:.0} µs**{ceiling}. Unlike throughput, this hardly depends on what else the machine runs at the time.\n"
+                );
+            }
             let _ = writeln!(w, "| Offered/s | Achieved/s | Errors | p50 / p99 / p99.9 | max | HTTP ceiling at the same fraction: p50 / p99 / p99.9 |\n|---|---|---|---|---|---|");
             let http_steps = self
                 .http_ceiling

@@ -31,7 +31,8 @@ pub async fn http(ctx: &Ctx) -> anyhow::Result<Curve> {
     let server = CeilingServer::start().await?;
     let api = Api::new(format!("http://{}", server.address));
     let bar = ctx.counter("HTTP ceiling");
-    let curve = load::curve(&ctx.params.curve, "HTTP ceiling", &bar, move |i, _| {
+    let pid = server.pid();
+    let curve = load::curve(&ctx.params.curve, "HTTP ceiling", &bar, pid, move |i, _| {
         let api = api.clone();
         async move {
             let body = super::write::message_body(

@@ -45,6 +45,7 @@ pub async fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<WriteResult> {
         &ctx.params.curve,
         "POST livechat/message",
         &bar,
+        server.pid(),
         move |i, _| {
             let (api, rooms) = (op_api.clone(), op_rooms.clone());
             async move {
