@@ -75,7 +75,17 @@ impl WriteBatcher {
             reply,
         }));
         loop {
-            let conn = match self.writer.acquire().await {
+            // A caller waits for its answer and for the writer at once: whoever holds the
+            // writer runs every queued job, so most callers are answered without ever taking
+            // it. (Queueing for the writer only to find the job done made each batch's callers
+            // pass the writer on one after the other, a serial chain of wake-ups that left the
+            // CPU idle while jobs waited.)
+            let acquired = tokio::select! {
+                biased;
+                result = &mut answer => return result.unwrap_or_else(|_| Err(dropped())),
+                acquired = self.writer.acquire() => acquired,
+            };
+            let conn = match acquired {
                 Ok(conn) => conn,
                 Err(err) => {
                     // Withdraw the job (a batch skips it once its caller stopped waiting)
@@ -86,14 +96,10 @@ impl WriteBatcher {
                         .unwrap_or_else(|_| Err(StoreError::from(err).into()));
                 }
             };
-            // The previous holder's batch may have run (and committed) this job already.
+            // A batch may have answered this job while the writer was being handed over.
             match answer.try_recv() {
                 Ok(result) => return result,
-                Err(oneshot::error::TryRecvError::Closed) => {
-                    return Err(
-                        StoreError::internal("a batched write was dropped before it ran").into(),
-                    )
-                }
+                Err(oneshot::error::TryRecvError::Closed) => return Err(dropped()),
                 Err(oneshot::error::TryRecvError::Empty) => {}
             }
             // Holding the sqlx writer connection is what excludes every other write: the
@@ -181,6 +187,11 @@ fn run_batch(db: &mut Connection, mut jobs: Vec<Box<dyn Pending>>) -> bool {
 /// One of the batch's own statements, prepared once per connection: they run for every job.
 fn run_sql(db: &Connection, sql: &str) -> rusqlite::Result<()> {
     db.prepare_cached(sql)?.execute([]).map(drop)
+}
+
+/// The batch that took a job went away without answering it (it panicked).
+fn dropped<E: From<StoreError>>() -> E {
+    StoreError::internal("a batched write was dropped before it ran").into()
 }
 
 fn fail_all(jobs: Vec<Box<dyn Pending>>, error: &str) -> bool {
