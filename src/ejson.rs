@@ -1,7 +1,7 @@
 //! DDP frames carry dates as EJSON (`{"$date": <ms>}`), where REST bodies carry ISO-8601 text.
 //! The stored documents serialize for REST; this turns such a document into its DDP form.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::time::Timestamp;
 
@@ -26,27 +26,29 @@ const DATE_FIELDS: &[&str] = &[
 ];
 
 /// `value` with every date field (at any depth) as `{"$date": ms}`.
-pub fn to_ejson(value: Value) -> Value {
+pub fn to_ejson(mut value: Value) -> Value {
+    dates_to_ejson(&mut value);
+    value
+}
+
+/// Rewrites the date fields in place: a message's or a room's frame is built on every
+/// message, and rebuilding each object would allocate and sort its keys again.
+fn dates_to_ejson(value: &mut Value) {
     match value {
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(key, value)| {
-                    let value = match value {
-                        Value::String(text) if DATE_FIELDS.contains(&key.as_str()) => {
-                            match Timestamp::parse_iso(&text) {
-                                Some(t) => date(t),
-                                None => Value::String(text),
-                            }
+        Value::Object(fields) => {
+            for (key, value) in fields.iter_mut() {
+                match value {
+                    Value::String(text) if DATE_FIELDS.contains(&key.as_str()) => {
+                        if let Some(t) = Timestamp::parse_iso(text) {
+                            *value = date(t);
                         }
-                        other => to_ejson(other),
-                    };
-                    (key, value)
-                })
-                .collect::<Map<_, _>>(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(to_ejson).collect()),
-        other => other,
+                    }
+                    other => dates_to_ejson(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(dates_to_ejson),
+        _ => {}
     }
 }
 

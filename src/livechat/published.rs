@@ -190,7 +190,8 @@ impl Exec<'_> {
 /// known, with no lookup.
 #[derive(Default)]
 pub(crate) struct News {
-    events: Vec<(&'static str, String, Option<String>, Value)>,
+    /// Collection, event name, audience, and the args as JSON text.
+    events: Vec<(&'static str, String, Option<String>, String)>,
 }
 
 impl News {
@@ -200,7 +201,8 @@ impl News {
         if message.is_hidden() {
             return Ok(());
         }
-        let args = json!([to_ejson(serde_json::to_value(message)?)]);
+        // One payload for both audiences, serialized once.
+        let args = serde_json::to_string(&[to_ejson(serde_json::to_value(message)?)])?;
         let agent = room.served_by.as_ref().map(|agent| agent.id.clone());
         self.events
             .push((ROOM_MESSAGES, room.id.clone(), None, args.clone()));
@@ -209,6 +211,7 @@ impl News {
                 .push((ROOM_MESSAGES, MY_MESSAGES.into(), Some(agent.clone()), args));
         }
         if let (Some(agent), Some((_, notice))) = (agent, notification(message)) {
+            let notice = serde_json::to_string(&notice)?;
             self.events
                 .push((NOTIFY_USER, format!("{agent}/notification"), None, notice));
         }
@@ -218,7 +221,8 @@ impl News {
     /// `<agent>/rooms-changed [action, room]` for the agent serving the room, if any.
     pub fn room_changed(&mut self, action: &str, room: &Room) -> StoreResult<()> {
         if let Some(agent) = &room.served_by {
-            let args = json!([action, to_ejson(serde_json::to_value(room)?)]);
+            let args =
+                serde_json::to_string(&json!([action, to_ejson(serde_json::to_value(room)?)]))?;
             let event_name = format!("{}/rooms-changed", agent.id);
             self.events.push((NOTIFY_USER, event_name, None, args));
         }
@@ -234,8 +238,8 @@ impl News {
             Some(department) => format!("department/{department}"),
             None => "public".to_string(),
         };
-        self.events
-            .push((INQUIRY_QUEUE, event_name, None, json!([doc])));
+        let args = serde_json::to_string(&[doc])?;
+        self.events.push((INQUIRY_QUEUE, event_name, None, args));
         Ok(())
     }
 

@@ -216,7 +216,7 @@ async fn notify_room(conn: &mut Connection, params: &[Value]) -> Result<Value, D
                     event_name,
                     audience: None,
                     origin: Some(&origin),
-                    args,
+                    args: &serde_json::to_string(args)?,
                 })
                 .await?;
         }

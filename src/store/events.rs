@@ -33,7 +33,9 @@ pub struct NewEvent<'a> {
     pub event_name: &'a str,
     pub audience: Option<&'a str>,
     pub origin: Option<&'a str>,
-    pub args: &'a Value,
+    /// The frame's `args`, as JSON text: serialized by the caller, so that one payload heard
+    /// by two audiences (a message's room and its agent) is serialized once.
+    pub args: &'a str,
 }
 
 /// An event for the agent serving room `$5`, if any, looked up in the same statement: event
@@ -88,7 +90,7 @@ impl Exec<'_> {
             event_name,
             audience: None,
             origin: None,
-            args,
+            args: &serde_json::to_string(args)?,
         })
         .await
     }
@@ -103,16 +105,12 @@ impl Exec<'_> {
         if events.is_empty() {
             return Ok(());
         }
-        let args = events
-            .iter()
-            .map(|event| serde_json::to_string(event.args))
-            .collect::<Result<Vec<_>, _>>()?;
         let now = Timestamp::now().millis();
         let mut sql = String::from(
             "INSERT INTO events (collection, event_name, audience, origin, args, created_at) VALUES ",
         );
         let mut params = Vec::with_capacity(events.len() * 6);
-        for (i, (event, args)) in events.iter().zip(&args).enumerate() {
+        for (i, event) in events.iter().enumerate() {
             let first = i * 6 + 1;
             if i > 0 {
                 sql.push_str(", ");
@@ -131,7 +129,7 @@ impl Exec<'_> {
                 Param::from(event.event_name),
                 Param::from(event.audience),
                 Param::from(event.origin),
-                Param::from(args),
+                Param::from(event.args),
                 Param::from(now),
             ]);
         }
