@@ -5,12 +5,6 @@ use livechat::config::{Cli, Config};
 use livechat::App;
 use tracing_subscriber::EnvFilter;
 
-/// mimalloc instead of glibc's malloc: a message's write builds and drops many small JSON
-/// values and strings, and glibc's allocator (its free-list upkeep included) took about a
-/// sixth of the server's CPU on the write path in a profile; see `docs/BENCHMARKS.md`.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
