@@ -44,6 +44,7 @@ impl Exec<'_> {
             self.announce_message(message).await?;
             if let Some((rid, args)) = notification(message) {
                 let name = ServingAgentEvent::NameAfterAgent("/notification");
+                let args = serde_json::to_string(&args)?;
                 self.record_for_serving_agent(rid, NOTIFY_USER, name, &args)
                     .await?;
             }
@@ -73,8 +74,15 @@ impl Exec<'_> {
         let Some(rid) = message.rid.as_deref().filter(|_| !message.is_hidden()) else {
             return Ok(());
         };
-        let args = json!([to_ejson(serde_json::to_value(message)?)]);
-        self.record_event(ROOM_MESSAGES, rid, &args).await?;
+        let args = message_args(message)?;
+        self.record(&NewEvent {
+            collection: ROOM_MESSAGES,
+            event_name: rid,
+            audience: None,
+            origin: None,
+            args: &args,
+        })
+        .await?;
         let name = ServingAgentEvent::ToAgentOnly(MY_MESSAGES);
         self.record_for_serving_agent(rid, ROOM_MESSAGES, name, &args)
             .await
@@ -201,8 +209,7 @@ impl News {
         if message.is_hidden() {
             return Ok(());
         }
-        // One payload for both audiences, serialized once.
-        let args = serde_json::to_string(&[to_ejson(serde_json::to_value(message)?)])?;
+        let args = message_args(message)?;
         let agent = room.served_by.as_ref().map(|agent| agent.id.clone());
         self.events
             .push((ROOM_MESSAGES, room.id.clone(), None, args.clone()));
@@ -257,6 +264,14 @@ impl News {
             .collect();
         exec.record_all(&events).await
     }
+}
+
+/// The `args` of a message's `stream-room-messages` frame as JSON text: serialized once for
+/// both of its audiences, the room's subscribers and the serving agent's `__my_messages__`.
+fn message_args(message: &Message) -> StoreResult<String> {
+    Ok(serde_json::to_string(&[to_ejson(serde_json::to_value(
+        message,
+    )?)])?)
 }
 
 /// A visitor's new message is a `notification` for the agent serving its room: the room and

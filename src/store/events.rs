@@ -138,21 +138,20 @@ impl Exec<'_> {
     }
 
     /// Records an event for the agent serving room `rid` now (none when nobody serves it),
-    /// found in the same statement.
+    /// found in the same statement; `args` as JSON text, like [`NewEvent::args`].
     pub async fn record_for_serving_agent(
         &mut self,
         rid: &str,
         collection: &str,
         name: ServingAgentEvent<'_>,
-        args: &Value,
+        args: &str,
     ) -> StoreResult<()> {
-        let args = serde_json::to_string(args)?;
         let now = Timestamp::now().millis();
         let (sql, name) = match name {
             ServingAgentEvent::NameAfterAgent(end) => (FOR_SERVING_AGENT_BY_NAME, end),
             ServingAgentEvent::ToAgentOnly(name) => (FOR_SERVING_AGENT_AS_AUDIENCE, name),
         };
-        self.execute(sql, params![collection, name, &args, now, rid])
+        self.execute(sql, params![collection, name, args, now, rid])
             .await?;
         Ok(())
     }
